@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set everything up, then run the main job. Extra arguments go to the job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec .venv/bin/python examples/capital_manager_demo.py "$@"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set everything up, then run every check: lint, format, types, tests, docs.
+# Exits non-zero as soon as one of them fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+bash scripts/services.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "ruff check"
+.venv/bin/ruff check src tests examples bench docs
+step "ruff format --check"
+.venv/bin/ruff format --check src tests examples bench docs
+step "mypy src"
+.venv/bin/mypy
+step "pytest"
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+step "sphinx -W"
+.venv/bin/sphinx-build -q -W --keep-going -b html docs docs/_build/html
+echo
+echo "check: all passed"

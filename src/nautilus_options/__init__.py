@@ -1,0 +1,16 @@
+"""options-nt: NautilusTrader components for defined-risk NSE index-option spreads.
+
+This is an independent community project. It is not affiliated with, endorsed by, or
+supported by Nautech Systems Pty Ltd or the official NautilusTrader project.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("options-nt")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

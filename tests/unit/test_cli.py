@@ -1,0 +1,29 @@
+"""The command line entry points answer ``--version`` and ``--help``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from nautilus_options import __version__
+from nautilus_options.cli import main
+
+
+def test_version_flag_prints_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"options-nt {__version__}"
+
+
+def test_module_entry_point_matches_console_script() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "nautilus_options", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == f"options-nt {__version__}"
+    assert __version__ == "0.1.0"
