@@ -1,0 +1,1 @@
+"""The options spread strategy, its entry/exit managers and the spread tracker."""
