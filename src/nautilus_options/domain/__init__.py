@@ -1,0 +1,1 @@
+"""Pure domain layer: NSE facts, pricing, spread geometry, sizing and charges."""
