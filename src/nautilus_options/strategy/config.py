@@ -7,17 +7,11 @@ from datetime import time
 
 from nautilus_trader.trading.config import StrategyConfig
 
+from nautilus_options.domain.spreads import SpreadType
 from nautilus_options.errors import ConfigError
 
-SPREAD_TYPES: tuple[str, ...] = (
-    "bull_put_credit",
-    "bear_call_credit",
-    "iron_condor",
-    "iron_butterfly",
-    "bull_call_debit",
-    "bear_put_debit",
-)
-"""Accepted ``spread_type`` values (lower-case names of :class:`SpreadType` members)."""
+SPREAD_TYPES: tuple[str, ...] = tuple(member.name.lower() for member in SpreadType)
+"""Accepted ``spread_type`` values: lower-case names of :class:`SpreadType` members."""
 
 STRIKE_RULES: tuple[str, ...] = ("delta", "points", "percent", "premium")
 """Accepted ``strike_rule`` values."""
@@ -177,7 +171,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     risk_free_rate: float = 0.065
     oms_type: str | None = "HEDGING"
 
-    def __post_init__(self) -> None:  # noqa: C901 - a flat list of independent checks
+    def __post_init__(self) -> None:
         if not self.underlying:
             raise ConfigError("underlying", "must not be empty")
         if not self.venue:
@@ -227,9 +221,14 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
             raise ConfigError("oms_type", "must be 'HEDGING' (one position per spread leg)")
 
     @property
+    def spread(self) -> SpreadType:
+        """The configured :class:`SpreadType`."""
+        return SpreadType[self.spread_type.upper()]
+
+    @property
     def is_credit(self) -> bool:
         """Whether the configured spread collects a net credit."""
-        return self.spread_type not in ("bull_call_debit", "bear_put_debit")
+        return self.spread.is_credit
 
 
 def _check_choice(field: str, value: str, choices: tuple[str, ...]) -> None:

@@ -87,7 +87,9 @@ def test_parse_helpers() -> None:
 
 
 def test_config_round_trips_through_dict() -> None:
-    config = OptionsSpreadStrategyConfig(spread_type="bull_put_credit", entry_windows=("10:00-11:00",))
+    config = OptionsSpreadStrategyConfig(
+        spread_type="bull_put_credit", entry_windows=("10:00-11:00",)
+    )
     data = msgspec.to_builtins(config)
     restored = OptionsSpreadStrategyConfig.parse(msgspec.json.encode(data))
     assert restored.spread_type == "bull_put_credit"
