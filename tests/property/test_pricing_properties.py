@@ -1,0 +1,70 @@
+"""Properties of Black-76 pricing that hold for every market state."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from nautilus_options.domain.pricing import (
+    black76_greeks,
+    black76_price,
+    implied_vol,
+    no_arbitrage_bounds,
+)
+
+forwards = st.floats(1_000.0, 80_000.0)
+moneyness = st.floats(0.7, 1.3)
+times = st.floats(1.0 / (365.0 * 24.0 * 4.0), 1.0)
+vols = st.floats(0.03, 1.5)
+rates = st.floats(0.0, 0.12)
+
+
+@given(forwards, moneyness, times, vols, rates)
+def test_put_call_parity(f: float, m: float, t: float, vol: float, r: float) -> None:
+    k = f * m
+    call = black76_price(f, k, t, vol, r, True)
+    put = black76_price(f, k, t, vol, r, False)
+    assert call - put == pytest.approx(math.exp(-r * t) * (f - k), abs=1e-9 * f)
+
+
+@given(forwards, moneyness, times, vols, rates, st.booleans())
+def test_price_within_no_arbitrage_bounds(
+    f: float, m: float, t: float, vol: float, r: float, is_call: bool
+) -> None:
+    lower, upper = no_arbitrage_bounds(f, f * m, t, r, is_call)
+    price = black76_price(f, f * m, t, vol, r, is_call)
+    assert lower - 1e-9 * f <= price <= upper
+
+
+@given(forwards, st.floats(0.85, 1.15), times, st.floats(0.05, 1.0), rates, st.booleans())
+def test_implied_vol_round_trip(
+    f: float, m: float, t: float, vol: float, r: float, is_call: bool
+) -> None:
+    k = f * m
+    greeks = black76_greeks(f, k, t, vol, r, is_call)
+    # Only where the price carries information about the volatility.
+    assume(greeks.vega > 1e-6 * f and greeks.price > 1e-6 * f)
+    assert implied_vol(greeks.price, f, k, t, r, is_call) == pytest.approx(vol, rel=1e-5)
+
+
+@given(forwards, moneyness, times, vols, rates, st.booleans())
+def test_greek_signs(f: float, m: float, t: float, vol: float, r: float, is_call: bool) -> None:
+    greeks = black76_greeks(f, f * m, t, vol, r, is_call)
+    assert (greeks.delta >= 0.0) if is_call else (greeks.delta <= 0.0)
+    assert abs(greeks.delta) <= 1.0
+    assert greeks.gamma >= 0.0
+    assert greeks.vega >= 0.0
+    if r == 0.0:
+        assert greeks.theta <= 0.0
+
+
+@given(forwards, moneyness, times, vols, st.booleans())
+def test_price_increases_with_volatility(
+    f: float, m: float, t: float, vol: float, is_call: bool
+) -> None:
+    low = black76_price(f, f * m, t, vol, 0.05, is_call)
+    high = black76_price(f, f * m, t, vol * 1.1, 0.05, is_call)
+    assert high >= low - 1e-9 * f
