@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from nautilus_options.capital import CapitalManager, CapitalManagerConfig, CapitalUpdated
+
 try:
     __version__ = version("options-nt")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = [
+    "CapitalManager",
+    "CapitalManagerConfig",
+    "CapitalUpdated",
+    "__version__",
+]
