@@ -157,14 +157,16 @@ def _in_force[T: (ContractSpec, ExpiryRule)](rows: tuple[T, ...], on: date, what
     return rows[index]
 
 
+def validate_underlying(underlying: str) -> str:
+    """Return ``underlying`` if the tables know it, else raise :class:`ConfigError`."""
+    if underlying not in EXPIRY_RULES or underlying not in CONTRACT_SPECS:
+        known = ", ".join(sorted(EXPIRY_RULES))
+        raise ConfigError("underlying", f"unknown underlying {underlying!r} (known: {known})")
+    return underlying
+
+
 def _rows[T](table: dict[str, tuple[T, ...]], underlying: str) -> tuple[T, ...]:
-    try:
-        return table[underlying]
-    except KeyError:
-        known = ", ".join(sorted(table))
-        raise ConfigError(
-            "underlying", f"unknown underlying {underlying!r} (known: {known})"
-        ) from None
+    return table[validate_underlying(underlying)]
 
 
 def contract_spec(underlying: str, on: date) -> ContractSpec:
@@ -248,16 +250,15 @@ def monthly_expiry(underlying: str, year: int, month: int) -> date:
 @lru_cache(maxsize=64)
 def _expiries_cached(underlying: str, start: date, end: date) -> tuple[Expiry, ...]:
     days: set[date] = set()
-    first_month = (start.year, start.month)
-    # A nominal expiry after ``end`` can move back into the range, so look one week further.
-    last = end + timedelta(days=7)
-    year, month = first_month
-    while (year, month) <= (last.year, last.month):
+    # Holiday adjustment moves an expiry back within its week and month, so the weeks and
+    # months that start on or before ``end`` hold every expiry of the range.
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
         days.add(monthly_expiry(underlying, year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     monthly = set(days)
     monday = start - timedelta(days=start.weekday())
-    while monday <= last:
+    while monday <= end:
         rule = expiry_rule(underlying, monday)
         # No weekly series expires in the week of a monthly expiry.
         in_week = any(monday <= day < monday + timedelta(days=7) for day in monthly)
@@ -297,10 +298,11 @@ def session_bounds_ns(day: date) -> tuple[int, int]:
     return _ist_ns(day, SESSION_OPEN), _ist_ns(day, SESSION_CLOSE)
 
 
-_MONTHS = tuple(calendar.month_abbr[m].upper() for m in range(1, 13))
+#: Month names of monthly tradingsymbols (``NIFTY26JAN24400CE``), independent of the locale.
+MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _WEEKLY_MONTH_CODES = "123456789OND"
 _MONTHLY_RE = re.compile(
-    r"^(?P<und>[A-Z]+)(?P<yy>\d{2})(?P<mon>" + "|".join(_MONTHS) + r")(?P<strike>\d+(?:\.\d+)?)"
+    r"^(?P<und>[A-Z]+)(?P<yy>\d{2})(?P<mon>" + "|".join(MONTH_NAMES) + r")(?P<strike>\d+(?:\.\d+)?)"
     r"(?P<right>CE|PE)$"
 )
 _WEEKLY_RE = re.compile(
@@ -337,7 +339,7 @@ class OptionSymbol:
         strike = format(self.strike.normalize(), "f")
         yy = f"{self.expiry.year % 100:02d}"
         if self.monthly:
-            when = f"{yy}{_MONTHS[self.expiry.month - 1]}"
+            when = f"{yy}{MONTH_NAMES[self.expiry.month - 1]}"
         else:
             when = f"{yy}{_WEEKLY_MONTH_CODES[self.expiry.month - 1]}{self.expiry.day:02d}"
         return f"{self.underlying}{when}{strike}{self.right}"
@@ -356,7 +358,7 @@ def parse_tradingsymbol(symbol: str) -> OptionSymbol:
     try:
         if match := _MONTHLY_RE.match(symbol):
             year = 2000 + int(match["yy"])
-            expiry = monthly_expiry(match["und"], year, _MONTHS.index(match["mon"]) + 1)
+            expiry = monthly_expiry(match["und"], year, MONTH_NAMES.index(match["mon"]) + 1)
             monthly = True
         elif match := _WEEKLY_RE.match(symbol):
             month = _WEEKLY_MONTH_CODES.index(match["m"]) + 1

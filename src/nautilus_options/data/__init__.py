@@ -1,0 +1,1 @@
+"""Market data: instrument builders, the synthetic market generator, vendor loaders."""
