@@ -1,0 +1,260 @@
+"""The :class:`SpreadMonitor` actor: periodic and fill-driven spread snapshots."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import deque
+from dataclasses import replace
+from datetime import timedelta
+
+from nautilus_trader.common.actor import Actor
+from nautilus_trader.common.events import TimeEvent
+from nautilus_trader.model.data import DataType
+from nautilus_trader.model.enums import PriceType
+from nautilus_trader.model.events import PositionEvent
+from nautilus_trader.model.identifiers import InstrumentId, StrategyId, Symbol, Venue
+
+from nautilus_options.domain.nse import parse_tradingsymbol
+from nautilus_options.domain.pricing import year_fraction
+from nautilus_options.errors import DataError
+from nautilus_options.monitor.config import SpreadMonitorConfig
+from nautilus_options.monitor.risk import LegMarket, LegRisk, parity_forward, spread_risk
+from nautilus_options.monitor.snapshot import SpreadSnapshot
+from nautilus_options.strategy.tracker import SpreadTracker, SpreadView, parse_leg_position_id
+
+#: Name of the monitor's interval timer.
+TIMER_NAME = "SpreadMonitor.interval"
+#: Message bus topic pattern of the position events the monitor reacts to.
+POSITION_EVENTS_TOPIC = "events.position.*"
+
+
+class SpreadMonitor(Actor):
+    """Publish a :class:`SpreadSnapshot` of each spread on a timer and on every fill.
+
+    Spreads are the legs grouped by :class:`~nautilus_options.strategy.tracker.SpreadTracker`
+    (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` the monitor snapshots each
+    open spread; with ``publish_on_fills`` it also snapshots a spread whenever one of its leg
+    positions opens, changes or closes (expiry settlement included). Snapshots are published
+    with ``publish_data(DataType(SpreadSnapshot), ...)`` (topic ``data.SpreadSnapshot*``)
+    and kept in memory for export (:attr:`snapshots`).
+
+    Greeks are Black-76 with fractional time to expiry. Each leg's vol is implied from its
+    mid; the forward comes from put-call parity at the spread's strikes, or else from the
+    index's last price. The monitor subscribes to quotes of the legs and their put-call
+    partners while a spread is open, so it works the same in backtest, paper and live nodes.
+
+    Parameters
+    ----------
+    config : SpreadMonitorConfig, optional
+        The configuration (defaults when None).
+    """
+
+    def __init__(self, config: SpreadMonitorConfig | None = None) -> None:
+        config = config or SpreadMonitorConfig()
+        super().__init__(config)
+        self._interval = timedelta(seconds=config.interval_secs)
+        self._publish_on_fills = config.publish_on_fills
+        self._strategy_id = StrategyId(config.strategy_id) if config.strategy_id else None
+        self._rate = config.risk_free_rate
+        self._index_venue = Venue(config.index_venue)
+        self._snapshots: deque[SpreadSnapshot] = deque(maxlen=config.max_snapshots)
+        self._ivs: dict[InstrumentId, float] = {}
+        self._watched: dict[str, frozenset[InstrumentId]] = {}
+        self._tracker: SpreadTracker | None = None
+
+    @property
+    def snapshots(self) -> list[SpreadSnapshot]:
+        """The snapshots kept so far, oldest first."""
+        return list(self._snapshots)
+
+    def on_start(self) -> None:
+        """Start the interval timer and listen to position events."""
+        self._tracker = SpreadTracker(self.cache)
+        self.clock.set_timer(TIMER_NAME, self._interval, callback=self._on_interval)
+        if self._publish_on_fills:
+            self.msgbus.subscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
+
+    def on_stop(self) -> None:
+        """Stop the timer and the position-event listener."""
+        if TIMER_NAME in self.clock.timer_names:
+            self.clock.cancel_timer(TIMER_NAME)
+        if self._publish_on_fills:
+            self.msgbus.unsubscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
+
+    def on_reset(self) -> None:
+        """Forget kept snapshots, implied vols and watched instruments."""
+        self._snapshots.clear()
+        self._ivs.clear()
+        self._watched.clear()
+
+    def snapshot(self, spread_id: str, reason: str = "request") -> SpreadSnapshot | None:
+        """Build, publish and keep a snapshot of one spread now.
+
+        Returns None when no leg of ``spread_id`` has a position.
+        """
+        view = self._spreads().spread(spread_id)
+        return None if view is None else self._publish(view, reason)
+
+    def _spreads(self) -> SpreadTracker:
+        if self._tracker is None:
+            self._tracker = SpreadTracker(self.cache)
+        return self._tracker
+
+    def _on_interval(self, event: TimeEvent) -> None:
+        spread_ids = {
+            parsed[0]
+            for position in self.cache.positions_open(strategy_id=self._strategy_id)
+            if (parsed := parse_leg_position_id(position.id)) is not None
+        }
+        for spread_id in sorted(spread_ids):
+            self.snapshot(spread_id, "interval")
+
+    def _on_position_event(self, event: PositionEvent) -> None:
+        if not self.is_running:
+            return
+        if self._strategy_id is not None and event.strategy_id != self._strategy_id:
+            return
+        parsed = parse_leg_position_id(event.position_id)
+        if parsed is not None:
+            self.snapshot(parsed[0], "fill")
+
+    def _publish(self, view: SpreadView, reason: str) -> SpreadSnapshot:
+        snapshot = self._build(view, reason)
+        self._watch(view)
+        self.publish_data(DataType(SpreadSnapshot), snapshot)
+        self._snapshots.append(snapshot)
+        return snapshot
+
+    def _build(self, view: SpreadView, reason: str) -> SpreadSnapshot:
+        now = self.clock.timestamp_ns()
+        t = year_fraction(now, view.expiry_ns)
+        mids = {leg.instrument_id: self._mid(leg.instrument_id) for leg in view.legs}
+        forward = self._forward(view, t)
+        open_legs = [leg for leg in view.legs if leg.is_open]
+        risk = spread_risk(
+            [
+                LegMarket(
+                    strike=leg.strike,
+                    is_call=leg.right == "CE",
+                    quantity=leg.open_quantity,
+                    mid=mids[leg.instrument_id],
+                    prior_iv=self._ivs.get(leg.instrument_id, math.nan),
+                )
+                for leg in open_legs
+            ],
+            forward,
+            t,
+            self._rate,
+        )
+        per_leg = dict(zip([leg.index for leg in open_legs], risk.legs, strict=True))
+        for leg in open_legs:
+            if math.isfinite(per_leg[leg.index].iv):
+                self._ivs[leg.instrument_id] = per_leg[leg.index].iv
+        unrealized = view.unrealized_pnl(lambda leg: _or_none(mids[leg.instrument_id]))
+        return SpreadSnapshot(
+            now,
+            now,
+            spread_id=view.spread_id,
+            strategy_id=str(view.strategy_id),
+            reason=reason,
+            is_open=view.is_open,
+            legs=_legs_json(view, mids, per_leg),
+            mark=sum(leg.open_quantity * mids[leg.instrument_id] for leg in open_legs),
+            unrealized_pnl=math.nan if unrealized is None else unrealized,
+            realized_pnl=view.realized_pnl,
+            net_delta=risk.delta,
+            gamma=risk.gamma,
+            theta=risk.theta,
+            vega=risk.vega,
+            underlying=forward,
+            max_loss=view.max_loss,
+            breakevens=json.dumps(list(view.breakevens)),
+            time_to_expiry=t,
+        )
+
+    def _mid(self, instrument_id: InstrumentId) -> float:
+        quote = self.cache.quote_tick(instrument_id)
+        if quote is None:
+            return math.nan
+        bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
+        return (bid + ask) / 2 if bid > 0 and ask > 0 else math.nan
+
+    def _forward(self, view: SpreadView, t: float) -> float:
+        pairs = []
+        for strike in sorted({leg.strike for leg in view.legs}):
+            leg = next(leg for leg in view.legs if leg.strike == strike)
+            call, put = _call_put(leg.instrument_id)
+            if call is not None and put is not None:
+                pairs.append((strike, self._mid(call), self._mid(put)))
+        forward = parity_forward(pairs, t, self._rate)
+        if forward is not None:
+            return forward
+        index_id = InstrumentId(Symbol(view.underlying), self._index_venue)
+        last = self.cache.price(index_id, PriceType.LAST)
+        return math.nan if last is None else last.as_double() * math.exp(self._rate * t)
+
+    def _watch(self, view: SpreadView) -> None:
+        """Subscribe to the quotes a spread needs while open; unsubscribe once it closed."""
+        if view.is_open and view.spread_id not in self._watched:
+            wanted: set[InstrumentId] = set()
+            for leg in view.legs:
+                wanted.update(i for i in _call_put(leg.instrument_id) if i is not None)
+                wanted.add(leg.instrument_id)
+            needed = frozenset(i for i in wanted if self.cache.instrument(i) is not None)
+            for instrument_id in needed - self._watched_union():
+                self.subscribe_quote_ticks(instrument_id)
+            self._watched[view.spread_id] = needed
+        elif not view.is_open and view.spread_id in self._watched:
+            released = self._watched.pop(view.spread_id)
+            for instrument_id in released - self._watched_union():
+                self.unsubscribe_quote_ticks(instrument_id)
+
+    def _watched_union(self) -> frozenset[InstrumentId]:
+        return frozenset().union(*self._watched.values())
+
+
+def _call_put(instrument_id: InstrumentId) -> tuple[InstrumentId | None, InstrumentId | None]:
+    """The call and put ids of the strike and expiry of ``instrument_id`` (None if unparsable)."""
+    try:
+        symbol = parse_tradingsymbol(instrument_id.symbol.value)
+    except DataError:
+        return None, None
+    venue = instrument_id.venue
+    return (
+        InstrumentId(Symbol(replace(symbol, right="CE").tradingsymbol), venue),
+        InstrumentId(Symbol(replace(symbol, right="PE").tradingsymbol), venue),
+    )
+
+
+def _or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _legs_json(
+    view: SpreadView,
+    mids: dict[InstrumentId, float],
+    per_leg: dict[int, LegRisk],
+) -> str:
+    rows = []
+    for leg in view.legs:
+        leg_risk = per_leg.get(leg.index)
+        rows.append(
+            {
+                "index": leg.index,
+                "instrument_id": leg.instrument_id.value,
+                "strike": leg.strike,
+                "right": leg.right,
+                "quantity": leg.open_quantity,
+                "opened_quantity": leg.quantity,
+                "avg_px_open": leg.avg_px_open,
+                "avg_px_close": leg.avg_px_close,
+                "mid": _or_none(mids[leg.instrument_id]),
+                "iv": _or_none(leg_risk.iv) if leg_risk else None,
+                "delta": _or_none(leg_risk.delta) if leg_risk else None,
+                "gamma": _or_none(leg_risk.gamma) if leg_risk else None,
+                "theta": _or_none(leg_risk.theta) if leg_risk else None,
+                "vega": _or_none(leg_risk.vega) if leg_risk else None,
+            }
+        )
+    return json.dumps(rows)

@@ -1,0 +1,50 @@
+"""Configuration of :class:`~nautilus_options.monitor.actor.SpreadMonitor`."""
+
+from __future__ import annotations
+
+from nautilus_trader.common.config import ActorConfig
+
+from nautilus_options.errors import ConfigError
+
+
+class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
+    """Configuration for :class:`~nautilus_options.monitor.actor.SpreadMonitor`.
+
+    Parameters
+    ----------
+    interval_secs : float, default 60.0
+        Interval of the timer that publishes a snapshot of every open spread.
+    publish_on_fills : bool, default True
+        Also publish a snapshot of a spread whenever one of its leg positions changes (every
+        fill, including expiry settlement).
+    strategy_id : str, optional
+        Only monitor the spreads of this strategy (all strategies when None).
+    risk_free_rate : float, default 0.065
+        Continuously compounded rate used by Black-76 for implied vols and greeks.
+    index_venue : str, default "NSE"
+        Venue of the index instrument (``<underlying>.<index_venue>``) whose last price gives
+        the forward when no put-call pair is quoted at the spread's strikes.
+    max_snapshots : int, optional
+        Keep at most this many of the latest snapshots in memory for export (all when None).
+    """
+
+    interval_secs: float = 60.0
+    publish_on_fills: bool = True
+    strategy_id: str | None = None
+    risk_free_rate: float = 0.065
+    index_venue: str = "NSE"
+    max_snapshots: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.interval_secs > 0:
+            raise ConfigError("interval_secs", f"must be > 0, got {self.interval_secs!r}")
+        if self.strategy_id is not None and not self.strategy_id:
+            raise ConfigError("strategy_id", "must not be empty (use None for all strategies)")
+        if not 0 <= self.risk_free_rate < 1:
+            raise ConfigError(
+                "risk_free_rate", f"expected a rate in [0, 1), got {self.risk_free_rate!r}"
+            )
+        if not self.index_venue:
+            raise ConfigError("index_venue", "must not be empty")
+        if self.max_snapshots is not None and self.max_snapshots < 0:
+            raise ConfigError("max_snapshots", f"must be >= 0, got {self.max_snapshots!r}")

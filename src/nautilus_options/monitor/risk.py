@@ -1,0 +1,119 @@
+"""Position-weighted Black-76 risk of a spread from leg mids (pure functions)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nautilus_options.domain.pricing import black76_greeks, forward_from_parity, implied_vol
+
+
+@dataclass(frozen=True)
+class LegMarket:
+    """Market inputs of one open leg.
+
+    Attributes
+    ----------
+    strike : float
+        Strike in index points.
+    is_call : bool
+        Call (True) or put.
+    quantity : float
+        Signed open units (long positive).
+    mid : float
+        Mid price per unit (``nan`` when the leg has no two-sided quote).
+    prior_iv : float
+        Last implied vol known for the contract (``nan`` if none); used when ``mid`` gives
+        no implied vol (outside the no-arbitrage bounds).
+    """
+
+    strike: float
+    is_call: bool
+    quantity: float
+    mid: float
+    prior_iv: float = math.nan
+
+
+@dataclass(frozen=True)
+class LegRisk:
+    """Implied vol and per-unit Black-76 greeks of one leg (``nan`` when unknown)."""
+
+    iv: float
+    delta: float
+    gamma: float
+    theta: float
+    vega: float
+
+
+@dataclass(frozen=True)
+class SpreadRisk:
+    """Per-leg risk and the position-weighted totals of a spread.
+
+    ``delta`` and ``gamma`` are per index point, ``theta`` per calendar day and ``vega`` per
+    volatility point, all multiplied by the signed open units and summed over the legs.
+    """
+
+    legs: tuple[LegRisk, ...]
+    delta: float
+    gamma: float
+    theta: float
+    vega: float
+
+
+_UNKNOWN = LegRisk(math.nan, math.nan, math.nan, math.nan, math.nan)
+
+
+def parity_forward(
+    pairs: Sequence[tuple[float, float, float]], t: float, rate: float
+) -> float | None:
+    """Median forward implied by put-call parity over ``(strike, call_mid, put_mid)`` pairs.
+
+    Pairs with a non-finite mid are skipped; None when no pair is usable.
+    """
+    forwards = [
+        forward_from_parity(call, put, strike, t, rate)
+        for strike, call, put in pairs
+        if math.isfinite(call) and math.isfinite(put)
+    ]
+    return statistics.median(forwards) if forwards else None
+
+
+def spread_risk(legs: Sequence[LegMarket], forward: float, t: float, rate: float) -> SpreadRisk:
+    """Implied vols and position-weighted greeks of open legs sharing one expiry.
+
+    Each leg's vol is implied from its mid; when that fails it falls back to the leg's
+    ``prior_iv``, then to the mean implied vol of the other legs. A leg with no vol at all,
+    a non-finite ``forward`` or ``t <= 0`` (expired) leaves the totals ``nan``.
+    """
+    ivs = [
+        implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call)
+        if math.isfinite(leg.mid) and math.isfinite(forward)
+        else math.nan
+        for leg in legs
+    ]
+    ivs = [
+        iv if math.isfinite(iv) and iv > 0 else leg.prior_iv
+        for iv, leg in zip(ivs, legs, strict=True)
+    ]
+    known = [iv for iv in ivs if math.isfinite(iv) and iv > 0]
+    fallback = statistics.fmean(known) if known else math.nan
+    risks = tuple(
+        _leg_risk(leg, iv if math.isfinite(iv) and iv > 0 else fallback, forward, t, rate)
+        for leg, iv in zip(legs, ivs, strict=True)
+    )
+    return SpreadRisk(
+        legs=risks,
+        delta=sum(leg.quantity * risk.delta for leg, risk in zip(legs, risks, strict=True)),
+        gamma=sum(leg.quantity * risk.gamma for leg, risk in zip(legs, risks, strict=True)),
+        theta=sum(leg.quantity * risk.theta for leg, risk in zip(legs, risks, strict=True)),
+        vega=sum(leg.quantity * risk.vega for leg, risk in zip(legs, risks, strict=True)),
+    )
+
+
+def _leg_risk(leg: LegMarket, iv: float, forward: float, t: float, rate: float) -> LegRisk:
+    if not (t > 0 and math.isfinite(iv) and math.isfinite(forward) and forward > 0):
+        return _UNKNOWN
+    greeks = black76_greeks(forward, leg.strike, t, iv, rate, leg.is_call)
+    return LegRisk(iv, greeks.delta, greeks.gamma, greeks.theta, greeks.vega)
