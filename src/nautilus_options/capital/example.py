@@ -6,16 +6,22 @@ release the reservation when the position is closed, and stop opening once the m
 reports a halt. It buys at the ask, holds for ``hold_quotes`` quotes, sells at market, waits
 ``wait_quotes`` quotes and starts again; a long position's max loss is its premium, so one lot
 blocks ``ask * lot_size``.
+
+:func:`demo_instrument` and :func:`demo_quotes` give a tiny deterministic market for it (an
+INR equity with a lot of 10 and the twelve one-minute quotes of :data:`DEMO_QUOTES`), used by
+the demo script and the tests.
 """
 
 from __future__ import annotations
 
 from nautilus_trader.config import StrategyConfig
+from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.events import PositionClosed
-from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.instruments import Instrument
+from nautilus_trader.model.identifiers import InstrumentId, Symbol
+from nautilus_trader.model.instruments import Equity, Instrument
+from nautilus_trader.model.objects import Price, Quantity
 from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options.capital.messages import (
@@ -72,16 +78,24 @@ class SizedRoundTripStrategy(Strategy):
         self._hold_quotes = config.hold_quotes
         self._wait_quotes = config.wait_quotes
         self._max_lots = config.max_lots
+        self._response: SizingResponse | None = None
+        self.on_reset()
+
+    def on_reset(self) -> None:
+        """Forget trades, responses and the halt."""
         self._trades = 0
         self._open_request: str | None = None
         self._quotes_in_state = 0
-        self._response: SizingResponse | None = None
         self.halted = False
         self.responses: list[SizingResponse] = []
 
     def on_start(self) -> None:
         """Subscribe to the instrument's quotes."""
         self.subscribe_quote_ticks(self._instrument_id)
+
+    def on_stop(self) -> None:
+        """Stop the quote subscription."""
+        self.unsubscribe_quote_ticks(self._instrument_id)
 
     def on_quote_tick(self, tick: QuoteTick) -> None:
         """Close a position held long enough, or open a new one when flat and rested."""
@@ -142,3 +156,58 @@ class SizedRoundTripStrategy(Strategy):
     def _on_sizing(self, response: SizingResponse) -> None:
         self._response = response
         self.responses.append(response)
+
+
+DEMO_INSTRUMENT_ID = "RELIANCE.NSE"
+"""Instrument id of :func:`demo_instrument`."""
+
+DEMO_START_NS = 1_767_584_700_000_000_000
+"""Time of the first demo quote: 2026-01-05 09:15 IST (03:45 UTC)."""
+
+DEMO_QUOTES: tuple[tuple[str, str], ...] = (
+    ("99.90", "99.95"),
+    ("99.90", "99.95"),
+    ("101.00", "101.05"),
+    ("102.00", "102.05"),
+    ("100.30", "100.35"),
+    ("100.30", "100.35"),
+    ("98.00", "98.05"),
+    ("95.00", "95.05"),
+    ("95.00", "95.05"),
+    ("95.00", "95.05"),
+    ("95.50", "95.55"),
+    ("96.00", "96.05"),
+)
+"""``(bid, ask)`` of the demo quotes, one a minute. With ``hold_quotes=2, wait_quotes=1`` the
+strategy buys at the ask of quotes 2, 6 and 10 and sells at the bid of quotes 4, 8 and 12."""
+
+
+def demo_instrument() -> Equity:
+    """Return the demo instrument: an INR equity on venue NSE with 10 units per lot."""
+    return Equity(
+        instrument_id=InstrumentId.from_str(DEMO_INSTRUMENT_ID),
+        raw_symbol=Symbol("RELIANCE"),
+        currency=INR,
+        price_precision=2,
+        price_increment=Price.from_str("0.05"),
+        lot_size=Quantity.from_int(10),
+        ts_event=0,
+        ts_init=0,
+    )
+
+
+def demo_quotes(instrument: Instrument) -> list[QuoteTick]:
+    """Return :data:`DEMO_QUOTES` as quote ticks of ``instrument``, one a minute."""
+    size = Quantity.from_int(10_000)
+    return [
+        QuoteTick(
+            instrument_id=instrument.id,
+            bid_price=Price.from_str(bid),
+            ask_price=Price.from_str(ask),
+            bid_size=size,
+            ask_size=size,
+            ts_event=DEMO_START_NS + minute * 60_000_000_000,
+            ts_init=DEMO_START_NS + minute * 60_000_000_000,
+        )
+        for minute, (bid, ask) in enumerate(DEMO_QUOTES)
+    ]

@@ -164,7 +164,7 @@ class CapitalManager(Actor):
             ]
         except (KeyError, TypeError, msgspec.DecodeError) as error:
             raise DataError(f"saved CapitalManager state is invalid: {error}") from error
-        if ledger.initial_capital != self._settings.initial_capital:
+        if ledger.initial_capital != float(self._settings.initial_capital):
             self.log.warning(
                 f"initial_capital {self._settings.initial_capital} differs from the saved "
                 f"{ledger.initial_capital}; continuing from the saved state",
@@ -258,7 +258,7 @@ class CapitalManager(Actor):
 
     def _new_ledger(self) -> CapitalLedger:
         return CapitalLedger(
-            initial_capital=self._settings.initial_capital,
+            initial_capital=float(self._settings.initial_capital),
             precision=Currency.from_str(self._settings.currency).precision,
         )
 

@@ -1,0 +1,115 @@
+"""CapitalManager in a real BacktestEngine: exact capital history, halt, reset, CSV export."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from capital_expected import CAPITAL_CONFIG, COMPOUNDING, HALTING, assert_history
+from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
+from nautilus_trader.backtest.models import FixedFeeModel
+from nautilus_trader.config import LoggingConfig
+from nautilus_trader.model.currencies import INR
+from nautilus_trader.model.data import DataType
+from nautilus_trader.model.enums import AccountType, OmsType
+from nautilus_trader.model.identifiers import Venue
+from nautilus_trader.model.objects import Money
+
+from nautilus_options import CapitalManager, CapitalManagerConfig, CapitalUpdated
+from nautilus_options.capital.example import (
+    DEMO_INSTRUMENT_ID,
+    SizedRoundTripConfig,
+    SizedRoundTripStrategy,
+    demo_instrument,
+    demo_quotes,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _run(**overrides: object) -> tuple[BacktestEngine, CapitalManager, SizedRoundTripStrategy]:
+    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    engine.add_venue(
+        Venue("NSE"),
+        OmsType.HEDGING,
+        AccountType.MARGIN,
+        starting_balances=[Money(1_000_000, INR)],
+        base_currency=INR,
+        default_leverage=Decimal(1),
+        fee_model=FixedFeeModel(Money(20, INR)),
+    )
+    instrument = demo_instrument()
+    engine.add_instrument(instrument)
+    engine.add_data(demo_quotes(instrument))
+    manager = CapitalManager(CapitalManagerConfig(**{**CAPITAL_CONFIG, **overrides}))
+    strategy = SizedRoundTripStrategy(SizedRoundTripConfig(instrument_id=DEMO_INSTRUMENT_ID))
+    engine.add_actor(manager)
+    engine.add_strategy(strategy)
+    engine.run()
+    return engine, manager, strategy
+
+
+def test_history_matches_hand_computed_sequence_with_compounding() -> None:
+    engine, manager, strategy = _run()
+
+    assert_history(manager.history, COMPOUNDING)
+    assert [response.lots for response in strategy.responses] == [20, 20, 20]
+    # Nautilus' own books agree: the account moved by the same net P&L.
+    account = engine.cache.account_for_venue(Venue("NSE"))
+    assert account.balance_total(INR) == Money(1_000_000 - 100_000 + manager.capital, INR)
+    positions = engine.trader.generate_positions_report()
+    assert sorted(positions["realized_pnl"].astype(str)) == [
+        "-1110.00 INR",
+        "150.00 INR",
+        "370.00 INR",
+    ]
+    engine.dispose()
+
+
+def test_without_compounding_sizes_on_initial_capital_and_halts_on_drawdown() -> None:
+    engine, manager, strategy = _run(compounding=False, max_drawdown_pct=0.7)
+
+    assert_history(manager.history, HALTING)
+    assert manager.halted
+    halt = manager.history[7]
+    assert halt.drawdown_pct == pytest.approx(1_056.5 / 100_370 * 100)
+    assert "halted: drawdown 1.05% from peak 100370.00 exceeds max_drawdown_pct 0.7%" in (
+        halt.reason
+    )
+    last = strategy.responses[-1]
+    assert (last.lots, last.halted) == (0, True)
+    assert strategy.halted
+    assert len(engine.cache.positions()) == 2  # the third trade was never opened
+    engine.dispose()
+
+
+def test_published_updates_reach_bus_subscribers_and_reset_starts_over() -> None:
+    engine, manager, _ = _run()
+    received: list[CapitalUpdated] = []
+    engine.kernel.msgbus.subscribe(f"data.{DataType(CapitalUpdated).topic}", received.append)
+
+    engine.reset()
+    assert manager.history == []
+    engine.run()
+
+    assert_history(received, COMPOUNDING)
+    assert_history(manager.history, COMPOUNDING)
+    engine.dispose()
+
+
+def test_history_frame_and_csv(tmp_path: Path) -> None:
+    engine, manager, _ = _run()
+
+    frame = manager.history_frame()
+    assert list(frame.columns[:3]) == ["ts_event", "ts_init", "capital"]
+    assert len(frame) == len(COMPOUNDING)
+    assert frame["ts_event"].iloc[0] == pd.Timestamp("2026-01-05 03:45", tz="UTC")
+    assert frame["capital"].tolist() == [row[0] for row in COMPOUNDING]
+
+    path = manager.write_history_csv(tmp_path / "capital.csv")
+    again = pd.read_csv(path)
+    assert again["capital"].tolist() == frame["capital"].tolist()
+    assert again["reason"].tolist() == frame["reason"].tolist()
+    engine.dispose()
