@@ -1,0 +1,249 @@
+"""Expiry and strike selection over plain option-chain arrays.
+
+Implied volatility and delta use Black-76 on the forward implied by put-call parity near the
+money, with *fractional* time to expiry (:mod:`nautilus_options.domain.pricing`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from nautilus_options.domain.pricing import (
+    black76_greeks,
+    forward_from_parity,
+    implied_vol,
+    year_fraction,
+)
+from nautilus_options.domain.spreads import SpreadGeometry, SpreadType, build_spread
+
+NS_PER_DAY = 86_400_000_000_000
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ExpiryChoice:
+    """An expiry available for trading: its time (UNIX ns) and whether it is a monthly."""
+
+    expiry_ns: int
+    monthly: bool
+
+
+def choose_expiry(
+    expiries: list[ExpiryChoice],
+    now_ns: int,
+    rule: Literal["weekly", "monthly"],
+    min_days: float,
+) -> ExpiryChoice | None:
+    """Pick the nearest expiry with at least ``min_days`` calendar days left.
+
+    ``weekly`` accepts any expiry (the nearest listed one), ``monthly`` only monthlies.
+    Expiries at or before ``now_ns`` are never chosen.
+    """
+    candidates = [
+        expiry
+        for expiry in expiries
+        if expiry.expiry_ns > now_ns
+        and (expiry.expiry_ns - now_ns) >= min_days * NS_PER_DAY
+        and (rule == "weekly" or expiry.monthly)
+    ]
+    return min(candidates, key=lambda e: e.expiry_ns) if candidates else None
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One expiry of an option chain: strikes ascending and the mid price of each side.
+
+    Missing quotes are ``nan``. ``spot`` is the latest index level (a fallback for the
+    at-the-money strike when parity cannot be used).
+    """
+
+    strikes: FloatArray
+    call_mids: FloatArray
+    put_mids: FloatArray
+    spot: float
+    expiry_ns: int
+
+    def mids(self, right: Literal["CE", "PE"]) -> FloatArray:
+        """Mid prices of calls (``CE``) or puts (``PE``)."""
+        return self.call_mids if right == "CE" else self.put_mids
+
+    def has_strike(self, strike: float) -> bool:
+        """Whether ``strike`` is listed (within a tiny tolerance)."""
+        return bool(np.any(np.isclose(self.strikes, strike, rtol=0.0, atol=1e-6)))
+
+
+def parity_forward(chain: Chain, t: float, rate: float, strikes_used: int = 3) -> float:
+    """Forward implied by put-call parity, the median over the strikes nearest the spot.
+
+    Falls back to ``chain.spot`` when no strike near the money has both quotes.
+    """
+    both = np.isfinite(chain.call_mids) & np.isfinite(chain.put_mids)
+    if not np.any(both):
+        return chain.spot
+    strikes = chain.strikes[both]
+    order = np.argsort(np.abs(strikes - chain.spot))[:strikes_used]
+    forwards = [
+        forward_from_parity(
+            float(chain.call_mids[both][i]),
+            float(chain.put_mids[both][i]),
+            float(strikes[i]),
+            t,
+            rate,
+        )
+        for i in order
+    ]
+    return float(np.median(forwards))
+
+
+def atm_strike(chain: Chain, forward: float) -> float:
+    """The listed strike nearest the forward."""
+    return float(chain.strikes[int(np.argmin(np.abs(chain.strikes - forward)))])
+
+
+def otm_deltas(
+    chain: Chain, right: Literal["CE", "PE"], forward: float, t: float, rate: float
+) -> FloatArray:
+    """Absolute Black-76 delta of each strike from its mid-implied vol (``nan`` if unknown)."""
+    is_call = right == "CE"
+    out = np.full(chain.strikes.shape, np.nan)
+    for i, (strike, mid) in enumerate(zip(chain.strikes, chain.mids(right), strict=True)):
+        if not math.isfinite(mid) or mid <= 0:
+            continue
+        vol = implied_vol(float(mid), forward, float(strike), t, rate, is_call)
+        if math.isfinite(vol) and vol > 0:
+            greeks = black76_greeks(forward, float(strike), t, vol, rate, is_call)
+            out[i] = abs(greeks.delta)
+    return out
+
+
+StrikeRule = Literal["delta", "points", "percent", "premium"]
+
+
+def pick_strike(
+    chain: Chain,
+    right: Literal["CE", "PE"],
+    rule: StrikeRule,
+    value: float,
+    forward: float,
+    t: float,
+    rate: float,
+) -> float | None:
+    """Choose the out-of-the-money (or at-the-money) strike matching a rule.
+
+    Candidates are strikes at or beyond the forward on the option's OTM side (puts at or
+    below, calls at or above the at-the-money strike) that have a quote.
+
+    Parameters
+    ----------
+    chain : Chain
+        The chain of one expiry.
+    right : {"CE", "PE"}
+        Which side.
+    rule : {"delta", "points", "percent", "premium"}
+        ``delta``: absolute delta closest to ``value``; ``points``/``percent``: strike
+        closest to ``forward -/+ value`` (points or percent of the forward); ``premium``:
+        mid closest to ``value``.
+    value : float
+        The rule's target.
+    forward, t, rate : float
+        Forward, fractional years to expiry and rate for Black-76.
+
+    Returns
+    -------
+    float | None
+        The strike, or None when no candidate has a usable quote.
+    """
+    atm = atm_strike(chain, forward)
+    sign = 1.0 if right == "CE" else -1.0
+    mids = chain.mids(right)
+    candidates = np.isfinite(mids) & (sign * (chain.strikes - atm) >= 0)
+    if rule == "delta":
+        score = np.abs(otm_deltas(chain, right, forward, t, rate) - value)
+    elif rule == "premium":
+        score = np.abs(mids - value)
+    else:
+        offset = value if rule == "points" else forward * value / 100
+        score = np.abs(chain.strikes - (forward + sign * offset))
+    score = np.where(candidates & np.isfinite(score), score, np.inf)
+    best = int(np.argmin(score))
+    return float(chain.strikes[best]) if math.isfinite(score[best]) else None
+
+
+@dataclass(frozen=True)
+class SpreadSelection:
+    """A chosen spread: its legs, the forward and time used, and the mid net premium."""
+
+    geometry: SpreadGeometry
+    forward: float
+    t: float
+    net_premium: float
+
+
+def select_spread(
+    chain: Chain,
+    spread_type: SpreadType,
+    rule: StrikeRule,
+    value: float,
+    wing_width: float,
+    now_ns: int,
+    rate: float,
+) -> SpreadSelection | None:
+    """Choose the strikes of a spread from a chain.
+
+    Credit verticals and iron condors place their short strike(s) by ``rule``; debit
+    verticals place their long strike by it; the iron butterfly sells the at-the-money
+    strike. Wings are ``wing_width`` points further out and must be listed and quoted.
+
+    Returns
+    -------
+    SpreadSelection | None
+        None when a strike cannot be chosen, a wing is not listed, or a leg has no quote.
+    """
+    t = year_fraction(now_ns, chain.expiry_ns)
+    if t <= 0:
+        return None
+    forward = parity_forward(chain, t, rate)
+    geometry = _geometry(chain, spread_type, rule, value, wing_width, forward, t, rate)
+    if geometry is None:
+        return None
+    prices = [_mid(chain, leg.strike, leg.right) for leg in geometry.legs]
+    if not all(map(math.isfinite, prices)) or not all(map(chain.has_strike, geometry.strikes)):
+        return None
+    return SpreadSelection(geometry, forward, t, geometry.net_premium(prices))
+
+
+def _geometry(
+    chain: Chain,
+    spread_type: SpreadType,
+    rule: StrikeRule,
+    value: float,
+    wing_width: float,
+    forward: float,
+    t: float,
+    rate: float,
+) -> SpreadGeometry | None:
+    if spread_type == SpreadType.IRON_BUTTERFLY:
+        return build_spread(spread_type, atm_strike(chain, forward), wing_width)
+    right: Literal["CE", "PE"] = (
+        "CE" if spread_type in (SpreadType.BEAR_CALL_CREDIT, SpreadType.BULL_CALL_DEBIT) else "PE"
+    )
+    anchor = pick_strike(chain, right, rule, value, forward, t, rate)
+    if anchor is None:
+        return None
+    if spread_type != SpreadType.IRON_CONDOR:
+        return build_spread(spread_type, anchor, wing_width)
+    call_anchor = pick_strike(chain, "CE", rule, value, forward, t, rate)
+    if call_anchor is None or call_anchor <= anchor:
+        return None
+    return build_spread(spread_type, anchor, wing_width, call_anchor=call_anchor)
+
+
+def _mid(chain: Chain, strike: float, right: Literal["CE", "PE"]) -> float:
+    index = np.flatnonzero(np.isclose(chain.strikes, strike, rtol=0.0, atol=1e-6))
+    return float(chain.mids(right)[index[0]]) if index.size else math.nan

@@ -1,0 +1,79 @@
+"""Slicing, re-pricing and leg sequencing."""
+
+from __future__ import annotations
+
+import pytest
+
+from nautilus_options.domain.spreads import SpreadType, build_spread
+from nautilus_options.strategy.legging import (
+    LegSequencer,
+    Phase,
+    limit_price,
+    round_to_tick,
+    slice_quantity,
+)
+
+
+def test_slicing_respects_freeze_quantity_in_lots() -> None:
+    assert slice_quantity(65 * 30, 65, 1800) == [1755, 195]
+    assert slice_quantity(1755, 65, 1800) == [1755]
+    assert slice_quantity(65, 65, 1800) == [65]
+    assert all(q % 65 == 0 for q in slice_quantity(65 * 100, 65, 1800))
+    with pytest.raises(ValueError, match="freeze"):
+        slice_quantity(65, 65, 50)
+
+
+def test_round_to_tick_towards_market() -> None:
+    assert round_to_tick(10.01, 0.05, "BUY") == 10.05
+    assert round_to_tick(10.04, 0.05, "SELL") == 10.0
+    assert round_to_tick(0.01, 0.05, "SELL") == 0.05
+
+
+def test_limit_price_steps_from_mid_to_marketable() -> None:
+    prices = [limit_price("BUY", 10.0, 11.0, step, 2, 2.0, 0.05) for step in range(4)]
+    assert prices == [10.5, 10.75, 11.0, 11.25]
+    sells = [limit_price("SELL", 10.0, 11.0, step, 2, 2.0, 0.05) for step in range(4)]
+    assert sells == [10.5, 10.25, 10.0, 9.8]
+
+
+def test_sequencer_opens_hedges_first_then_shorts() -> None:
+    geometry = build_spread(SpreadType.IRON_CONDOR, 23_800, 200, call_anchor=24_200)
+    seq = LegSequencer(geometry, 130)
+    assert seq.phase == Phase.OPENING_HEDGES
+    hedges = seq.legs_of_phase()
+    assert all(geometry.legs[i].is_long for i in hedges)
+    assert all(seq.side(i, closing=False) == "BUY" for i in hedges)
+    assert not seq.on_fill(hedges[0], 130, closing=False)
+    assert not seq.on_fill(hedges[1], 65, closing=False)
+    assert seq.on_fill(hedges[1], 65, closing=False)
+    assert seq.phase == Phase.OPENING_SHORTS
+    shorts = seq.legs_of_phase()
+    assert all(seq.side(i, closing=False) == "SELL" for i in shorts)
+    seq.on_fill(shorts[0], 130, closing=False)
+    assert seq.on_fill(shorts[1], 130, closing=False)
+    assert seq.phase == Phase.OPEN
+
+
+def test_sequencer_closes_shorts_first_and_unwinds_partial_entries() -> None:
+    geometry = build_spread(SpreadType.BULL_PUT_CREDIT, 24_000, 200)
+    seq = LegSequencer(geometry, 65)
+    hedge, short = seq.legs_of_phase()[0], 1 - seq.legs_of_phase()[0]
+    seq.on_fill(hedge, 65, closing=False)
+    seq.on_fill(short, 65, closing=False)
+    seq.start_closing()
+    assert seq.phase == Phase.CLOSING_SHORTS
+    assert seq.legs_of_phase() == (short,)
+    assert seq.side(short, closing=True) == "BUY"
+    assert seq.on_fill(short, 65, closing=True)
+    assert seq.phase == Phase.CLOSING_HEDGES
+    assert seq.on_fill(hedge, 65, closing=True)
+    assert seq.phase == Phase.CLOSED
+
+    unwind = LegSequencer(geometry, 65)
+    unwind.on_fill(hedge, 65, closing=False)
+    unwind.start_closing()  # the short was rejected: only the hedge is held
+    assert unwind.phase == Phase.CLOSING_HEDGES
+    assert unwind.legs_of_phase() == (hedge,)
+    nothing = LegSequencer(geometry, 65)
+    nothing.start_closing()
+    assert nothing.phase == Phase.CLOSED

@@ -1,0 +1,127 @@
+"""Expiry and strike selection over a Black-76 priced chain."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nautilus_options.domain.pricing import black76_greeks, black76_price
+from nautilus_options.domain.spreads import SpreadType
+from nautilus_options.strategy.selection import (
+    NS_PER_DAY,
+    Chain,
+    ExpiryChoice,
+    choose_expiry,
+    parity_forward,
+    pick_strike,
+    select_spread,
+)
+
+NOW = 1_767_600_000_000_000_000
+EXPIRY = NOW + 3 * NS_PER_DAY
+T = 3 / 365
+RATE = 0.065
+FORWARD = 24_030.0
+
+
+def smile(strike: float) -> float:
+    return 0.13 + 0.4 * (math.log(strike / FORWARD)) ** 2
+
+
+def chain(spot: float = 24_000.0) -> Chain:
+    strikes = np.arange(23_000.0, 25_050.0, 50.0)
+    calls = np.array([black76_price(FORWARD, k, T, smile(k), RATE, True) for k in strikes])
+    puts = np.array([black76_price(FORWARD, k, T, smile(k), RATE, False) for k in strikes])
+    return Chain(strikes, calls, puts, spot, EXPIRY)
+
+
+def test_choose_expiry_rules() -> None:
+    weekly = ExpiryChoice(NOW + 1 * NS_PER_DAY, False)
+    monthly = ExpiryChoice(NOW + 15 * NS_PER_DAY, True)
+    past = ExpiryChoice(NOW - 1, True)
+    assert choose_expiry([monthly, weekly, past], NOW, "weekly", 0) == weekly
+    assert choose_expiry([monthly, weekly, past], NOW, "weekly", 2) == monthly
+    assert choose_expiry([monthly, weekly], NOW, "monthly", 0) == monthly
+    assert choose_expiry([weekly], NOW, "monthly", 0) is None
+
+
+def test_parity_forward_recovers_forward() -> None:
+    assert parity_forward(chain(), T, RATE) == pytest.approx(FORWARD, abs=1e-6)
+
+
+def test_delta_rule_matches_black76_delta() -> None:
+    c = chain()
+    strike = pick_strike(c, "PE", "delta", 0.2, FORWARD, T, RATE)
+    assert strike is not None
+    assert strike < FORWARD
+
+    def delta(k: float) -> float:
+        return abs(black76_greeks(FORWARD, k, T, smile(k), RATE, False).delta)
+
+    best = min((k for k in c.strikes if k <= FORWARD), key=lambda k: abs(delta(k) - 0.2))
+    assert strike == best
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "right", "expected"),
+    [
+        ("points", 300, "PE", 23_750.0),
+        ("points", 300, "CE", 24_350.0),
+        ("percent", 1.0, "CE", 24_250.0),
+    ],
+)
+def test_distance_rules(rule: str, value: float, right: str, expected: float) -> None:
+    assert pick_strike(chain(), right, rule, value, FORWARD, T, RATE) == expected  # type: ignore[arg-type]
+
+
+def test_premium_rule_picks_closest_mid_out_of_the_money() -> None:
+    c = chain()
+    strike = pick_strike(c, "CE", "premium", 20.0, FORWARD, T, RATE)
+    assert strike is not None
+    otm = c.strikes >= 24_050
+    expected = c.strikes[otm][np.argmin(np.abs(c.call_mids[otm] - 20.0))]
+    assert strike == expected
+
+
+def test_missing_quotes_are_skipped() -> None:
+    c = chain()
+    puts = c.put_mids.copy()
+    puts[c.strikes == 23_750.0] = np.nan
+    gappy = Chain(c.strikes, c.call_mids, puts, c.spot, EXPIRY)
+    assert pick_strike(gappy, "PE", "points", 300, FORWARD, T, RATE) in (23_700.0, 23_800.0)
+
+
+@pytest.mark.parametrize(
+    ("spread_type", "rights", "ratios"),
+    [
+        (SpreadType.BULL_PUT_CREDIT, ("PE", "PE"), (1, -1)),
+        (SpreadType.BEAR_CALL_CREDIT, ("CE", "CE"), (-1, 1)),
+        (SpreadType.IRON_CONDOR, ("PE", "PE", "CE", "CE"), (1, -1, -1, 1)),
+        (SpreadType.IRON_BUTTERFLY, ("PE", "PE", "CE", "CE"), (1, -1, -1, 1)),
+        (SpreadType.BULL_CALL_DEBIT, ("CE", "CE"), (1, -1)),
+        (SpreadType.BEAR_PUT_DEBIT, ("PE", "PE"), (-1, 1)),
+    ],
+)
+def test_select_spread_shapes(
+    spread_type: SpreadType, rights: tuple[str, ...], ratios: tuple[int, ...]
+) -> None:
+    selection = select_spread(chain(), spread_type, "points", 200, 200, NOW, RATE)
+    assert selection is not None
+    legs = selection.geometry.legs
+    assert tuple(leg.right for leg in legs) == rights
+    assert tuple(leg.ratio for leg in legs) == ratios
+    assert (selection.net_premium > 0) == spread_type.is_credit
+    assert selection.t == pytest.approx(T)
+    if spread_type == SpreadType.IRON_BUTTERFLY:
+        assert legs[1].strike == legs[2].strike == 24_050.0
+
+
+def test_wing_outside_chain_gives_none() -> None:
+    assert select_spread(chain(), SpreadType.BULL_PUT_CREDIT, "points", 900, 200, NOW, RATE) is None
+
+
+def test_expired_chain_gives_none() -> None:
+    c = chain()
+    assert select_spread(c, SpreadType.IRON_CONDOR, "delta", 0.2, 100, EXPIRY, RATE) is None
