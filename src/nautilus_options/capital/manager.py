@@ -232,9 +232,9 @@ class CapitalManager(Actor):
         )
         if sizing.lots > 0:
             amount = self._ledger.reserve(request.request_id, sizing.lots * request.capital_per_lot)
+            self.log.info(f"{request.strategy_id}: {sizing.lots} lots for {request.request_id}")
             self._publish(
-                f"reserved {amount:.2f} for {request.request_id} ({sizing.lots} lots, "
-                f"{request.strategy_id})",
+                f"reserved {amount:.2f} for {request.request_id} ({sizing.lots} lots)",
                 self.clock.timestamp_ns(),
             )
         return SizingResponse(
