@@ -1,0 +1,156 @@
+"""``options-nt backtest``: run the spread strategy stack over a catalog and report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+DESCRIPTION = """\
+Backtest the options-nt spread strategy with the capital manager and the spread monitor.
+
+Without arguments it runs the default iron condor on NIFTY weekly options over the embedded
+synthetic NIFTY dataset (generated on first use, then cached). Outputs (fills, orders,
+positions, spreads, capital history, spread snapshots as CSV, summary.json, report.html and
+the Nautilus tearsheet) go to --out.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``backtest`` subcommand."""
+    parser = subparsers.add_parser(
+        "backtest",
+        help="backtest the spread strategy and write a report",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="run file (JSON or YAML) with strategy/capital/monitor/venue/data settings",
+    )
+    parser.add_argument(
+        "--catalog",
+        metavar="DIR",
+        help="ParquetDataCatalog to run on (default: the embedded synthetic NIFTY dataset)",
+    )
+    parser.add_argument("--start", metavar="DATE", help="first date or UTC datetime to simulate")
+    parser.add_argument("--end", metavar="DATE", help="last date or UTC datetime to simulate")
+    parser.add_argument(
+        "--out", metavar="DIR", help="output directory (default: out/backtest-<UTC timestamp>)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object with the summary on stdout, and nothing else",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the backtest described by ``args``; return the exit code."""
+    from nautilus_options.environments.backtest import (
+        load_settings,
+        run_backtest,
+        settings_from_mapping,
+    )
+
+    overrides = {"catalog": args.catalog, "start": args.start, "end": args.end, "out": args.out}
+    if args.config is not None:
+        settings = load_settings(args.config, **overrides)
+    else:
+        settings = settings_from_mapping({}, source="command line", **overrides)
+    if args.json:
+        outcome = run_backtest(settings)
+        payload = {**outcome.summary, "out": str(outcome.out_dir)}
+        payload["files"] = {name: str(path) for name, path in outcome.files.items()}
+        print(json.dumps(payload))
+        return 0
+    from rich.console import Console
+
+    console = Console()
+    with _RichProgress(Console(stderr=True)) as progress:
+        outcome = run_backtest(settings, progress=progress)
+    _print_summary(console, outcome.summary, outcome.out_dir)
+    return 0
+
+
+class _RichProgress:
+    """A rich progress bar over simulated time, on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress: Progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[now]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self._task: TaskID = self._progress.add_task("starting", total=None, now="")
+
+    def __enter__(self) -> _RichProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def stage(self, description: str) -> None:
+        """Show a new stage."""
+        self._progress.update(self._task, description=description)
+
+    def simulated(self, now_ns: int, start_ns: int, end_ns: int) -> None:
+        """Advance the bar to the simulated time ``now_ns``."""
+        import pandas as pd
+
+        total = max(end_ns - start_ns, 1)
+        self._progress.update(
+            self._task,
+            description="simulating",
+            total=total,
+            completed=min(max(now_ns - start_ns, 0), total),
+            now=pd.Timestamp(now_ns, unit="ns", tz="Asia/Kolkata").strftime("%Y-%m-%d %H:%M IST"),
+        )
+
+
+def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> None:
+    from rich.table import Table
+
+    def money(key: str) -> str:
+        value = summary.get(key)
+        return "n/a" if value is None else f"₹{value:,.2f}"
+
+    win_rate = summary.get("win_rate")
+    sharpe = summary.get("sharpe")
+    table = Table(title="Backtest summary", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    rows = [
+        ("Period", f"{summary.get('start') or '?'} → {summary.get('end') or '?'}"),
+        ("Trades (closed spreads)", str(summary["trades"])),
+        ("Open spreads at the end", str(summary["open_spreads"])),
+        ("Win rate", "n/a" if win_rate is None else f"{win_rate:.1%}"),
+        ("Total P&L (net of charges)", money("pnl_total")),
+        ("Charges paid", money("charges_total")),
+        (
+            "Max drawdown",
+            f"{money('max_drawdown')} ({summary['max_drawdown_pct']:.2%})",
+        ),
+        ("Sharpe ratio (daily, annualised)", "n/a" if sharpe is None else f"{sharpe:.2f}"),
+        ("Initial capital", money("initial_capital")),
+        ("Ending capital", money("ending_capital")),
+        ("Wall time", f"{summary.get('elapsed_secs', 0):.1f} s"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    console.print(f"Outputs: {out_dir}  (open {out_dir / 'report.html'})")
