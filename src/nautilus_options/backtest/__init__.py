@@ -1,0 +1,1 @@
+"""Backtest glue: the Zerodha fee model, expiry-settlement helpers and reports."""
