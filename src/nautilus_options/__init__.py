@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from nautilus_options.capital import CapitalManager, CapitalManagerConfig, CapitalUpdated
+from nautilus_options.monitor import SpreadMonitor, SpreadMonitorConfig, SpreadSnapshot
 
 try:
     __version__ = version("options-nt")
@@ -19,5 +20,8 @@ __all__ = [
     "CapitalManager",
     "CapitalManagerConfig",
     "CapitalUpdated",
+    "SpreadMonitor",
+    "SpreadMonitorConfig",
+    "SpreadSnapshot",
     "__version__",
 ]
