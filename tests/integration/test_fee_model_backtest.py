@@ -26,7 +26,7 @@ from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.model.enums import AccountType, AggressorSide, OmsType, OrderSide
 from nautilus_trader.model.events import OrderFilled
-from nautilus_trader.model.identifiers import InstrumentId, TradeId
+from nautilus_trader.model.identifiers import InstrumentId, TradeId, new_generic_spread_id
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import Money, Price, Quantity
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
@@ -135,8 +135,35 @@ EXPECTED_FEE_FILLS = [
 ]
 
 
+class SpreadBuyer(Strategy):
+    """Buys 65 units of a generic-id spread at market on its first aggregated quote."""
+
+    def __init__(self, spread_id: InstrumentId) -> None:
+        super().__init__(StrategyConfig())
+        self.spread_id = spread_id
+        self.fills: list[OrderFilled] = []
+
+    def on_start(self) -> None:
+        self.request_instrument(self.spread_id)
+        self.subscribe_quote_ticks(
+            self.spread_id,
+            aggregate_spread_quotes=True,
+            params={"update_interval_seconds": None},
+        )
+
+    def on_quote_tick(self, tick: QuoteTick) -> None:
+        if tick.instrument_id == self.spread_id and not self.fills:
+            order = self.order_factory.market(self.spread_id, OrderSide.BUY, Quantity.from_int(65))
+            self.submit_order(order)
+
+    def on_order_filled(self, event: OrderFilled) -> None:
+        self.fills.append(event)
+
+
 def run_engine(
-    data: list[QuoteTick | TradeTick], plan: list[tuple[int, str, str, int]]
+    data: list[QuoteTick | TradeTick],
+    plan: list[tuple[int, str, str, int]],
+    strategy: Strategy | None = None,
 ) -> list[OrderFilled]:
     engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
     engine.add_venue(
@@ -151,10 +178,10 @@ def run_engine(
     for instrument in (NIFTY_MIRROR, CE_24000, CE_24100, PE_23900):
         engine.add_instrument(instrument)
     engine.add_data(data)
-    strategy = PlannedOrders(PlannedOrdersConfig(plan=plan))
+    strategy = strategy or PlannedOrders(PlannedOrdersConfig(plan=plan))
     engine.add_strategy(strategy)
     engine.run(end=RUN_END)
-    fills = list(strategy.fills)
+    fills: list[OrderFilled] = list(strategy.fills)
     engine.dispose()
     return fills
 
@@ -173,6 +200,29 @@ def test_engine_fills_carry_zerodha_charges_with_brokerage_once_per_order() -> N
     assert {f.commission.currency for f in fills} == {INR}
     # The two fills of the partially filled order share its client order id.
     assert fills[2].client_order_id == fills[3].client_order_id
+
+
+def test_spread_order_is_charged_per_leg_with_each_legs_side() -> None:
+    spread_id = new_generic_spread_id([(CE_24000.id, 1), (CE_24100.id, -1)])
+    data = [
+        quote(option, ist_ns(TRADE_DAY, 10, minute), bid, ask, size=1000)
+        for minute in (0, 1)
+        for option, bid, ask in ((CE_24000, 120.00, 120.50), (CE_24100, 70.00, 70.50))
+    ]
+    fills = run_engine(data, [], SpreadBuyer(spread_id))
+    trades = {
+        (f.instrument_id, f.order_side, f.last_px.as_double()): f.commission.as_double()
+        for f in fills
+        if not is_settlement_fill(f)
+    }
+    assert trades == {
+        # the combo fill itself is free: the legs carry the charges
+        (spread_id, OrderSide.BUY, 50.50): 0.0,
+        # BUY 65 x 120.75 = 7,848.75: txn 2.75, SEBI 0.01, stamp 0.24, GST 4.10
+        (CE_24000.id, OrderSide.BUY, 120.75): 27.10,
+        # SELL 65 x 70.25 = 4,566.25: STT 4.57, txn 1.60, SEBI 0.00, GST 3.89
+        (CE_24100.id, OrderSide.SELL, 70.25): 30.06,
+    }
 
 
 def test_expiry_settlement_fills_are_detected_and_charged_exercise_stt() -> None:

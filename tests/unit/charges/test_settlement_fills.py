@@ -1,0 +1,114 @@
+"""Recognising the backtest venue's expiry fills and charging exercise STT on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pytest
+from nautilus_trader.core.uuid import UUID4
+from nautilus_trader.model.currencies import INR
+from nautilus_trader.model.enums import LiquiditySide, OrderSide, OrderType
+from nautilus_trader.model.events import OrderFilled
+from nautilus_trader.model.identifiers import (
+    AccountId,
+    ClientOrderId,
+    InstrumentId,
+    PositionId,
+    StrategyId,
+    TradeId,
+    TraderId,
+    VenueOrderId,
+)
+from nautilus_trader.model.objects import Money, Price, Quantity
+
+from nautilus_options.backtest.settlement import (
+    exercise_charge,
+    is_cash_exercise,
+    is_settlement_fill,
+    trade_date,
+)
+from nautilus_options.data.instruments import option_contract
+from nautilus_options.domain.nse import IST, OptionSymbol
+
+EXPIRY = date(2026, 1, 20)
+CALL = option_contract(OptionSymbol("NIFTY", EXPIRY, Decimal(24000), "CE", monthly=False))
+EXPIRY_NS = int(datetime.combine(EXPIRY, time(15, 30), tzinfo=IST).timestamp()) * 10**9
+
+
+def fill(
+    client_order_id: str,
+    side: OrderSide = OrderSide.SELL,
+    price: float = 150.0,
+    quantity: int = 65,
+    trade_id: str | None = None,
+    instrument_id: InstrumentId = CALL.id,
+) -> OrderFilled:
+    return OrderFilled(
+        trader_id=TraderId("TESTER-001"),
+        strategy_id=StrategyId("S-001"),
+        instrument_id=instrument_id,
+        client_order_id=ClientOrderId(client_order_id),
+        venue_order_id=VenueOrderId(client_order_id),
+        account_id=AccountId("NFO-001"),
+        trade_id=TradeId(trade_id or client_order_id[:36]),
+        position_id=PositionId("P-1"),
+        order_side=side,
+        order_type=OrderType.MARKET,
+        last_qty=Quantity.from_int(quantity),
+        last_px=Price(price, 2),
+        currency=INR,
+        commission=Money(0, INR),
+        liquidity_side=LiquiditySide.TAKER,
+        event_id=UUID4(),
+        ts_event=EXPIRY_NS,
+        ts_init=EXPIRY_NS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("client_order_id", "settlement", "cash"),
+    [
+        ("NFO-LEG-CASH-4be8adbc", True, True),
+        ("NFO-LEG-OTM-eed8975f", True, False),
+        ("NFO-LEG-EX-0a1b2c3d-CLOSE", True, False),
+        ("EXPIRATION-LEG-0f8e2a3c-5b6d-4e7f-8a9b-0c1d2e3f4a5b", True, False),
+        # a strategy order and a spread-leg fill are ordinary trades
+        ("O-20260113-043100-001-000-1", False, False),
+        ("O-20260113-043100-001-000-1-LEG-NIFTY2612024000CE", False, False),
+        # another venue's prefix or a malformed suffix is not the venue's expiry
+        ("NSE-LEG-CASH-4be8adbc", False, False),
+        ("NFO-LEG-CASH-4be8adbc-x", False, False),
+    ],
+)
+def test_settlement_fills_are_recognised_by_their_ids(
+    client_order_id: str, settlement: bool, cash: bool
+) -> None:
+    assert is_settlement_fill(fill(client_order_id)) is settlement
+    assert is_cash_exercise(fill(client_order_id)) is cash
+
+
+def test_a_trade_id_differing_from_the_order_id_is_not_a_settlement() -> None:
+    assert not is_settlement_fill(fill("NFO-LEG-CASH-4be8adbc", trade_id="T-1"))
+
+
+def test_exercise_charge_falls_on_the_long_holder_only() -> None:
+    # 0.125% x 150 x 65 = 12.1875 -> 12.19
+    assert exercise_charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.SELL)) == 12.19
+    assert exercise_charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.BUY)) == 0.0
+    assert exercise_charge(CALL, fill("NFO-LEG-OTM-4be8adbc", OrderSide.SELL, 0.0)) == 0.0
+    assert exercise_charge(CALL, fill("O-1", OrderSide.SELL)) == 0.0
+
+
+def test_exercise_charge_rejects_a_fill_of_another_instrument() -> None:
+    other = InstrumentId.from_str("NIFTY2612024100CE.NFO")
+    with pytest.raises(ValueError, match="fill"):
+        exercise_charge(CALL, fill("NFO-LEG-CASH-4be8adbc", instrument_id=other))
+
+
+def test_trade_date_is_the_indian_calendar_date() -> None:
+    # 18:30 UTC on 12 Jan is 00:00 IST on 13 Jan.
+    midnight_ist = int(datetime(2026, 1, 13, tzinfo=IST).timestamp()) * 10**9
+    assert trade_date(midnight_ist) == date(2026, 1, 13)
+    assert trade_date(midnight_ist - 1) == date(2026, 1, 12)
+    assert trade_date(EXPIRY_NS) == EXPIRY
