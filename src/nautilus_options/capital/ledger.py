@@ -59,7 +59,7 @@ class CapitalLedger(msgspec.Struct, kw_only=True):
     @property
     def deployed(self) -> float:
         """Capital reserved by open trades."""
-        return self._round(sum(self.reservations.values()))
+        return self._round(sum(self.reservations.values(), 0.0))
 
     @property
     def drawdown_pct(self) -> float:
