@@ -8,7 +8,7 @@ client order id is (for options the trade id repeats it)
 * ``<VENUE>-LEG-EX-<8 hex>-CLOSE`` / ``-OPEN``: physical exercise (not used on NSE indices);
 * ``EXPIRATION-LEG-<uuid>``: any other expiring instrument (futures) closed at market.
 
-These fills bypass the venue fee model, so no charge is attached to them. On NSE, exercising
+The option fills bypass the venue fee model, so they carry no charge. On NSE, exercising
 an in-the-money option makes its holder pay STT on the intrinsic value, which
 :func:`exercise_charge` returns so the capital ledger and the spread tracker can book it.
 """

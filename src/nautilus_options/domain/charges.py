@@ -4,10 +4,8 @@ Every rate lives in :data:`SCHEDULES`; a trade uses the row in force on its trad
 (:func:`schedule_on`). Sources for each row are in its ``source`` field and in the
 "Indian F&O charges" guide.
 
-Rounding
---------
-Amounts are computed in :class:`~decimal.Decimal` and each component is rounded to the paisa
-(``ROUND_HALF_UP``) per order, the way Zerodha's contract notes print each line:
+**Rounding.** Amounts are computed in :class:`~decimal.Decimal` and each component is
+rounded to the paisa (``ROUND_HALF_UP``) per order, the way contract notes print each line:
 
 1. the turnover (quantity x price, or quantity x intrinsic value) is rounded to the paisa;
 2. brokerage, STT, exchange transaction charge, SEBI fee and stamp duty are each computed on
@@ -16,8 +14,9 @@ Amounts are computed in :class:`~decimal.Decimal` and each component is rounded 
    to the paisa;
 4. the total is the sum of the rounded components.
 
-A contract note aggregates a whole trading day per contract before rounding, so a day of
-many small orders can differ from the per-order sum by a few paise.
+A contract note aggregates a whole trading day per contract before rounding (and may print
+the STT line rounded to the rupee), so a day of many orders can differ from the per-order
+sum by a few paise, and the STT line of a note by up to a rupee.
 """
 
 from __future__ import annotations
