@@ -74,7 +74,10 @@ class IndianOptionsFeeModel(FeeModel):
             return Money(0, currency)
         key = (order.init_id.value, instrument.id)
         first_fill = key not in self._charged
-        self._charged.add(key)
+        if instrument.id == order.instrument_id and fill_qty >= order.leaves_qty:
+            self._charged.discard(key)  # the order is complete: forget it
+        else:
+            self._charged.add(key)
         turnover = fill_qty.as_double() * fill_px.as_double() * instrument.multiplier.as_double()
         charges = order_charges(
             "BUY" if _leg_side(order, instrument.id) == OrderSide.BUY else "SELL",
