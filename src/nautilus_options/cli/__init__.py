@@ -17,7 +17,7 @@ from nautilus_options import __version__
 from nautilus_options.errors import OptionsNTError
 
 #: Subcommand modules, in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("backtest",)
+COMMAND_MODULES: tuple[str, ...] = ("backtest", "data")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,145 @@
+"""The synthetic market is deterministic, well-formed and cached."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
+
+from nautilus_options.data import synthetic
+from nautilus_options.data.synthetic import (
+    GENERATOR_VERSION,
+    SyntheticMarketConfig,
+    default_catalog,
+    generate_market,
+)
+from nautilus_options.domain.nse import expiry_ns, parse_tradingsymbol
+from nautilus_options.errors import ConfigError
+
+SMALL = SyntheticMarketConfig(days=3, strikes_each_side=2, expiries=2, bar_minutes=5)
+
+
+def _tables(root: Path) -> dict[str, object]:
+    return {str(file.relative_to(root)): pq.read_table(file) for file in root.rglob("*.parquet")}
+
+
+@pytest.fixture(scope="module")
+def small_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("small") / "catalog"
+    generate_market(SMALL, path)
+    return path
+
+
+def test_same_seed_writes_identical_data(small_catalog: Path, tmp_path: Path) -> None:
+    generate_market(SMALL, tmp_path / "again")
+    first, second = _tables(small_catalog), _tables(tmp_path / "again")
+    assert first.keys() == second.keys()
+    assert len(first) > 10
+    for name, table in first.items():
+        assert table.equals(second[name]), name
+
+
+def test_another_seed_writes_other_prices(small_catalog: Path, tmp_path: Path) -> None:
+    other = SyntheticMarketConfig(
+        days=3, strikes_each_side=2, expiries=2, bar_minutes=5, seed=SMALL.seed + 1
+    )
+    generate_market(other, tmp_path / "other")
+    ours = ParquetDataCatalog(str(small_catalog)).trade_ticks(instrument_ids=["NIFTY.NSE"])
+    theirs = ParquetDataCatalog(str(tmp_path / "other")).trade_ticks(instrument_ids=["NIFTY.NSE"])
+    assert [t.price.as_double() for t in ours] != [t.price.as_double() for t in theirs]
+
+
+def test_quotes_are_on_the_tick_grid_uncrossed_and_alive(small_catalog: Path) -> None:
+    catalog = ParquetDataCatalog(str(small_catalog))
+    options = [i for i in catalog.instruments() if str(i.id).endswith(("CE.NFO", "PE.NFO"))]
+    for option in options:
+        quotes = catalog.quote_ticks(instrument_ids=[str(option.id)])
+        bid = np.array([q.bid_price.as_double() for q in quotes])
+        ask = np.array([q.ask_price.as_double() for q in quotes])
+        ts = np.array([q.ts_init for q in quotes])
+        assert (bid >= 0.05).all()
+        assert (ask > bid).all()
+        assert np.allclose(np.round(bid / 0.05), bid / 0.05)
+        assert np.allclose(np.round(ask / 0.05), ask / 0.05)
+        assert (np.diff(ts) > 0).all()
+        assert ts[-1] < option.expiration_ns
+        sizes = np.array([q.bid_size.as_double() for q in quotes])
+        assert (sizes % option.lot_size.as_double() == 0).all()
+
+
+def test_chain_follows_the_nearest_expiries(small_catalog: Path) -> None:
+    catalog = ParquetDataCatalog(str(small_catalog))
+    expiries = {
+        parse_tradingsymbol(i.id.symbol.value).expiry
+        for i in catalog.instruments()
+        if str(i.id).endswith(("CE.NFO", "PE.NFO"))
+    }
+    # 5-7 January: the 6 Jan expiry rolls to 13 and 20 Jan.
+    assert expiries == {date(2026, 1, 6), date(2026, 1, 13), date(2026, 1, 20)}
+    closes = catalog.trade_ticks(instrument_ids=["NIFTY.NFO"])
+    assert closes[-1].ts_init == expiry_ns(date(2026, 1, 7))
+
+
+def test_option_prices_rise_with_the_index_for_calls(small_catalog: Path) -> None:
+    catalog = ParquetDataCatalog(str(small_catalog))
+    index = catalog.trade_ticks(instrument_ids=["NIFTY.NSE"])
+    call = next(
+        i for i in catalog.instruments() if str(i.id).startswith("NIFTY26120") and "CE" in str(i.id)
+    )
+    quotes = catalog.quote_ticks(instrument_ids=[str(call.id)])
+    spot = {t.ts_init: t.price.as_double() for t in index}
+    mids = np.array([(q.bid_price.as_double() + q.ask_price.as_double()) / 2 for q in quotes])
+    levels = np.array([spot[q.ts_init] for q in quotes])
+    assert np.corrcoef(mids, levels)[0, 1] > 0.8
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"start": date(2026, 1, 3)}, "start"),
+        ({"days": 0}, "days"),
+        ({"strikes_each_side": -1}, "strikes_each_side"),
+        ({"spot_vol_correlation": -2.0}, "spot_vol_correlation"),
+        ({"underlying": "SENSEX"}, "underlying"),
+        ({"start": date(2026, 12, 21), "days": 20}, "days"),
+    ],
+)
+def test_bad_configuration_names_the_field(changes: dict[str, object], field: str) -> None:
+    with pytest.raises(ConfigError, match=field) as error:
+        SyntheticMarketConfig(**changes)  # type: ignore[arg-type]
+    assert error.value.field == field
+
+
+def test_existing_catalog_is_refused(small_catalog: Path) -> None:
+    with pytest.raises(ConfigError, match="not empty"):
+        generate_market(SMALL, small_catalog)
+
+
+def test_interrupted_generation_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupt(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(synthetic, "_quote_day", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        generate_market(SMALL, tmp_path / "catalog")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_catalog_is_generated_once_per_version_and_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = default_catalog(config=SMALL)
+    assert path.parent == tmp_path / "options-nt" / "synthetic"
+    assert path.name.startswith(f"v{GENERATOR_VERSION}-")
+    stamp = {p: p.stat().st_mtime_ns for p in path.rglob("*.parquet")}
+    assert default_catalog(config=SMALL) == path
+    assert {p: p.stat().st_mtime_ns for p in path.rglob("*.parquet")} == stamp
+    monkeypatch.setattr(synthetic, "GENERATOR_VERSION", GENERATOR_VERSION + 1)
+    assert default_catalog(config=SMALL) != path
