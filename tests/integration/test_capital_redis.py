@@ -1,0 +1,124 @@
+"""CapitalManager state survives a TradingNode restart through a real Redis cache database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from nautilus_trader.config import (
+    CacheConfig,
+    DatabaseConfig,
+    ImportableActorConfig,
+    LoggingConfig,
+    TradingNodeConfig,
+)
+from nautilus_trader.live.node import TradingNode
+
+from nautilus_options import CapitalManager
+from nautilus_options.capital import SIZING_ENDPOINT, SizingRequest, SizingResponse
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
+
+HOST, PORT = "127.0.0.1", 6379
+
+
+@pytest.fixture
+def trader_id() -> Iterator[str]:
+    client = redis.Redis(host=HOST, port=PORT)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis on {HOST}:{PORT} (start it with scripts/services.sh)")
+    trader = f"CAPITAL-{uuid.uuid4().hex[:8].upper()}"
+    yield trader
+    keys = list(client.scan_iter(match=f"trader-{trader}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def _node(trader_id: str) -> TradingNode:
+    config = TradingNodeConfig(
+        trader_id=trader_id,
+        logging=LoggingConfig(log_level="ERROR"),
+        load_state=True,
+        save_state=True,
+        timeout_post_stop=0.1,
+        cache=CacheConfig(
+            database=DatabaseConfig(type="redis", host=HOST, port=PORT),
+            buffer_interval_ms=None,
+            flush_on_start=False,
+        ),
+        actors=[
+            ImportableActorConfig(
+                actor_path="nautilus_options:CapitalManager",
+                config_path="nautilus_options:CapitalManagerConfig",
+                config={"initial_capital": 100_000, "risk_per_trade_pct": 5},
+            ),
+        ],
+    )
+    node = TradingNode(config=config, loop=asyncio.new_event_loop())
+    node.build()
+    return node
+
+
+async def _session(
+    node: TradingNode, request: SizingRequest | None
+) -> tuple[CapitalManager, list[str]]:
+    """Run ``node`` until the manager runs, send ``request`` if any, stop; return the manager and
+    the reasons in its history before the node started."""
+    (manager,) = node.trader.actors()
+    assert isinstance(manager, CapitalManager)
+    before_start = [update.reason for update in manager.history]
+    runner = asyncio.create_task(node.run_async())
+    for _ in range(200):
+        if manager.is_running:
+            break
+        await asyncio.sleep(0.01)
+    assert manager.is_running, "TradingNode did not start"
+    if request is not None:
+        node.kernel.msgbus.send(SIZING_ENDPOINT, request)
+    await node.stop_async()
+    await runner
+    # Let the node's background workers finish before the loop is closed.
+    pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return manager, before_start
+
+
+def _run(trader_id: str, request: SizingRequest | None = None) -> tuple[CapitalManager, list[str]]:
+    node = _node(trader_id)
+    try:
+        return node.kernel.loop.run_until_complete(_session(node, request))
+    finally:
+        node.dispose()
+
+
+def test_state_saved_in_redis_is_loaded_before_start(trader_id: str) -> None:
+    responses: list[SizingResponse] = []
+
+    first, _ = _run(trader_id, SizingRequest("S0001", "test", 2_000.0, None, responses.append))
+
+    assert responses[0].lots == 2
+    assert first.deployed == 4_000.0
+    client = redis.Redis(host=HOST, port=PORT)
+    saved = [key.decode() for key in client.scan_iter(match=f"trader-{trader_id}:*")]
+    client.close()
+    assert f"trader-{trader_id}:actors:CapitalManager:state" in saved
+
+    second, before_start = _run(trader_id)
+
+    # on_load ran before on_start: the saved history was there before the node started.
+    assert before_start == ["start", "reserved 4000.00 for S0001 (2 lots)"]
+    assert [update.reason for update in second.history] == [
+        "start",
+        "reserved 4000.00 for S0001 (2 lots)",
+        "restored",
+    ]
+    assert second.deployed == 4_000.0
+    assert [u.to_dict() for u in second.history[:2]] == [u.to_dict() for u in first.history]
