@@ -1,4 +1,4 @@
-"""``options-nt data``: build ParquetDataCatalogs (``data generate``).
+"""``options-nt data``: build ParquetDataCatalogs (``data generate``, ``data import``).
 
 Each command of the group is a ``_register_<name>(commands)`` function listed in
 ``COMMANDS``; it adds its parser to the group and sets ``handler``.
@@ -94,9 +94,80 @@ def _register_generate(commands: argparse._SubParsersAction[argparse.ArgumentPar
     parser.set_defaults(handler=_generate)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from nautilus_options.data.catalog import import_files
+
+    report = import_files(
+        args.files,
+        args.format,
+        args.catalog,
+        skip_bad_rows=args.skip_bad_rows,
+        progress=not args.json,
+        symbol=args.symbol,
+        interval=args.interval,
+    )
+    if args.json:
+        print(json.dumps(report.to_dict()))
+        return 0
+
+    from rich.console import Console
+    from rich.table import Table
+
+    written = Table(title=f"Imported into {report.catalog}")
+    for column in ("instrument", "data", "rows"):
+        written.add_column(column, justify="right" if column == "rows" else "left")
+    for row in report.written:
+        written.add_row(row.instrument_id, row.data, f"{row.rows:,}")
+    console = Console()
+    console.print(written)
+    if report.skipped:
+        skipped = Table(title="Skipped rows")
+        for column in ("file", "column", "reason", "rows", "first rows"):
+            skipped.add_column(column)
+        for s in report.skipped:
+            first = ", ".join(map(str, s.first_rows))
+            skipped.add_row(Path(s.file).name, s.column or "", s.reason, f"{s.count:,}", first)
+        console.print(skipped)
+    console.print(
+        f"{report.rows_read:,} rows read, {report.rows_written:,} written, "
+        f"{report.rows_skipped:,} skipped; {len(report.files_added)} files added, "
+        f"{len(report.files_unchanged)} already present"
+    )
+    return 0
+
+
+def _register_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="validate vendor files and import them into a catalog",
+        description="Validate quotes, bars, Kite historical candles or NSE F&O bhavcopy files "
+        "and import them into a ParquetDataCatalog. Nothing is written unless every file "
+        "is valid; existing catalog files are never overwritten.",
+    )
+    parser.add_argument(
+        "--format", required=True, choices=["quotes", "bars", "kite-candles", "bhavcopy"]
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--catalog", type=Path, required=True, help="catalog directory")
+    parser.add_argument(
+        "--skip-bad-rows", action="store_true", help="drop and count bad rows instead of failing"
+    )
+    parser.add_argument(
+        "--symbol", help="kite-candles: tradingsymbol of a single FILE (default: file name stem)"
+    )
+    parser.add_argument(
+        "--interval", default="minute", help="kite-candles: the candles' interval (default minute)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON report on stdout instead of tables"
+    )
+    parser.set_defaults(handler=_import)
+
+
 #: The ``data`` commands, in ``--help`` order.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _register_generate,
+    _register_import,
 )
 
 
