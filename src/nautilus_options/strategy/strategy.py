@@ -1,0 +1,589 @@
+"""OptionsSpreadStrategy: defined-risk index-option spreads with hedges-first legging."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import cast
+
+import numpy as np
+from nautilus_trader.core.data import Data
+from nautilus_trader.model.data import DataType, QuoteTick
+from nautilus_trader.model.enums import OrderSide, PriceType
+from nautilus_trader.model.events import (
+    OrderCanceled,
+    OrderDenied,
+    OrderExpired,
+    OrderFilled,
+    OrderRejected,
+    PositionClosed,
+)
+from nautilus_trader.model.identifiers import ClientOrderId, InstrumentId, Symbol, Venue
+from nautilus_trader.model.instruments import OptionContract
+from nautilus_trader.model.objects import Quantity
+from nautilus_trader.model.orders import Order
+from nautilus_trader.trading.strategy import Strategy
+
+from nautilus_options.capital.events import CapitalUpdated
+from nautilus_options.capital.messages import (
+    RELEASE_ENDPOINT,
+    SIZING_ENDPOINT,
+    CapitalRelease,
+    SizingRequest,
+    SizingResponse,
+)
+from nautilus_options.domain.nse import contract_spec, parse_tradingsymbol
+from nautilus_options.domain.spreads import Right
+from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
+from nautilus_options.strategy.entry import EntryManager, ist_datetime
+from nautilus_options.strategy.exit import ExitManager, ExitReason
+from nautilus_options.strategy.legging import LegSequencer, Phase, Side, limit_price, slice_quantity
+from nautilus_options.strategy.selection import (
+    Chain,
+    ExpiryChoice,
+    SpreadSelection,
+    StrikeRule,
+    choose_expiry,
+    select_spread,
+)
+from nautilus_options.strategy.tracker import (
+    SpreadTracker,
+    leg_position_id,
+    option_right,
+    tag_value,
+)
+
+_CHECK_TIMER = "spread-check"
+_REPRICE_TIMER = "spread-reprice"
+_QUOTE_CHECK_ALERT = "spread-quote-check"
+_QUOTE_SETTLE_NS = 1_000_000  # 1 ms
+
+
+@dataclass
+class _WorkingOrder:
+    """An order of a spread still working at the venue."""
+
+    leg: int
+    closing: bool
+    step: int = 0
+
+
+@dataclass
+class _ActiveSpread:
+    """A spread the strategy is opening, holding or closing."""
+
+    spread_id: str
+    selection: SpreadSelection
+    instruments: tuple[OptionContract, ...]
+    sequencer: LegSequencer
+    phase_started_ns: int
+    reserved: bool
+    urgent: bool = False
+    exit_reason: str = ""
+    net_premium: float = 0.0
+    orders: dict[ClientOrderId, _WorkingOrder] = field(default_factory=dict)
+
+
+class OptionsSpreadStrategy(Strategy):
+    """Trade one defined-risk spread shape on an index's options.
+
+    Entries (checked on a timer) pick an expiry and strikes from the cached chain, ask the
+    :class:`~nautilus_options.capital.CapitalManager` for lots over the message bus, then buy
+    the hedges and sell the shorts only once every hedge is filled. A leg that is rejected or
+    not filled within ``leg_timeout_secs`` unwinds the spread. Exits are checked on every leg
+    quote and on the timer; closing buys back the shorts before selling the hedges. Spreads
+    held to expiry are settled by the venue at intrinsic value.
+
+    Parameters
+    ----------
+    config : OptionsSpreadStrategyConfig
+        The configuration.
+    """
+
+    def __init__(self, config: OptionsSpreadStrategyConfig) -> None:
+        super().__init__(config)
+        self.cfg = config
+        self.entry_manager = EntryManager.from_config(config)
+        self.exit_manager = ExitManager.from_config(config)
+        self.index_id = InstrumentId(Symbol(config.underlying), Venue(config.index_venue))
+        self._venue = Venue(config.venue)
+        self._spread_counter = 0
+        self._halted = False
+        self._active: dict[str, _ActiveSpread] = {}
+        self._by_instrument: dict[InstrumentId, set[str]] = {}
+        self._tracker: SpreadTracker | None = None
+
+    @property
+    def tracker(self) -> SpreadTracker:
+        """The spread tracker over this strategy's cache."""
+        if self._tracker is None:
+            self._tracker = SpreadTracker(self.cache)
+        return self._tracker
+
+    @property
+    def active_spread_ids(self) -> list[str]:
+        """Ids of spreads being opened, held or closed by this strategy."""
+        return list(self._active)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def on_start(self) -> None:
+        """Subscribe to the index, the option chain and capital updates; start timers."""
+        self.subscribe_trade_ticks(self.index_id)
+        for instrument in self._options():
+            self.subscribe_quote_ticks(instrument.id)
+        self.msgbus.subscribe(
+            topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
+        )
+        self.clock.set_timer(
+            _CHECK_TIMER, timedelta(seconds=self.cfg.exit_check_interval_secs), callback=self._tick
+        )
+        self.clock.set_timer(
+            _REPRICE_TIMER,
+            timedelta(seconds=self.cfg.reprice_interval_secs),
+            callback=self._reprice,
+        )
+
+    def on_stop(self) -> None:
+        """Cancel the timers (open spreads are left to the node's stop policy)."""
+        for name in (_CHECK_TIMER, _REPRICE_TIMER, _QUOTE_CHECK_ALERT):
+            if name in self.clock.timer_names:
+                self.clock.cancel_timer(name)
+
+    def on_save(self) -> dict[str, bytes]:
+        """Persist the spread counter and the entry state."""
+        state = {"spread_counter": str(self._spread_counter), **self.entry_manager.to_dict()}
+        return {"state": json.dumps(state).encode()}
+
+    def on_load(self, state: dict[str, bytes]) -> None:
+        """Restore what :meth:`on_save` wrote."""
+        if "state" in state:
+            values = json.loads(state["state"].decode())
+            self._spread_counter = int(values.get("spread_counter", 0))
+            self.entry_manager.load_dict(values)
+
+    # -- market data -------------------------------------------------------------------------
+
+    def on_quote_tick(self, tick: QuoteTick) -> None:
+        """Schedule an exit check just after a leg quote.
+
+        The check runs once the other quotes of the same instant have arrived, so a spread
+        is never marked from one fresh leg and stale others.
+        """
+        if not self._by_instrument.get(tick.instrument_id):
+            return
+        if _QUOTE_CHECK_ALERT not in self.clock.timer_names:
+            self.clock.set_time_alert_ns(
+                _QUOTE_CHECK_ALERT, tick.ts_event + _QUOTE_SETTLE_NS, self._check_open_spreads
+            )
+
+    def _check_open_spreads(self, event: object) -> None:
+        now = self.clock.timestamp_ns()
+        for spread in list(self._active.values()):
+            if spread.sequencer.phase == Phase.OPEN:
+                self._check_exit(spread, now)
+
+    def _on_capital_updated(self, event: Data) -> None:
+        if isinstance(event, CapitalUpdated):
+            self._halted = event.halted
+
+    def _tick(self, event: object) -> None:
+        self._check_open_spreads(event)
+        for spread in list(self._active.values()):
+            if spread.sequencer.phase.is_closing:
+                self._work_phase(spread)
+        self._try_enter(self.clock.timestamp_ns())
+
+    # -- entries -----------------------------------------------------------------------------
+
+    def _try_enter(self, now_ns: int) -> None:
+        decision = self.entry_manager.check(now_ns, len(self._active), self._halted)
+        if not decision.allowed:
+            return
+        picked = self._select(now_ns)
+        if picked is None:
+            return
+        selection, instruments = picked
+        lot_size = int(instruments[0].lot_size.as_double())
+        self._spread_counter += 1
+        spread_id = f"{self.id}-S{self._spread_counter:04d}"
+        per_lot = selection.geometry.max_loss(selection.net_premium) * lot_size
+        if not self.cfg.capital_manager:
+            self._open(spread_id, selection, instruments, self._capped(self.cfg.lots), False)
+            return
+        if SIZING_ENDPOINT not in self.msgbus.endpoints():
+            self.log.warning(f"No capital manager at {SIZING_ENDPOINT}; not entering")
+            return
+
+        def on_sizing(response: SizingResponse) -> None:
+            self._halted = response.halted
+            if response.lots > 0:
+                self._open(spread_id, selection, instruments, response.lots, True)
+            else:
+                self.log.info(f"{spread_id}: no lots granted ({response.reason})")
+
+        self.msgbus.send(
+            endpoint=SIZING_ENDPOINT,
+            msg=SizingRequest(
+                request_id=spread_id,
+                strategy_id=self.id.value,
+                capital_per_lot=per_lot,
+                max_lots=self.cfg.max_lots,
+                callback=on_sizing,
+            ),
+        )
+
+    def _capped(self, lots: int) -> int:
+        return min(lots, self.cfg.max_lots) if self.cfg.max_lots is not None else lots
+
+    def _options(self) -> list[OptionContract]:
+        return [
+            instrument
+            for instrument in self.cache.instruments(venue=self._venue)
+            if isinstance(instrument, OptionContract)
+            and instrument.underlying == self.cfg.underlying
+        ]
+
+    def _select(self, now_ns: int) -> tuple[SpreadSelection, tuple[OptionContract, ...]] | None:
+        options = self._options()
+        expiries = {
+            option.expiration_ns: parse_tradingsymbol(option.id.symbol.value).monthly
+            for option in options
+        }
+        choice = choose_expiry(
+            [ExpiryChoice(ns, monthly) for ns, monthly in expiries.items()],
+            now_ns,
+            "monthly" if self.cfg.expiry_rule == "monthly" else "weekly",
+            self.cfg.min_days_to_expiry,
+        )
+        if choice is None:
+            return None
+        series = {
+            (option.strike_price.as_double(), option_right(option)): option
+            for option in options
+            if option.expiration_ns == choice.expiry_ns
+        }
+        chain = self._chain(series, choice.expiry_ns)
+        if chain is None:
+            return None
+        selection = select_spread(
+            chain,
+            self.cfg.spread,
+            cast(StrikeRule, self.cfg.strike_rule),
+            self.cfg.strike_value,
+            self.cfg.wing_width,
+            now_ns,
+            self.cfg.risk_free_rate,
+        )
+        if selection is None:
+            return None
+        legs = tuple(series[(leg.strike, leg.right)] for leg in selection.geometry.legs)
+        return selection, legs
+
+    def _chain(
+        self, series: dict[tuple[float, Right], OptionContract], expiry_ns: int
+    ) -> Chain | None:
+        spot = self.cache.price(self.index_id, PriceType.LAST)
+        if spot is None:
+            return None
+        strikes = np.array(sorted({strike for strike, _ in series}), dtype=np.float64)
+        mids = {
+            right: np.array([self._mid(series.get((s, right))) for s in strikes])
+            for right in ("CE", "PE")
+        }
+        return Chain(strikes, mids["CE"], mids["PE"], spot.as_double(), expiry_ns)
+
+    def _mid(self, option: OptionContract | None) -> float:
+        touch = self._touch(option.id) if option is not None else None
+        return (touch[0] + touch[1]) / 2 if touch is not None else math.nan
+
+    def _touch(self, instrument_id: InstrumentId) -> tuple[float, float] | None:
+        quote = self.cache.quote_tick(instrument_id)
+        if quote is None:
+            return None
+        bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
+        return (bid, ask) if 0 < bid <= ask else None
+
+    # -- legging -----------------------------------------------------------------------------
+
+    def _open(
+        self,
+        spread_id: str,
+        selection: SpreadSelection,
+        instruments: tuple[OptionContract, ...],
+        lots: int,
+        reserved: bool,
+    ) -> None:
+        now = self.clock.timestamp_ns()
+        units = lots * int(instruments[0].lot_size.as_double())
+        spread = _ActiveSpread(
+            spread_id=spread_id,
+            selection=selection,
+            instruments=instruments,
+            sequencer=LegSequencer(selection.geometry, units),
+            phase_started_ns=now,
+            reserved=reserved,
+        )
+        self._active[spread_id] = spread
+        for instrument in instruments:
+            self._by_instrument.setdefault(instrument.id, set()).add(spread_id)
+        self.entry_manager.record_entry(now)
+        strikes = "/".join(f"{leg.strike:g}{leg.right}" for leg in selection.geometry.legs)
+        self.log.info(f"{spread_id}: opening {self.cfg.spread_type} {strikes} x {lots} lots")
+        self._work_phase(spread)
+
+    def _work_phase(self, spread: _ActiveSpread) -> None:
+        """Submit orders for the current phase's legs not yet covered by working orders."""
+        sequencer = spread.sequencer
+        closing = sequencer.phase.is_closing
+        for leg in sequencer.legs_of_phase():
+            working = sum(
+                self._leaves(order_id) for order_id, w in spread.orders.items() if w.leg == leg
+            )
+            needed = sequencer.held(leg) if closing else sequencer.units - sequencer.held(leg)
+            needed -= working
+            if needed <= 0:
+                continue
+            instrument = spread.instruments[leg]
+            expiry_day = ist_datetime(instrument.expiration_ns).date()
+            freeze_qty = contract_spec(self.cfg.underlying, expiry_day).freeze_qty
+            lot_size = int(instrument.lot_size.as_double())
+            for qty in slice_quantity(needed, lot_size, freeze_qty):
+                self._submit(spread, leg, qty, closing)
+
+    def _leaves(self, client_order_id: ClientOrderId) -> int:
+        order = self.cache.order(client_order_id)
+        return int(order.leaves_qty.as_double()) if order is not None and order.is_open else 0
+
+    def _submit(self, spread: _ActiveSpread, leg: int, qty: int, closing: bool) -> None:
+        instrument = spread.instruments[leg]
+        side: Side = spread.sequencer.side(leg, closing)
+        step = self.cfg.reprice_steps + 1 if spread.urgent else 0
+        tags = [
+            f"spread={spread.spread_id}",
+            f"leg={leg}",
+            f"intent={'close' if closing else 'open'}",
+            f"type={self.cfg.spread_type}",
+            f"protection={self.cfg.market_protection_pct:g}%",
+        ]
+        if spread.exit_reason:
+            tags.append(f"reason={spread.exit_reason}")
+        touch = self._touch(instrument.id)
+        order_side = OrderSide.BUY if side == "BUY" else OrderSide.SELL
+        order: Order
+        if touch is None:
+            order = self.order_factory.market(
+                instrument.id, order_side, Quantity(qty, 0), reduce_only=closing, tags=tags
+            )
+        else:
+            price = self._price(instrument, side, touch, step)
+            order = self.order_factory.limit(
+                instrument.id,
+                order_side,
+                Quantity(qty, 0),
+                instrument.make_price(price),
+                reduce_only=closing,
+                tags=tags,
+            )
+        spread.orders[order.client_order_id] = _WorkingOrder(leg, closing, step)
+        self.submit_order(order, position_id=leg_position_id(spread.spread_id, leg))
+
+    def _price(
+        self, instrument: OptionContract, side: Side, touch: tuple[float, float], step: int
+    ) -> float:
+        return limit_price(
+            side,
+            touch[0],
+            touch[1],
+            step,
+            self.cfg.reprice_steps,
+            self.cfg.market_protection_pct,
+            instrument.price_increment.as_double(),
+        )
+
+    def _reprice(self, event: object) -> None:
+        now = self.clock.timestamp_ns()
+        timeout_ns = int(self.cfg.leg_timeout_secs * 1e9)
+        for spread in list(self._active.values()):
+            if spread.sequencer.phase.is_opening and now - spread.phase_started_ns >= timeout_ns:
+                self.log.warning(f"{spread.spread_id}: legs not filled in time; unwinding")
+                self._unwind(spread)
+                continue
+            for client_order_id, working in list(spread.orders.items()):
+                self._step_order(spread, client_order_id, working)
+
+    def _step_order(
+        self, spread: _ActiveSpread, client_order_id: ClientOrderId, working: _WorkingOrder
+    ) -> None:
+        order = self.cache.order(client_order_id)
+        if order is None or not order.is_open or order.is_pending_update or not order.has_price:
+            return
+        instrument = spread.instruments[working.leg]
+        touch = self._touch(instrument.id)
+        if touch is None:
+            return
+        working.step += 1
+        side: Side = "BUY" if order.side == OrderSide.BUY else "SELL"
+        price = instrument.make_price(self._price(instrument, side, touch, working.step))
+        if price.as_double() != order.price.as_double():
+            self.modify_order(order, price=price)
+
+    def _unwind(self, spread: _ActiveSpread) -> None:
+        """Cancel the spread's working orders and close whatever legs are held."""
+        for client_order_id in list(spread.orders):
+            order = self.cache.order(client_order_id)
+            if order is not None and order.is_open and not order.is_pending_cancel:
+                self.cancel_order(order)
+        spread.urgent = True
+        spread.exit_reason = spread.exit_reason or "unwind"
+        self._start_closing(spread)
+
+    def _start_closing(self, spread: _ActiveSpread) -> None:
+        spread.sequencer.start_closing()
+        spread.phase_started_ns = self.clock.timestamp_ns()
+        self._after_phase(spread)
+
+    def _after_phase(self, spread: _ActiveSpread) -> None:
+        phase = spread.sequencer.phase
+        if phase == Phase.OPEN:
+            view = self.tracker.spread(spread.spread_id)
+            spread.net_premium = view.net_premium if view is not None else 0.0
+            self.log.info(f"{spread.spread_id}: open, net premium {spread.net_premium:.2f}")
+        elif phase == Phase.CLOSED:
+            self._maybe_finish(spread)
+        else:
+            self._work_phase(spread)
+
+    def _maybe_finish(self, spread: _ActiveSpread) -> None:
+        """Finish a closed spread once none of its orders can still fill."""
+        if not any(self._leaves(order_id) for order_id in spread.orders):
+            self._finish(spread)
+
+    def _finish(self, spread: _ActiveSpread) -> None:
+        self._active.pop(spread.spread_id, None)
+        for instrument in spread.instruments:
+            self._by_instrument.get(instrument.id, set()).discard(spread.spread_id)
+        self.entry_manager.record_exit(self.clock.timestamp_ns())
+        if spread.reserved:
+            self.msgbus.send(
+                endpoint=RELEASE_ENDPOINT, msg=CapitalRelease(request_id=spread.spread_id)
+            )
+        self.log.info(f"{spread.spread_id}: closed ({spread.exit_reason or 'expiry'})")
+
+    # -- exits -------------------------------------------------------------------------------
+
+    def _check_exit(self, spread: _ActiveSpread, now_ns: int) -> None:
+        geometry = spread.selection.geometry
+        marks = [
+            self._leg_mark(instrument.id, leg.is_long)
+            for instrument, leg in zip(spread.instruments, geometry.legs, strict=True)
+        ]
+        close_value = (
+            None
+            if any(mark is None for mark in marks)
+            else sum(
+                leg.ratio * (mark or 0.0) for leg, mark in zip(geometry.legs, marks, strict=True)
+            )
+        )
+        reason = self.exit_manager.check(
+            now_ns,
+            spread.instruments[0].expiration_ns,
+            spread.net_premium,
+            close_value,
+            geometry.max_profit(spread.net_premium),
+            geometry.max_loss(spread.net_premium),
+        )
+        if reason is not None:
+            self._exit(spread, reason)
+
+    def _leg_mark(self, instrument_id: InstrumentId, is_long: bool) -> float | None:
+        touch = self._touch(instrument_id)
+        if touch is None:
+            return None
+        if self.cfg.mark_side == "mid":
+            return (touch[0] + touch[1]) / 2
+        return touch[0] if is_long else touch[1]
+
+    def _exit(self, spread: _ActiveSpread, reason: ExitReason) -> None:
+        self.log.info(f"{spread.spread_id}: exit ({reason.value})")
+        spread.exit_reason = reason.value
+        spread.urgent = reason.urgent
+        self._start_closing(spread)
+
+    # -- order and position events -----------------------------------------------------------
+
+    def on_order_filled(self, event: OrderFilled) -> None:
+        """Advance the spread's legging on each fill."""
+        spread = self._spread_of(event.client_order_id)
+        if spread is None:
+            return
+        working = spread.orders[event.client_order_id]
+        order = self.cache.order(event.client_order_id)
+        if order is not None and order.is_closed:
+            spread.orders.pop(event.client_order_id, None)
+        units = int(event.last_qty.as_double())
+        if not working.closing and spread.exit_reason:
+            # A late opening fill after the exit or unwind started: close it too.
+            spread.sequencer.on_fill(working.leg, units, closing=False)
+            self._start_closing(spread)
+        elif spread.sequencer.on_fill(working.leg, units, working.closing):
+            spread.phase_started_ns = event.ts_event
+            self._after_phase(spread)
+        elif spread.sequencer.phase.is_closing:
+            self._work_phase(spread)
+
+    def on_order_rejected(self, event: OrderRejected) -> None:
+        """A rejected opening leg unwinds the spread."""
+        self._on_order_failed(event.client_order_id, event.reason)
+
+    def on_order_denied(self, event: OrderDenied) -> None:
+        """A denied opening leg unwinds the spread."""
+        self._on_order_failed(event.client_order_id, event.reason)
+
+    def on_order_canceled(self, event: OrderCanceled) -> None:
+        """Forget a canceled order (the phase timeout handles what is left)."""
+        spread = self._spread_of(event.client_order_id)
+        if spread is not None:
+            spread.orders.pop(event.client_order_id, None)
+            if spread.sequencer.phase == Phase.CLOSED:
+                self._maybe_finish(spread)
+
+    def on_order_expired(self, event: OrderExpired) -> None:
+        """An expired opening leg unwinds the spread."""
+        self._on_order_failed(event.client_order_id, "expired")
+
+    def _on_order_failed(self, client_order_id: ClientOrderId, reason: str) -> None:
+        spread = self._spread_of(client_order_id)
+        if spread is None:
+            return
+        working = spread.orders.pop(client_order_id)
+        self.log.warning(f"{spread.spread_id}: leg {working.leg} order failed: {reason}")
+        if not working.closing and spread.sequencer.phase.is_opening:
+            self._unwind(spread)
+
+    def on_position_closed(self, event: PositionClosed) -> None:
+        """Finish a spread whose legs were all closed outside the strategy (expiry)."""
+        order = self.cache.order(event.closing_order_id)
+        spread_id = tag_value(order.tags if order is not None else None, "spread")
+        if spread_id is None:
+            spread_id = str(event.position_id).rpartition("-L")[0]
+        spread = self._active.get(spread_id)
+        if spread is None or spread.sequencer.phase.is_opening:
+            return
+        view = self.tracker.spread(spread_id)
+        if (
+            view is not None
+            and not view.is_open
+            and not any(self._leaves(order_id) for order_id in spread.orders)
+        ):
+            self._finish(spread)
+
+    def _spread_of(self, client_order_id: ClientOrderId) -> _ActiveSpread | None:
+        order = self.cache.order(client_order_id)
+        spread_id = tag_value(order.tags if order is not None else None, "spread")
+        spread = self._active.get(spread_id) if spread_id else None
+        if spread is None or client_order_id not in spread.orders:
+            return None
+        return spread
