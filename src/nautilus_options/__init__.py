@@ -10,6 +10,12 @@ from importlib.metadata import PackageNotFoundError, version
 
 from nautilus_options.capital import CapitalManager, CapitalManagerConfig, CapitalUpdated
 from nautilus_options.monitor import SpreadMonitor, SpreadMonitorConfig, SpreadSnapshot
+from nautilus_options.strategy import (
+    EntryManager,
+    ExitManager,
+    OptionsSpreadStrategy,
+    OptionsSpreadStrategyConfig,
+)
 
 try:
     __version__ = version("options-nt")
@@ -20,6 +26,10 @@ __all__ = [
     "CapitalManager",
     "CapitalManagerConfig",
     "CapitalUpdated",
+    "EntryManager",
+    "ExitManager",
+    "OptionsSpreadStrategy",
+    "OptionsSpreadStrategyConfig",
     "SpreadMonitor",
     "SpreadMonitorConfig",
     "SpreadSnapshot",
