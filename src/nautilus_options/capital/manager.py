@@ -16,8 +16,10 @@ from nautilus_trader.model.events import (
     PositionEvent,
     PositionOpened,
 )
+from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import Currency
 
+from nautilus_options.backtest.settlement import exercise_charge, is_settlement_fill
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.capital.events import CapitalUpdated
 from nautilus_options.capital.ledger import CapitalLedger
@@ -184,8 +186,13 @@ class CapitalManager(Actor):
             self._publish(f"exercise STT {fill.instrument_id}: -{charged:.2f}", fill.ts_event)
 
     def _exercise_charge(self, fill: OrderFilled) -> float:
-        """Return the exercise charge of a cash-settlement fill (0 for other fills)."""
-        return 0.0
+        """Return the exercise STT of an option's expiry settlement fill (0 for other fills)."""
+        if not is_settlement_fill(fill):
+            return 0.0
+        instrument = self.cache.instrument(fill.instrument_id)
+        if not isinstance(instrument, OptionContract):
+            return 0.0
+        return exercise_charge(instrument, fill)
 
     def _on_position_event(self, event: PositionEvent) -> None:
         pnl = event.realized_pnl

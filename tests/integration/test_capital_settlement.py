@@ -1,0 +1,105 @@
+"""Exercise STT on a cash-settled NIFTY option held to expiry is charged to capital."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
+from nautilus_trader.backtest.models import FixedFeeModel
+from nautilus_trader.config import LoggingConfig
+from nautilus_trader.model.currencies import INR
+from nautilus_trader.model.data import QuoteTick, TradeTick
+from nautilus_trader.model.enums import AccountType, AggressorSide, OmsType
+from nautilus_trader.model.identifiers import TradeId
+from nautilus_trader.model.objects import Money, Price, Quantity
+
+from nautilus_options import CapitalManager, CapitalManagerConfig
+from nautilus_options.capital.example import SizedRoundTripConfig, SizedRoundTripStrategy
+from nautilus_options.data.instruments import NFO, index_instrument, option_contract
+from nautilus_options.domain.nse import parse_tradingsymbol
+
+pytestmark = pytest.mark.slow
+
+MINUTE = 60_000_000_000
+OPEN_NS = 1_768_275_900_000_000_000  # 2026-01-13 09:15 IST, expiry day of NIFTY2611324400CE
+
+
+def _index_tick(instrument_id: object, price: str, ts: int, n: int) -> TradeTick:
+    return TradeTick(
+        instrument_id,
+        Price.from_str(price),
+        Quantity.from_int(1),
+        AggressorSide.NO_AGGRESSOR,
+        TradeId(f"IDX-{n}"),
+        ts,
+        ts,
+    )
+
+
+def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
+    option = option_contract(parse_tradingsymbol("NIFTY2611324400CE"))
+    mirror = index_instrument("NIFTY", NFO)
+    assert option.expiration_ns == OPEN_NS + 375 * MINUTE  # 15:30 IST
+    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    engine.add_venue(
+        NFO,
+        OmsType.HEDGING,
+        AccountType.MARGIN,
+        starting_balances=[Money(10_000_000, INR)],
+        base_currency=INR,
+        default_leverage=Decimal(1),
+        fee_model=FixedFeeModel(Money(20, INR)),
+    )
+    engine.add_instrument(option)
+    engine.add_instrument(mirror)
+    size = Quantity.from_int(10_000)
+    quotes = [
+        QuoteTick(
+            option.id,
+            Price.from_str("120.00"),
+            Price.from_str("120.50"),
+            size,
+            size,
+            OPEN_NS + m * MINUTE,
+            OPEN_NS + m * MINUTE,
+        )
+        for m in range(3)
+    ]
+    index = [
+        _index_tick(mirror.id, "24480.00", OPEN_NS, 0),
+        _index_tick(mirror.id, "24550.00", OPEN_NS + 374 * MINUTE, 1),  # 15:29 IST: 150 ITM
+        _index_tick(mirror.id, "24550.00", OPEN_NS + 376 * MINUTE, 2),  # after expiry
+    ]
+    engine.add_data([*quotes, *index])
+    manager = CapitalManager(
+        CapitalManagerConfig(
+            initial_capital=1_000_000, risk_per_trade_pct=2, max_deployment_pct=50
+        ),
+    )
+    engine.add_actor(manager)
+    engine.add_strategy(
+        SizedRoundTripStrategy(
+            SizedRoundTripConfig(instrument_id=option.id.value, hold_quotes=100, wait_quotes=0),
+        ),
+    )
+
+    engine.run()
+
+    # 2% of 10 lakh = 20,000 at 120.50 x 65 = 7,832.50 a lot -> 2 lots = 130 units.
+    # Open: -20 commission. Expiry: cash settlement at intrinsic 150.00, no commission, so
+    # Nautilus books 130 x (150 - 120.50) - 20 = 3,815 for the position (+3,835 on close).
+    # Exercise STT: 0.125% of 130 x 150 = 24.375 -> 24.38, booked when the settlement fill
+    # arrives, just before the position closes.
+    rows = [(u.capital, u.exercise_charges, u.reason.split(":")[0]) for u in manager.history]
+    assert rows == [
+        (1_000_000.0, 0.0, "start"),
+        (1_000_000.0, 0.0, "reserved 15665.00 for SizedRoundTripStrategy-000-T0001 (2 lots)"),
+        (999_980.0, 0.0, "opened NFO-1-001"),
+        (999_955.62, 24.38, "exercise STT NIFTY2611324400CE.NFO"),
+        (1_003_790.62, 24.38, "closed NFO-1-001"),
+        (1_003_790.62, 24.38, "released 15665.00 from SizedRoundTripStrategy-000-T0001"),
+    ]
+    (position,) = engine.cache.positions()
+    assert position.realized_pnl == Money(3_815, INR)
+    engine.dispose()
