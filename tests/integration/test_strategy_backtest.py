@@ -341,3 +341,35 @@ def test_orders_above_the_freeze_quantity_are_sliced(market: Market) -> None:
         assert abs(leg.quantity) == 1950
     assert run.engine.cache.positions_open() == []
     run.engine.dispose()
+
+
+def test_unfilled_hedge_times_out_and_leaves_nothing_open(market: Market) -> None:
+    # Quotes arrive every five minutes and the hedges work near the mid for longer than the
+    # leg timeout: entries are cancelled, and a hedge that did fill is sold again.
+    run = run_strategy(
+        market,
+        spread_type="iron_condor",
+        reprice_steps=50,
+        reprice_interval_secs=30.0,
+        leg_timeout_secs=60.0,
+        entry_windows=("09:30-10:00",),
+        max_entries_per_day=1,
+        reentry_cooldown_minutes=0.0,
+    )
+    orders = run.engine.cache.orders(strategy_id=run.strategy.id)
+    opening = [o for o in orders if tag_value(o.tags, "intent") == "open"]
+    closing = [o for o in orders if tag_value(o.tags, "intent") == "close"]
+    assert all(order.side == OrderSide.BUY for order in opening)  # never reached the shorts
+    assert {order.status.name for order in opening} == {"CANCELED", "FILLED"}
+    filled = {order.instrument_id for order in opening if order.status.name == "FILLED"}
+    assert {order.instrument_id for order in closing} == filled
+    assert all(tag_value(order.tags, "reason") == "unwind" for order in closing)
+    assert run.engine.cache.positions_open() == []
+    assert run.strategy.active_spread_ids == []
+    manager = run.manager
+    assert manager is not None
+    reserved = [u for u in manager.history if u.reason.startswith("reserved")]
+    released = [u for u in manager.history if u.reason.startswith("released")]
+    assert len(reserved) == len(released) == 4  # one attempt per trading day
+    assert manager.history[-1].deployed == pytest.approx(0.0)
+    run.engine.dispose()
