@@ -17,6 +17,15 @@ def test_documented_example() -> None:
     assert size_lots(500_000, 3_000, 2.0, 50.0, 245_000, None).binding == "deployment"
 
 
+def test_guide_example_bull_put_spread() -> None:
+    # 100-point NIFTY bull put spread for 54 credit: max loss (100 - 54) x 65 = 2,990 a lot.
+    per_lot = (100 - 54) * 65
+    assert max_lots(500_000, per_lot, 2.0, 50.0, 240_000, None) == 3
+    assert max_lots(500_000, per_lot, 2.0, 50.0, 240_000, 2) == 2
+    assert max_lots(500_000, per_lot, 2.0, 50.0, 245_000, None) == 1
+    assert max_lots(500_000, per_lot, 2.0, 50.0, 248_000, None) == 0
+
+
 def test_zero_when_one_lot_breaks_a_limit() -> None:
     assert max_lots(500_000, 10_001, 2.0, 100.0, 0, None) == 0  # risk budget is 10,000
     assert max_lots(500_000, 1_000, 2.0, 50.0, 249_500, None) == 0  # 500 left to deploy
