@@ -349,7 +349,7 @@ def _units(
     rows: _Rows, values: np.ndarray, precision: np.ndarray, name: str, where: np.ndarray
 ) -> np.ndarray:
     """Return ``values`` as integers of ``10**-precision``; flag values with more decimals."""
-    scaled = np.where(where, values, 0.0) * np.power(10.0, precision)
+    scaled = np.where(where & np.isfinite(values), values, 0.0) * np.power(10.0, precision)
     units = np.rint(scaled)
     rows.checks.flag(
         where & (np.abs(scaled - units) > 1e-6), "more decimals than the price precision", name
@@ -366,11 +366,20 @@ def _prices(rows: _Rows, values: np.ndarray, name: str, where: np.ndarray) -> np
     return units
 
 
-def _sizes(rows: _Rows, name: str, default: int, where: np.ndarray) -> np.ndarray:
-    """Check whole non-negative unit counts (optional column) and return them."""
+def _sizes(
+    rows: _Rows, name: str, default: int, where: np.ndarray, nullable: bool = False
+) -> np.ndarray:
+    """Check whole non-negative counts of an optional column and return them.
+
+    A missing column gives ``default`` everywhere; empty cells are refused unless
+    ``nullable`` (then they read as ``default``).
+    """
     if name not in rows.table.column_names:
         return np.full(rows.table.num_rows, default, dtype=np.int64)
-    values = _required(rows, name, where)
+    values, nulls = numbers(rows.table, name, rows.checks)
+    if not nullable:
+        rows.checks.flag(where & nulls, "missing value", name)
+    values = np.where(nulls, default, values)
     rows.checks.flag(where & (values < 0), "negative value", name)
     rows.checks.flag(where & (values != np.floor(values)), "not a whole number of units", name)
     return np.where(where, values, 0).astype(np.int64)
@@ -465,7 +474,7 @@ def _quotes(rows: _Rows, identity: tuple[str, ...]) -> LoadedFile:
         trades["price"] = _prices(rows, last, "last", index)
         trades["size"] = np.ones(rows.table.num_rows, dtype=np.int64)
     if "oi" in columns:
-        _sizes(rows, "oi", 0, ~rows.checks.bad)
+        _sizes(rows, "oi", 0, ~rows.checks.bad, nullable=True)
     order = _order(rows, ts, "timestamp")
     series = _series(rows, "quotes", order, ts, values, option) if values else []
     if trades:
@@ -495,7 +504,7 @@ def _bars(rows: _Rows, identity: tuple[str, ...], minutes: int) -> LoadedFile:
     _identify(rows, identity)
     values = _ohlcv(rows, ("open", "high", "low", "close", "volume"), ~rows.checks.bad)
     if "oi" in rows.table.column_names:
-        _sizes(rows, "oi", 0, ~rows.checks.bad)
+        _sizes(rows, "oi", 0, ~rows.checks.bad, nullable=True)
     order = _order(rows, ts, "timestamp")
     ts_event = ts + minutes * _NS_PER_MINUTE
     every = np.ones(rows.table.num_rows, dtype=bool)
@@ -518,7 +527,7 @@ def _candles(rows: _Rows, symbol: str, interval: str) -> LoadedFile:
     ts = timestamps(rows.table, "date", rows.checks)
     values = _ohlcv(rows, ("open", "high", "low", "close", "volume"), ~rows.checks.bad)
     if "oi" in rows.table.column_names:
-        _sizes(rows, "oi", 0, ~rows.checks.bad)
+        _sizes(rows, "oi", 0, ~rows.checks.bad, nullable=True)
     order = _order(rows, ts, "date")
     minutes = KITE_INTERVALS[interval]
     if minutes is None:

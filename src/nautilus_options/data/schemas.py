@@ -442,7 +442,7 @@ def dates(table: pa.Table, name: str, checks: RowChecks) -> np.ndarray:
     days = array.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
     nulls = _nulls(array)
     out = np.where(nulls, 0, np.nan_to_num(days)).astype("int64").astype("datetime64[D]")
-    out[nulls] = np.datetime64("NaT")
+    out[nulls] = np.datetime64("NaT", "D")
     return out
 
 
