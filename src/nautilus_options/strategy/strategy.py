@@ -52,6 +52,7 @@ from nautilus_options.strategy.tracker import (
     SpreadTracker,
     leg_position_id,
     option_right,
+    parse_leg_position_id,
     tag_value,
 )
 
@@ -140,17 +141,24 @@ class OptionsSpreadStrategy(Strategy):
         self.clock.set_timer(
             _CHECK_TIMER, timedelta(seconds=self.cfg.exit_check_interval_secs), callback=self._tick
         )
-        self.clock.set_timer(
-            _REPRICE_TIMER,
-            timedelta(seconds=self.cfg.reprice_interval_secs),
-            callback=self._reprice,
-        )
 
     def on_stop(self) -> None:
         """Cancel the timers (open spreads are left to the node's stop policy)."""
+        self.msgbus.unsubscribe(
+            topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
+        )
         for name in (_CHECK_TIMER, _REPRICE_TIMER, _QUOTE_CHECK_ALERT):
             if name in self.clock.timer_names:
                 self.clock.cancel_timer(name)
+
+    def on_reset(self) -> None:
+        """Forget all spreads and counters (the engine's cache is reset too)."""
+        self.entry_manager = EntryManager.from_config(self.cfg)
+        self._spread_counter = 0
+        self._halted = False
+        self._active.clear()
+        self._by_instrument.clear()
+        self._tracker = None
 
     def on_save(self) -> dict[str, bytes]:
         """Persist the spread counter and the entry state."""
@@ -176,7 +184,9 @@ class OptionsSpreadStrategy(Strategy):
             return
         if _QUOTE_CHECK_ALERT not in self.clock.timer_names:
             self.clock.set_time_alert_ns(
-                _QUOTE_CHECK_ALERT, tick.ts_event + _QUOTE_SETTLE_NS, self._check_open_spreads
+                _QUOTE_CHECK_ALERT,
+                self.clock.timestamp_ns() + _QUOTE_SETTLE_NS,
+                self._check_open_spreads,
             )
 
     def _check_open_spreads(self, event: object) -> None:
@@ -388,7 +398,14 @@ class OptionsSpreadStrategy(Strategy):
                 tags=tags,
             )
         spread.orders[order.client_order_id] = _WorkingOrder(leg, closing, step)
-        self.submit_order(order, position_id=leg_position_id(spread.spread_id, leg))
+        params = {"market_protection": self.cfg.market_protection_pct} if touch is None else None
+        self.submit_order(order, position_id=leg_position_id(spread.spread_id, leg), params=params)
+        if _REPRICE_TIMER not in self.clock.timer_names:
+            self.clock.set_timer(
+                _REPRICE_TIMER,
+                timedelta(seconds=self.cfg.reprice_interval_secs),
+                callback=self._reprice,
+            )
 
     def _price(
         self, instrument: OptionContract, side: Side, touch: tuple[float, float], step: int
@@ -413,6 +430,9 @@ class OptionsSpreadStrategy(Strategy):
                 continue
             for client_order_id, working in list(spread.orders.items()):
                 self._step_order(spread, client_order_id, working)
+        idle = not any(spread.orders for spread in self._active.values())
+        if idle and _REPRICE_TIMER in self.clock.timer_names:
+            self.clock.cancel_timer(_REPRICE_TIMER)
 
     def _step_order(
         self, spread: _ActiveSpread, client_order_id: ClientOrderId, working: _WorkingOrder
@@ -565,20 +585,13 @@ class OptionsSpreadStrategy(Strategy):
 
     def on_position_closed(self, event: PositionClosed) -> None:
         """Finish a spread whose legs were all closed outside the strategy (expiry)."""
-        order = self.cache.order(event.closing_order_id)
-        spread_id = tag_value(order.tags if order is not None else None, "spread")
-        if spread_id is None:
-            spread_id = str(event.position_id).rpartition("-L")[0]
-        spread = self._active.get(spread_id)
+        parsed = parse_leg_position_id(event.position_id)
+        spread = self._active.get(parsed[0]) if parsed is not None else None
         if spread is None or spread.sequencer.phase.is_opening:
             return
-        view = self.tracker.spread(spread_id)
-        if (
-            view is not None
-            and not view.is_open
-            and not any(self._leaves(order_id) for order_id in spread.orders)
-        ):
-            self._finish(spread)
+        view = self.tracker.spread(spread.spread_id)
+        if view is not None and not view.is_open:
+            self._maybe_finish(spread)
 
     def _spread_of(self, client_order_id: ClientOrderId) -> _ActiveSpread | None:
         order = self.cache.order(client_order_id)
