@@ -83,9 +83,9 @@ def test_without_compounding_sizes_on_initial_capital_and_halts_on_drawdown() ->
     assert strategy.halted
     assert len(engine.cache.positions()) == 2  # the third trade was never opened
 
-    manager.resume()
-    resumed = manager.history[-1]
-    assert (resumed.reason, resumed.halted, resumed.peak) == ("resumed after halt", False, 99_313.5)
+    manager.lift_halt()
+    lifted = manager.history[-1]
+    assert (lifted.reason, lifted.halted, lifted.peak) == ("halt lifted", False, 99_313.5)
     assert not manager.halted
     engine.dispose()
 

@@ -133,7 +133,7 @@ class CapitalLedger(msgspec.Struct, kw_only=True):
         )
         return True
 
-    def resume(self) -> None:
+    def lift_halt(self) -> None:
         """Lift a halt and restart drawdown measurement from the current capital."""
         self.halted = False
         self.halt_reason = ""

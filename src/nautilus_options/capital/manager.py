@@ -109,21 +109,24 @@ class CapitalManager(Actor):
         self.history_frame().to_csv(target, index=False)
         return target
 
-    def resume(self) -> None:
+    def lift_halt(self) -> None:
         """Lift a drawdown halt; drawdown is measured again from the current capital."""
         if self._ledger.halted:
-            self._ledger.resume()
-            self._publish("resumed after halt", self.clock.timestamp_ns())
+            self._ledger.lift_halt()
+            self._publish("halt lifted", self.clock.timestamp_ns())
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def on_start(self) -> None:
-        """Subscribe to fills and positions, serve the endpoints, publish the start state."""
-        self.msgbus.subscribe(FILLS_TOPIC, self._on_fill, priority=_EVENT_PRIORITY)
-        self.msgbus.subscribe(POSITIONS_TOPIC, self._on_position_event, priority=_EVENT_PRIORITY)
-        self.msgbus.register(SIZING_ENDPOINT, self._on_sizing_request)
-        self.msgbus.register(RELEASE_ENDPOINT, self._on_release)
-        self._publish("restored" if self._restored else "start", self.clock.timestamp_ns())
+        """Serve the endpoints, listen to fills and positions, publish the current state.
+
+        The event's reason is ``"start"``, or ``"restored"`` after :meth:`on_load`.
+        """
+        self._serve("restored" if self._restored else "start")
+
+    def on_resume(self) -> None:
+        """Serve and listen again after a stop; publish the state with reason ``"resumed"``."""
+        self._serve("resumed")
 
     def on_stop(self) -> None:
         """Stop listening and serving."""
@@ -195,7 +198,7 @@ class CapitalManager(Actor):
         return exercise_charge(instrument, fill)
 
     def _on_position_event(self, event: PositionEvent) -> None:
-        pnl = event.realized_pnl
+        pnl = event.realized_pnl if isinstance(event, PositionEvent) else None
         if pnl is None:
             return
         if pnl.currency.code != self._settings.currency:
@@ -262,6 +265,13 @@ class CapitalManager(Actor):
             self.log.warning(f"nothing reserved under {release.request_id!r} to release")
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _serve(self, reason: str) -> None:
+        self.msgbus.subscribe(FILLS_TOPIC, self._on_fill, priority=_EVENT_PRIORITY)
+        self.msgbus.subscribe(POSITIONS_TOPIC, self._on_position_event, priority=_EVENT_PRIORITY)
+        self.msgbus.register(SIZING_ENDPOINT, self._on_sizing_request)
+        self.msgbus.register(RELEASE_ENDPOINT, self._on_release)
+        self._publish(reason, self.clock.timestamp_ns())
 
     def _new_ledger(self) -> CapitalLedger:
         return CapitalLedger(

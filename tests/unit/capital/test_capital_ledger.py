@@ -53,7 +53,7 @@ def test_reservations_accumulate_and_release_clamps() -> None:
     assert ledger.reservations == {"B": 25.0}
 
 
-def test_halt_when_drawdown_exceeds_limit_and_resume() -> None:
+def test_halt_when_drawdown_exceeds_limit_and_lift() -> None:
     ledger = CapitalLedger(initial_capital=100_000.0)
     ledger.apply_position_pnl("P", -10_000.0, opened=True)
 
@@ -65,7 +65,7 @@ def test_halt_when_drawdown_exceeds_limit_and_resume() -> None:
     assert ledger.halted
     assert ledger.halt_reason.startswith("drawdown 10.00% from peak 100000.00 exceeds")
 
-    ledger.resume()
+    ledger.lift_halt()
     assert (ledger.halted, ledger.halt_reason, ledger.peak) == (False, "", 89_999.99)
     assert ledger.drawdown_pct == 0.0
 

@@ -118,14 +118,19 @@ def test_release_partial_full_and_unknown(node: Node) -> None:
     ]
 
 
-def test_stopped_manager_no_longer_answers(node: Node) -> None:
+def test_stopped_manager_no_longer_answers_until_resumed(node: Node) -> None:
     manager = node.start(_manager())
+    node.size("A", 2_000.0)
     manager.stop()
 
     responses: list[SizingResponse] = []
-    node.msgbus.send(SIZING_ENDPOINT, SizingRequest("A", "S", 1_000.0, None, responses.append))
-
+    node.msgbus.send(SIZING_ENDPOINT, SizingRequest("B", "S", 1_000.0, None, responses.append))
     assert responses == []
+
+    manager.resume()
+    assert node.published[-1].reason == "resumed"
+    assert node.published[-1].deployed == 4_000.0
+    assert node.size("B", 1_000.0).lots == 5
 
 
 def test_save_and_load_round_trip(node: Node) -> None:
