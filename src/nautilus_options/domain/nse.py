@@ -108,7 +108,8 @@ _TICK = Decimal("0.05")
 
 CONTRACT_SPECS: dict[str, tuple[ContractSpec, ...]] = {
     "NIFTY": (
-        ContractSpec("NIFTY", date(2024, 1, 1), 25, 50, _TICK, 1800, weekly=True),
+        ContractSpec("NIFTY", date(2024, 1, 1), 50, 50, _TICK, 1800, weekly=True),
+        ContractSpec("NIFTY", date(2024, 4, 26), 25, 50, _TICK, 1800, weekly=True),
         ContractSpec("NIFTY", date(2024, 11, 20), 75, 50, _TICK, 1800, weekly=True),
         ContractSpec("NIFTY", date(2026, 1, 1), 65, 50, _TICK, 1800, weekly=True),
     ),
@@ -142,7 +143,9 @@ EXPIRY_RULES: dict[str, tuple[ExpiryRule, ...]] = {
     ),
     "BANKNIFTY": (
         ExpiryRule(date(2024, 1, 1), WED, THU),
-        ExpiryRule(date(2024, 11, 14), None, THU),
+        ExpiryRule(date(2024, 3, 1), WED, WED),
+        ExpiryRule(date(2024, 11, 14), None, WED),
+        ExpiryRule(date(2025, 1, 1), None, THU),
         ExpiryRule(date(2025, 9, 1), None, TUE),
     ),
 }

@@ -92,10 +92,17 @@ def test_banknifty_weeklies_end_in_november_2024() -> None:
     assert [e.day for e in found] == [
         date(2024, 11, 6),
         date(2024, 11, 13),
-        date(2024, 11, 28),
-        date(2024, 12, 26),
+        date(2024, 11, 27),  # last Wednesday (March 2024 to December 2024)
+        date(2024, 12, 24),  # 25 December is a holiday
     ]
     assert [e.monthly for e in found] == [False, False, True, True]
+
+
+def test_banknifty_monthly_weekday_history() -> None:
+    assert monthly_expiry("BANKNIFTY", 2024, 2) == date(2024, 2, 29)
+    assert monthly_expiry("BANKNIFTY", 2024, 3) == date(2024, 3, 27)
+    assert monthly_expiry("BANKNIFTY", 2025, 1) == date(2025, 1, 30)
+    assert monthly_expiry("BANKNIFTY", 2025, 9) == date(2025, 9, 30)
 
 
 def test_no_weekly_in_the_week_of_a_banknifty_monthly_expiry() -> None:
@@ -104,6 +111,8 @@ def test_no_weekly_in_the_week_of_a_banknifty_monthly_expiry() -> None:
 
 
 def test_lot_size_switches_with_the_january_2026_series() -> None:
+    assert contract_spec("NIFTY", date(2024, 4, 25)).lot_size == 50
+    assert contract_spec("NIFTY", date(2024, 5, 2)).lot_size == 25
     assert contract_spec("NIFTY", date(2025, 12, 30)).lot_size == 75
     assert contract_spec("NIFTY", date(2026, 1, 6)).lot_size == 65
     assert contract_spec("BANKNIFTY", date(2025, 12, 30)).lot_size == 35
