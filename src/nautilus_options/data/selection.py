@@ -1,0 +1,236 @@
+"""Select an option-chain window from a catalog as ``BacktestDataConfig`` entries.
+
+:func:`select_chain` picks, for one underlying and date range, the nearest expiries and the
+strikes around the money (around a reference spot, given or read from the index data in the
+catalog); :func:`chain_data_configs` turns the selection into ``BacktestDataConfig`` objects
+for a ``BacktestRunConfig``: the options' quotes (or bars) plus the index on NSE and its NFO
+settlement mirror, so that a ``BacktestNode`` loads exactly those instruments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+from nautilus_trader.config import BacktestDataConfig
+from nautilus_trader.model.data import Bar, QuoteTick, TradeTick
+from nautilus_trader.model.instruments import OptionContract
+from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
+
+from nautilus_options.domain.nse import IST
+from nautilus_options.errors import ConfigError
+
+_DAY_NS = 86_400_000_000_000
+
+
+@dataclass(frozen=True)
+class ChainWindow:
+    """An option-chain window selected from a catalog.
+
+    Attributes
+    ----------
+    underlying : str
+        The index, e.g. ``"NIFTY"``.
+    start_ns, end_ns : int
+        The backtest range, UNIX nanoseconds (inclusive).
+    spot : float
+        The reference spot the strikes are centred on.
+    expiries : tuple of date
+        The selected expiry days, nearest first.
+    option_ids : tuple of str
+        Selected option instrument ids, sorted.
+    index_ids : tuple of str
+        The index and its settlement mirror: ``("<U>.NSE", "<U>.NFO")``.
+    """
+
+    underlying: str
+    start_ns: int
+    end_ns: int
+    spot: float
+    expiries: tuple[date, ...]
+    option_ids: tuple[str, ...]
+    index_ids: tuple[str, ...]
+
+
+def _ns(moment: date | datetime | str | int, field: str, end: bool = False) -> int:
+    """UNIX ns of ``moment``; a bare date is its IST day (``end``: the day's last ns)."""
+    if isinstance(moment, int):
+        return moment
+    if isinstance(moment, str):
+        try:
+            moment = (
+                date.fromisoformat(moment) if len(moment) == 10 else datetime.fromisoformat(moment)
+            )
+        except ValueError as exc:
+            raise ConfigError(field, f"not an ISO date or timestamp: {moment!r}") from exc
+    if not isinstance(moment, datetime):
+        midnight = pd.Timestamp(datetime.combine(moment, time(0), IST))
+        return int(midnight.value) + (_DAY_NS - 1 if end else 0)
+    if moment.tzinfo is None:
+        raise ConfigError(field, f"timestamp {moment!r} has no timezone")
+    return int(pd.Timestamp(moment).value)
+
+
+def _expiry_day(option: OptionContract) -> date:
+    return datetime.fromtimestamp(option.expiration_ns / 1e9, UTC).astimezone(IST).date()
+
+
+def select_chain(
+    catalog_path: str | Path,
+    underlying: str,
+    start: date | datetime | str | int,
+    end: date | datetime | str | int,
+    *,
+    expiries: int | Sequence[date] = 1,
+    strikes_each_side: int = 10,
+    spot: float | None = None,
+) -> ChainWindow:
+    """Select the options of ``underlying`` to backtest from ``start`` to ``end``.
+
+    Parameters
+    ----------
+    catalog_path : str or Path
+        A ParquetDataCatalog holding the option contracts (and index data when ``spot`` is
+        not given).
+    underlying : str
+        The index, e.g. ``"NIFTY"``.
+    start, end : date, datetime, str or int
+        The range; dates mean whole IST days, datetimes must be timezone-aware, ints are
+        UNIX nanoseconds.
+    expiries : int or sequence of date, default 1
+        The number of nearest expiries on or after ``start``, or the expiry days themselves.
+    strikes_each_side : int, default 10
+        Listed strikes kept below and above the at-the-money strike of each expiry.
+    spot : float, optional
+        Reference spot; by default the first index price at or after ``start`` in the
+        catalog (trade ticks, else bars, of ``<underlying>.NSE``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the parameter that selects nothing or cannot be resolved.
+    """
+    start_ns, end_ns = _ns(start, "start"), _ns(end, "end", end=True)
+    if end_ns < start_ns:
+        raise ConfigError("end", "is before start")
+    if strikes_each_side < 0:
+        raise ConfigError("strikes_each_side", "must be >= 0")
+    catalog = ParquetDataCatalog(str(catalog_path))
+    options = [
+        i
+        for i in catalog.instruments()
+        if isinstance(i, OptionContract)
+        and i.underlying == underlying
+        and i.expiration_ns >= start_ns
+        and i.activation_ns <= end_ns
+    ]
+    if not options:
+        raise ConfigError("underlying", f"no {underlying} options live in the range in the catalog")
+    chosen = _expiries(options, expiries)
+    reference = spot if spot is not None else _first_index_price(catalog, underlying, start_ns)
+    selected: list[str] = []
+    for day in chosen:
+        listed = [o for o in options if _expiry_day(o) == day]
+        strikes = sorted({o.strike_price.as_decimal() for o in listed})
+        atm = min(range(len(strikes)), key=lambda n: abs(float(strikes[n]) - reference))
+        window = set(strikes[max(atm - strikes_each_side, 0) : atm + strikes_each_side + 1])
+        selected += [o.id.value for o in listed if o.strike_price.as_decimal() in window]
+    return ChainWindow(
+        underlying=underlying,
+        start_ns=start_ns,
+        end_ns=end_ns,
+        spot=float(reference),
+        expiries=tuple(chosen),
+        option_ids=tuple(sorted(selected)),
+        index_ids=(f"{underlying}.NSE", f"{underlying}.NFO"),
+    )
+
+
+def _expiries(options: list[OptionContract], expiries: int | Sequence[date]) -> list[date]:
+    available = sorted({_expiry_day(o) for o in options})
+    if isinstance(expiries, int):
+        if expiries < 1:
+            raise ConfigError("expiries", "must be >= 1")
+        return available[:expiries]
+    missing = [day for day in expiries if day not in available]
+    if missing or not expiries:
+        listed = ", ".join(map(str, available))
+        raise ConfigError("expiries", f"{missing or 'none'} not in the catalog (listed: {listed})")
+    return sorted(expiries)
+
+
+def _bar_types(catalog: ParquetDataCatalog, instrument_id: str) -> list[str]:
+    """LAST bar types of ``instrument_id`` stored in the catalog."""
+    root = Path(catalog.path) / "data" / "bar"
+    prefix = f"{instrument_id}-"
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if p.name.startswith(prefix) and "-LAST-" in p.name
+    )
+
+
+def _has(catalog: ParquetDataCatalog, kind: str, instrument_id: str) -> bool:
+    return (Path(catalog.path) / "data" / kind / instrument_id).is_dir()
+
+
+def _first_index_price(catalog: ParquetDataCatalog, underlying: str, start_ns: int) -> float:
+    index_id = f"{underlying}.NSE"
+    until = start_ns + 5 * _DAY_NS
+    if _has(catalog, "trade_tick", index_id):
+        trades = catalog.trade_ticks(instrument_ids=[index_id], start=start_ns, end=until)
+        if trades:
+            return float(trades[0].price.as_double())
+    for bar_type in _bar_types(catalog, index_id):
+        bars = catalog.bars(bar_types=[bar_type], start=start_ns, end=until)
+        if bars:
+            return float(bars[0].close.as_double())
+    raise ConfigError("spot", f"no {index_id} prices within 5 days of start; pass spot=")
+
+
+def chain_data_configs(catalog_path: str | Path, window: ChainWindow) -> list[BacktestDataConfig]:
+    """``BacktestDataConfig`` entries loading exactly ``window``'s instruments.
+
+    Options load quote ticks when the catalog has them, else their LAST bars; the index and
+    its NFO settlement mirror load trade ticks, else LAST bars.
+    """
+    catalog = ParquetDataCatalog(str(catalog_path))
+    quoted = [i for i in window.option_ids if _has(catalog, "quote_tick", i)]
+    traded = [i for i in window.index_ids if _has(catalog, "trade_tick", i)]
+    bar_types = [
+        bar_type
+        for instrument_id in (*window.option_ids, *window.index_ids)
+        if instrument_id not in quoted and instrument_id not in traded
+        for bar_type in _bar_types(catalog, instrument_id)
+    ]
+    configs = []
+    for data_cls, ids in ((QuoteTick, quoted), (TradeTick, traded)):
+        if ids:
+            configs.append(_config(catalog_path, window, data_cls, instrument_ids=ids))
+    if bar_types:
+        configs.append(_config(catalog_path, window, Bar, bar_types=bar_types))
+    covered = set(quoted) | set(traded) | {b.split("-")[0] for b in bar_types}
+    if missing := sorted(set(window.option_ids + window.index_ids) - covered):
+        raise ConfigError("window", f"no quotes, trades or bars in the catalog for {missing}")
+    return configs
+
+
+def _config(
+    catalog_path: str | Path,
+    window: ChainWindow,
+    data_cls: type,
+    *,
+    instrument_ids: list[str] | None = None,
+    bar_types: list[str] | None = None,
+) -> BacktestDataConfig:
+    return BacktestDataConfig(
+        catalog_path=str(catalog_path),
+        data_cls=f"{data_cls.__module__}:{data_cls.__qualname__}",
+        instrument_ids=instrument_ids,
+        bar_types=bar_types,
+        start_time=window.start_ns,
+        end_time=window.end_ns,
+    )

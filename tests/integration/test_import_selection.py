@@ -1,0 +1,129 @@
+"""Chain-window selection from an imported catalog drives a BacktestNode over exactly it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from nautilus_trader.backtest.node import BacktestNode
+from nautilus_trader.config import (
+    BacktestEngineConfig,
+    BacktestRunConfig,
+    BacktestVenueConfig,
+    LoggingConfig,
+)
+from nautilus_trader.model.identifiers import InstrumentId
+
+from nautilus_options.data.catalog import import_files
+from nautilus_options.data.selection import chain_data_configs, select_chain
+from nautilus_options.errors import ConfigError
+
+WEEKLY = "NIFTY26113"  # 2026-01-13
+MONTHLY = "NIFTY26JAN"  # 2026-01-27
+STRIKES = range(24000, 24900, 100)
+MINUTES = 5
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Quotes of two expiries x 9 strikes x CE/PE and NIFTY trades, 5 minutes on 2026-01-12."""
+    root = tmp_path_factory.mktemp("selection")
+    lines = ["timestamp,symbol,bid,ask,last"]
+    for minute in range(MINUTES):
+        stamp = f"2026-01-12T09:{15 + minute:02d}:00+05:30"
+        lines.append(f"{stamp},NIFTY,,,{24410 + minute}.05")
+        for series in (WEEKLY, MONTHLY):
+            for strike in STRIKES:
+                for right in ("CE", "PE"):
+                    lines.append(
+                        f"{stamp},{series}{strike}{right},{10 + minute}.00,{11 + minute}.00,"
+                    )
+    source = root / "chain.csv"
+    source.write_text("\n".join(lines) + "\n")
+    import_files([source], "quotes", root / "catalog")
+    return root / "catalog"
+
+
+def _ids(series: str, strikes: range) -> set[str]:
+    return {f"{series}{k}{r}.NFO" for k in strikes for r in ("CE", "PE")}
+
+
+def test_window_around_the_index_price(catalog: Path) -> None:
+    window = select_chain(
+        catalog, "NIFTY", date(2026, 1, 12), date(2026, 1, 12), strikes_each_side=2
+    )
+    assert window.spot == pytest.approx(24410.05)
+    assert window.expiries == (date(2026, 1, 13),)
+    assert set(window.option_ids) == _ids(WEEKLY, range(24200, 24700, 100))
+    assert window.index_ids == ("NIFTY.NSE", "NIFTY.NFO")
+
+
+def test_explicit_spot_and_expiries(catalog: Path) -> None:
+    window = select_chain(
+        catalog,
+        "NIFTY",
+        "2026-01-12",
+        "2026-01-12",
+        expiries=[date(2026, 1, 27)],
+        strikes_each_side=1,
+        spot=24040,
+    )
+    assert set(window.option_ids) == _ids(MONTHLY, range(24000, 24200, 100))
+    both = select_chain(
+        catalog, "NIFTY", "2026-01-12", "2026-01-12", expiries=2, spot=24040, strikes_each_side=0
+    )
+    assert set(both.option_ids) == _ids(WEEKLY, range(24000, 24100, 100)) | _ids(
+        MONTHLY, range(24000, 24100, 100)
+    )
+
+
+def test_bad_selections_name_the_parameter(catalog: Path) -> None:
+    with pytest.raises(ConfigError, match="expiries"):
+        select_chain(catalog, "NIFTY", "2026-01-12", "2026-01-12", expiries=[date(2026, 1, 20)])
+    with pytest.raises(ConfigError, match="underlying"):
+        select_chain(catalog, "BANKNIFTY", "2026-01-12", "2026-01-12")
+    with pytest.raises(ConfigError, match="spot"):
+        select_chain(catalog, "NIFTY", "2026-01-02", "2026-01-02")
+    with pytest.raises(ConfigError, match="end"):
+        select_chain(catalog, "NIFTY", "2026-01-12", "2026-01-11")
+
+
+@pytest.mark.slow
+def test_backtest_node_loads_exactly_the_window(catalog: Path) -> None:
+    window = select_chain(
+        catalog, "NIFTY", date(2026, 1, 12), date(2026, 1, 12), strikes_each_side=1
+    )
+    venues = [
+        BacktestVenueConfig(
+            name=name,
+            oms_type="HEDGING",
+            account_type="MARGIN",
+            base_currency="INR",
+            starting_balances=["1_000_000 INR"],
+            default_leverage=1.0,
+        )
+        for name in ("NFO", "NSE")
+    ]
+    run = BacktestRunConfig(
+        engine=BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")),
+        venues=venues,
+        data=chain_data_configs(catalog, window),
+        dispose_on_completion=False,
+    )
+    node = BacktestNode(configs=[run])
+    try:
+        result = node.run()[0]
+        engine = node.get_engine(run.id)
+        loaded = {i.value for i in engine.cache.instrument_ids()}
+        assert loaded == set(window.option_ids) | set(window.index_ids)
+        assert len(window.option_ids) == 6
+        # 6 option quote streams + NIFTY trades on NSE and the NFO mirror, 5 minutes each
+        assert result.iterations == (6 + 2) * MINUTES
+        for option_id in window.option_ids:
+            quote = engine.cache.quote_tick(InstrumentId.from_str(option_id))
+            assert quote is not None
+            assert quote.bid_price.as_double() == 10 + MINUTES - 1
+        assert engine.cache.trade_tick(InstrumentId.from_str("NIFTY.NFO")) is not None
+    finally:
+        node.dispose()
