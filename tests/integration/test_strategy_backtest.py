@@ -366,6 +366,13 @@ def test_unfilled_hedge_times_out_and_leaves_nothing_open(market: Market) -> Non
     assert all(tag_value(order.tags, "reason") == "unwind" for order in closing)
     assert run.engine.cache.positions_open() == []
     assert run.strategy.active_spread_ids == []
+    # A spread whose leg 0 never filled is still found by id.
+    assert any(view.legs[0].index != 0 for view in run.spreads)
+    tracker = SpreadTracker(run.engine.cache)
+    for view in run.spreads:
+        single = tracker.spread(view.spread_id)
+        assert single is not None
+        assert [leg.index for leg in single.legs] == [leg.index for leg in view.legs]
     manager = run.manager
     assert manager is not None
     reserved = [u for u in manager.history if u.reason.startswith("reserved")]

@@ -231,10 +231,12 @@ class SpreadTracker:
     def spread(self, spread_id: str) -> SpreadView | None:
         """Return one spread by id, or None if none of its legs has a position."""
         legs: list[tuple[int, Position]] = []
-        index = 0
-        while (position := self._cache.position(leg_position_id(spread_id, index))) is not None:
-            legs.append((index, position))
-            index += 1
+        for position_id in self._cache.position_ids():
+            parsed = parse_leg_position_id(position_id)
+            if parsed is not None and parsed[0] == spread_id:
+                position = self._cache.position(position_id)
+                if position is not None:
+                    legs.append((parsed[1], position))
         return self._view(spread_id, legs) if legs else None
 
     def leg_mark(self, leg: LegView, side: MarkSide = "mid") -> float | None:

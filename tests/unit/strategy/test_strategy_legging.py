@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nautilus_options.domain.spreads import SpreadType, build_spread
 from nautilus_options.strategy.legging import (
@@ -77,3 +79,39 @@ def test_sequencer_closes_shorts_first_and_unwinds_partial_entries() -> None:
     nothing = LegSequencer(geometry, 65)
     nothing.start_closing()
     assert nothing.phase == Phase.CLOSED
+
+
+@given(
+    st.integers(min_value=1, max_value=400),
+    st.sampled_from([15, 25, 30, 35, 65, 75]),
+    st.sampled_from([600, 900, 1800]),
+)
+def test_slices_are_lot_multiples_below_the_freeze(lots: int, lot_size: int, freeze: int) -> None:
+    slices = slice_quantity(lots * lot_size, lot_size, freeze)
+    assert sum(slices) == lots * lot_size
+    assert all(0 < q <= freeze and q % lot_size == 0 for q in slices)
+    assert len(slices) == -(-lots * lot_size // (freeze // lot_size * lot_size))
+
+
+@given(
+    st.sampled_from(list(SpreadType)),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(1, 65)), max_size=40),
+)
+def test_shorts_are_never_worked_before_all_hedges_fill(
+    spread_type: SpreadType, fills: list[tuple[int, int]]
+) -> None:
+    call_anchor = 24_400.0 if spread_type == SpreadType.IRON_CONDOR else None
+    geometry = build_spread(spread_type, 24_000.0, 100.0, call_anchor=call_anchor)
+    seq = LegSequencer(geometry, 65)
+    for index, units in fills:
+        working = seq.legs_of_phase()
+        if not working:
+            break
+        leg = working[index % len(working)]
+        shorts_allowed = all(
+            seq.held(i) >= 65 for i, spec in enumerate(geometry.legs) if spec.is_long
+        )
+        assert shorts_allowed or all(geometry.legs[i].is_long for i in working)
+        seq.on_fill(leg, min(units, 65 - seq.held(leg)), closing=False)
+    if seq.phase == Phase.OPEN:
+        assert all(seq.held(i) == 65 for i in range(len(geometry.legs)))
