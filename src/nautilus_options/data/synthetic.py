@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from nautilus_options.data.instruments import NFO, NSE, index_instrument, option_contract
 from nautilus_options.domain.nse import (
+    CALENDAR_END,
     OptionSymbol,
     contract_spec,
     expiries,
@@ -306,24 +307,27 @@ def _simulate_index(config: SyntheticMarketConfig, rng: np.random.Generator) -> 
 
 def _chain(
     config: SyntheticMarketConfig, opens: list[float]
-) -> tuple[list[list[tuple[date, bool, tuple[int, ...]]]], dict[date, bool]]:
-    """Per day: (expiry, monthly, strikes quoted); strikes accumulate until expiry."""
+) -> tuple[list[list[tuple[date, tuple[int, ...]]]], dict[date, bool]]:
+    """Per day: (expiry, strikes quoted), strikes accumulating until expiry; monthly flags."""
     listed: dict[date, set[int]] = {}
     monthly: dict[date, bool] = {}
     per_day = []
     for day, open_price in zip(config.trading_days, opens, strict=True):
-        alive = expiries(config.underlying, day, day + timedelta(days=_EXPIRY_HORIZON_DAYS))
+        horizon = min(day + timedelta(days=_EXPIRY_HORIZON_DAYS), CALENDAR_END)
+        alive = expiries(config.underlying, day, horizon)
         if len(alive) < config.expiries:
-            raise ConfigError("expiries", f"only {len(alive)} expiries are listed after {day}")
+            raise ConfigError(
+                "expiries", f"only {len(alive)} expiries are known from {day} to {horizon}"
+            )
         today = []
         for expiry in alive[: config.expiries]:
             step = contract_spec(config.underlying, expiry.day).strike_step
             atm = round(open_price / step) * step
             wing = config.strikes_each_side * step
             strikes = listed.setdefault(expiry.day, set())
-            strikes.update(range(atm - wing, atm + wing + 1, step))
+            strikes.update(range(max(atm - wing, step), atm + wing + 1, step))
             monthly[expiry.day] = expiry.monthly
-            today.append((expiry.day, expiry.monthly, tuple(sorted(strikes))))
+            today.append((expiry.day, tuple(sorted(strikes))))
         per_day.append(today)
     return per_day, monthly
 
@@ -410,7 +414,7 @@ def generate_market(
         for day_index, today in enumerate(chain):
             ts = path.ts[day_index][:-2]
             spot = path.price[day_index][:-2]
-            for expiry, _, strikes in today:
+            for expiry, strikes in today:
                 alive = ts < np.uint64(expiry_ns(expiry))
                 lot = contract_spec(config.underlying, expiry).lot_size
                 bid, ask, bid_size, ask_size = _quote_day(
