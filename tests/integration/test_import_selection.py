@@ -15,7 +15,7 @@ from nautilus_trader.config import (
 )
 from nautilus_trader.model.identifiers import InstrumentId
 
-from nautilus_options.data.catalog import import_files
+from nautilus_options.data.catalog import import_files, settlement_prices
 from nautilus_options.data.selection import chain_data_configs, select_chain
 from nautilus_options.errors import ConfigError
 
@@ -125,5 +125,85 @@ def test_backtest_node_loads_exactly_the_window(catalog: Path) -> None:
             assert quote is not None
             assert quote.bid_price.as_double() == 10 + MINUTES - 1
         assert engine.cache.trade_tick(InstrumentId.from_str("NIFTY.NFO")) is not None
+    finally:
+        node.dispose()
+
+
+def _bhavcopy(path: Path, day: str, index: str, strikes: range) -> Path:
+    from nautilus_options.data.schemas import UDIFF_COLUMNS
+
+    rows = []
+    for strike in strikes:
+        for right in ("CE", "PE"):
+            values = dict.fromkeys(UDIFF_COLUMNS, "")
+            values.update(
+                TradDt=day,
+                Sgmt="FO",
+                FinInstrmTp="IDO",
+                TckrSymb="NIFTY",
+                XpryDt="2026-01-13",
+                StrkPric=str(strike),
+                OptnTp=right,
+                OpnPric="100",
+                HghPric="110",
+                LwPric="90",
+                ClsPric="105",
+                UndrlygPric=index,
+                SttlmPric="105",
+                TtlTradgVol="650",
+            )
+            rows.append(",".join(values[c] for c in UDIFF_COLUMNS))
+    path.write_text("\n".join([",".join(UDIFF_COLUMNS), *rows]) + "\n")
+    return path
+
+
+@pytest.mark.slow
+def test_end_of_day_window_from_bhavcopy_bars(tmp_path: Path) -> None:
+    strikes = range(24000, 24900, 100)
+    files = [
+        _bhavcopy(tmp_path / "d1.csv", "2026-01-12", "24410.05", strikes),
+        _bhavcopy(tmp_path / "d2.csv", "2026-01-13", "24520.40", strikes),
+    ]
+    report = import_files(files, "bhavcopy", tmp_path / "catalog")
+    window = select_chain(
+        tmp_path / "catalog", "NIFTY", "2026-01-12", "2026-01-13", strikes_each_side=1
+    )
+    assert window.spot == pytest.approx(24410.05)
+    configs = chain_data_configs(tmp_path / "catalog", window)
+    assert [c.data_type.__name__ for c in configs] == ["Bar"]
+    assert sorted(configs[0].bar_types or []) == sorted(
+        f"{i}-1-DAY-LAST-EXTERNAL" for i in (*window.option_ids, *window.index_ids)
+    )
+    assert len(report.settlement_prices) == 18  # every contract on its expiry day
+    run = BacktestRunConfig(
+        engine=BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")),
+        venues=[
+            BacktestVenueConfig(
+                name="NFO",
+                oms_type="HEDGING",
+                account_type="MARGIN",
+                base_currency="INR",
+                starting_balances=["1_000_000 INR"],
+                settlement_prices=settlement_prices(tmp_path / "catalog", window.option_ids),
+            ),
+            BacktestVenueConfig(
+                name="NSE",
+                oms_type="HEDGING",
+                account_type="MARGIN",
+                base_currency="INR",
+                starting_balances=["1_000_000 INR"],
+            ),
+        ],
+        data=configs,
+        dispose_on_completion=False,
+    )
+    node = BacktestNode(configs=[run])
+    try:
+        result = node.run()[0]
+        engine = node.get_engine(run.id)
+        assert {i.value for i in engine.cache.instrument_ids()} == set(window.option_ids) | set(
+            window.index_ids
+        )
+        assert result.iterations == (6 + 2) * 2  # one daily bar per instrument and day
     finally:
         node.dispose()

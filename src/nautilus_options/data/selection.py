@@ -228,7 +228,9 @@ def _config(
 ) -> BacktestDataConfig:
     return BacktestDataConfig(
         catalog_path=str(catalog_path),
-        data_cls=f"{data_cls.__module__}:{data_cls.__qualname__}",
+        # A class, not its "module:Class" path: with the string, 1.231's
+        # ``BacktestDataConfig.query`` ignores ``bar_types`` and loads every bar.
+        data_cls=data_cls,  # type: ignore[arg-type]
         instrument_ids=instrument_ids,
         bar_types=bar_types,
         start_time=window.start_ns,
