@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from nautilus_options.domain.pricing import (
     black76_greeks,
     black76_price,
+    forward_from_parity,
     implied_vol,
     no_arbitrage_bounds,
 )
@@ -68,3 +69,22 @@ def test_price_increases_with_volatility(
     low = black76_price(f, f * m, t, vol, 0.05, is_call)
     high = black76_price(f, f * m, t, vol * 1.1, 0.05, is_call)
     assert high >= low - 1e-9 * f
+
+
+@given(forwards, moneyness, times, rates, st.booleans(), st.floats(1e-6, 0.5))
+def test_implied_vol_is_nan_outside_no_arbitrage_bounds(
+    f: float, m: float, t: float, r: float, is_call: bool, excess: float
+) -> None:
+    lower, upper = no_arbitrage_bounds(f, f * m, t, r, is_call)
+    assert math.isnan(implied_vol(upper * (1.0 + excess), f, f * m, t, r, is_call))
+    if lower > 0.0:
+        assert math.isnan(implied_vol(lower * (1.0 - excess) - 1e-6, f, f * m, t, r, is_call))
+
+
+@given(forwards, moneyness, times, vols, rates)
+def test_forward_from_parity_recovers_the_forward(
+    f: float, m: float, t: float, vol: float, r: float
+) -> None:
+    call = black76_price(f, f * m, t, vol, r, True)
+    put = black76_price(f, f * m, t, vol, r, False)
+    assert forward_from_parity(call, put, f * m, t, r) == pytest.approx(f, rel=1e-9, abs=1e-6)
