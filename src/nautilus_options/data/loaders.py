@@ -270,6 +270,7 @@ def _resolve(rows: _Rows, keys: pa.ChunkedArray, build: Callable[[str], _Ref], c
     indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
     rows.checks.flag(indices < 0, "missing value", column)
     codes = np.full(len(labels), -1, dtype=np.int64)
+    known: dict[str, int] = {}
     for position, label in enumerate(labels):
         try:
             ref = build(label)
@@ -277,12 +278,11 @@ def _resolve(rows: _Rows, keys: pa.ChunkedArray, build: Callable[[str], _Ref], c
             reason = f"unknown instrument {label!r}: {exc}"
             rows.checks.flag(indices == position, reason, column)
             continue
-        known = [r.instruments[0].id for r in rows.refs]
-        if ref.instruments[0].id in known:  # e.g. "NIFTY" and "NIFTY 50"
-            codes[position] = known.index(ref.instruments[0].id)
-        else:
-            codes[position] = len(rows.refs)
+        # Labels naming the same instrument ("NIFTY" and "NIFTY 50") share one code.
+        code = known.setdefault(ref.instruments[0].id.value, len(rows.refs))
+        if code == len(rows.refs):
             rows.refs.append(ref)
+        codes[position] = code
     # Rows without an instrument point at the sentinel slot past the last ref.
     rows.codes = np.where(indices < 0, len(rows.refs), codes[indices])
     rows.codes[rows.codes < 0] = len(rows.refs)
