@@ -13,7 +13,7 @@ from nautilus_trader.backtest.models import FixedFeeModel
 from nautilus_trader.config import LoggingConfig
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import DataType
-from nautilus_trader.model.enums import AccountType, OmsType
+from nautilus_trader.model.enums import AccountType, OmsType, TradingState
 from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Money
 
@@ -29,8 +29,11 @@ from nautilus_options.capital.example import (
 pytestmark = pytest.mark.slow
 
 
-def _run(**overrides: object) -> tuple[BacktestEngine, CapitalManager, SizedRoundTripStrategy]:
+def _run(
+    trading_state: TradingState = TradingState.ACTIVE, **overrides: object
+) -> tuple[BacktestEngine, CapitalManager, SizedRoundTripStrategy]:
     engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    engine.kernel.risk_engine.set_trading_state(trading_state)
     engine.add_venue(
         Venue("NSE"),
         OmsType.HEDGING,
@@ -87,6 +90,23 @@ def test_without_compounding_sizes_on_initial_capital_and_halts_on_drawdown() ->
     lifted = manager.history[-1]
     assert (lifted.reason, lifted.halted, lifted.peak) == ("halt lifted", False, 99_313.5)
     assert not manager.halted
+    engine.dispose()
+
+
+def test_denied_entries_give_their_reservation_back() -> None:
+    # A halted risk engine denies every order: nothing is ever opened.
+    engine, manager, strategy = _run(TradingState.HALTED)
+
+    reasons = [update.reason for update in manager.history]
+    assert reasons[:3] == [
+        "start",
+        "reserved 19990.00 for SizedRoundTripStrategy-000-T0001 (20 lots)",
+        "released 19990.00 from SizedRoundTripStrategy-000-T0001",
+    ]
+    assert len(strategy.responses) > 1
+    assert manager.deployed == 0.0
+    assert manager.capital == 100_000.0
+    assert engine.cache.positions() == []
     engine.dispose()
 
 

@@ -2,10 +2,10 @@
 
 It shows the bus protocol of :mod:`nautilus_options.capital.messages` end to end: ask for lots
 with a :class:`~nautilus_options.capital.messages.SizingRequest`, open only what was granted,
-release the reservation when the position is closed, and stop opening once the manager
-reports a halt. It buys at the ask, holds for ``hold_quotes`` quotes, sells at market, waits
-``wait_quotes`` quotes and starts again; a long position's max loss is its premium, so one lot
-blocks ``ask * lot_size``.
+release the reservation when the position is closed (or the entry order is denied or
+rejected), and stop opening once the manager reports a halt. It buys at the ask, holds for
+``hold_quotes`` quotes, sells at market, waits ``wait_quotes`` quotes and starts again; a long
+position's max loss is its premium, so one lot blocks ``ask * lot_size``.
 
 :func:`demo_instrument` and :func:`demo_quotes` give a tiny deterministic market for it (an
 INR equity with a lot of 10 and the twelve one-minute quotes of :data:`DEMO_QUOTES`), used by
@@ -18,7 +18,7 @@ from nautilus_trader.config import StrategyConfig
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.enums import OrderSide
-from nautilus_trader.model.events import PositionClosed
+from nautilus_trader.model.events import OrderDenied, OrderRejected, PositionClosed
 from nautilus_trader.model.identifiers import InstrumentId, Symbol
 from nautilus_trader.model.instruments import Equity, Instrument
 from nautilus_trader.model.objects import Price, Quantity
@@ -112,6 +112,22 @@ class SizedRoundTripStrategy(Strategy):
             self.msgbus.send(RELEASE_ENDPOINT, CapitalRelease(request_id=self._open_request))
             self._open_request = None
             self._quotes_in_state = 0
+
+    def on_order_denied(self, event: OrderDenied) -> None:
+        """Give the reservation back when the entry order is denied before reaching the venue."""
+        self._abandon_entry(f"denied: {event.reason}")
+
+    def on_order_rejected(self, event: OrderRejected) -> None:
+        """Give the reservation back when the venue rejects the entry order."""
+        self._abandon_entry(f"rejected: {event.reason}")
+
+    def _abandon_entry(self, why: str) -> None:
+        if self._open_request is None or not self.portfolio.is_flat(self._instrument_id):
+            return
+        self.log.warning(f"entry {self._open_request} not opened ({why}); releasing its capital")
+        self.msgbus.send(RELEASE_ENDPOINT, CapitalRelease(request_id=self._open_request))
+        self._open_request = None
+        self._quotes_in_state = 0
 
     def _enter(self, tick: QuoteTick) -> None:
         instrument: Instrument | None = self.cache.instrument(self._instrument_id)
