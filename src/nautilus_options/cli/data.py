@@ -40,6 +40,7 @@ def _generate(args: argparse.Namespace) -> int:
         strikes_each_side=args.strikes,
         expiries=args.expiries,
         bar_minutes=args.bar_minutes,
+        spot=args.spot,
     )
     summary = generate_market(config, args.out, progress=not args.json)
     if args.json:
@@ -88,6 +89,9 @@ def _register_generate(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     parser.add_argument("--expiries", type=int, default=2, help="nearest expiries quoted")
     parser.add_argument("--bar-minutes", type=int, default=1, help="quote grid spacing")
+    parser.add_argument(
+        "--spot", type=float, help="index level at the first open (default: per underlying)"
+    )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON summary on stdout instead of a table"
     )

@@ -61,6 +61,8 @@ from nautilus_options.errors import ConfigError
 GENERATOR_VERSION = 1
 
 TICK = 0.05
+#: Index level at the first open when the configuration gives none.
+DEFAULT_SPOT = {"NIFTY": 26_000.0, "BANKNIFTY": 59_000.0}
 TRADING_DAYS_PER_YEAR = 252
 _NS_PER_MINUTE = 60_000_000_000
 _NS_PER_SECOND = 1_000_000_000
@@ -96,8 +98,8 @@ class SyntheticMarketConfig:
         Nearest expiries quoted each day.
     bar_minutes : int
         Spacing of the quote grid in minutes (1 to 375).
-    spot : float
-        Index level at the first open.
+    spot : float, optional
+        Index level at the first open (default: ``DEFAULT_SPOT`` of the underlying).
     rate : float
         Continuously compounded rate for forwards and discounting.
     atm_vol : float
@@ -139,7 +141,7 @@ class SyntheticMarketConfig:
     strikes_each_side: int = 20
     expiries: int = 2
     bar_minutes: int = 1
-    spot: float = 26_000.0
+    spot: float | None = None
     rate: float = 0.065
     atm_vol: float = 0.12
     vol_of_vol: float = 0.8
@@ -164,7 +166,7 @@ class SyntheticMarketConfig:
 
     def __post_init__(self) -> None:
         validate_underlying(self.underlying)
-        positive = ("days", "strikes_each_side", "expiries", "bar_minutes", "spot", "atm_vol")
+        positive = ("days", "strikes_each_side", "expiries", "bar_minutes", "atm_vol")
         for name in positive:
             if not getattr(self, name) > 0:
                 raise ConfigError(name, f"must be positive, got {getattr(self, name)}")
@@ -183,6 +185,8 @@ class SyntheticMarketConfig:
         for name in non_negative:
             if not getattr(self, name) >= 0:
                 raise ConfigError(name, f"must not be negative, got {getattr(self, name)}")
+        if self.spot is not None and not self.spot > 0:
+            raise ConfigError("spot", f"must be positive, got {self.spot}")
         if not -1.0 <= self.spot_vol_correlation <= 1.0:
             raise ConfigError("spot_vol_correlation", "must lie in [-1, 1]")
         if self.bar_minutes > 375:
@@ -201,6 +205,11 @@ class SyntheticMarketConfig:
         except ConfigError as exc:
             raise ConfigError("days", f"{self.days} trading days from {self.start}: {exc}") from exc
         object.__setattr__(self, "trading_days", tuple(days))
+
+    @property
+    def initial_spot(self) -> float:
+        """The index level at the first open."""
+        return self.spot if self.spot is not None else DEFAULT_SPOT[self.underlying]
 
     def key(self) -> str:
         """A short digest of the configuration and :data:`GENERATOR_VERSION`."""
@@ -266,7 +275,7 @@ def _simulate_index(config: SyntheticMarketConfig, rng: np.random.Generator) -> 
     jump_probability = min(config.jumps_per_day / n, 1.0)
     overnight_dt = 1.0 / TRADING_DAYS_PER_YEAR
 
-    log_spot, log_vol = float(np.log(config.spot)), 0.0
+    log_spot, log_vol = float(np.log(config.initial_spot)), 0.0
     path = _IndexPath([], [], [])
     for index, day in enumerate(days):
         if index:

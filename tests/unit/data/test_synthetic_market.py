@@ -143,3 +143,21 @@ def test_default_catalog_is_generated_once_per_version_and_config(
     assert {p: p.stat().st_mtime_ns for p in path.rglob("*.parquet")} == stamp
     monkeypatch.setattr(synthetic, "GENERATOR_VERSION", GENERATOR_VERSION + 1)
     assert default_catalog(config=SMALL) != path
+
+
+def test_banknifty_market_uses_its_own_level_strikes_and_monthly_symbols(tmp_path: Path) -> None:
+    config = SyntheticMarketConfig(
+        underlying="BANKNIFTY", days=1, strikes_each_side=1, expiries=1, bar_minutes=75
+    )
+    summary = generate_market(config, tmp_path / "bank")
+    ids = sorted(
+        str(i.id)
+        for i in ParquetDataCatalog(str(tmp_path / "bank")).instruments()
+        if str(i.id).endswith(("CE.NFO", "PE.NFO"))
+    )
+    assert summary.expiries == (date(2026, 1, 27),)
+    assert ids == [
+        f"BANKNIFTY26JAN{strike}{right}.NFO"
+        for strike in (58_900, 59_000, 59_100)
+        for right in ("CE", "PE")
+    ]
