@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from nautilus_trader.model.data import BarType, InstrumentClose
 from nautilus_trader.model.enums import InstrumentCloseType
 from nautilus_trader.model.instruments import Instrument
-from nautilus_trader.model.objects import Price
+from nautilus_trader.model.objects import PRICE_MAX, QUANTITY_MAX, Price
 
 from nautilus_options.data.instruments import NFO, NSE, index_instrument, option_contract
 from nautilus_options.data.schemas import (
@@ -360,6 +360,7 @@ def _units(
 def _prices(rows: _Rows, values: np.ndarray, name: str, where: np.ndarray) -> np.ndarray:
     """Check prices (>= 0, on the instrument's precision and tick) and return their units."""
     rows.checks.flag(where & (values < 0), "negative price", name)
+    rows.checks.flag(where & (values > PRICE_MAX), f"price above Nautilus' {PRICE_MAX:,.0f}", name)
     units = _units(rows, values, rows.attribute(lambda i: i.price_precision), name, where)
     tick = rows.attribute(lambda i: int(i.price_increment.as_decimal().scaleb(i.price_precision)))
     rows.checks.flag(where & (units % np.maximum(tick, 1) != 0), "not a multiple of the tick", name)
@@ -381,6 +382,7 @@ def _sizes(
         rows.checks.flag(where & nulls, "missing value", name)
     values = np.where(nulls, default, values)
     rows.checks.flag(where & (values < 0), "negative value", name)
+    rows.checks.flag(where & (values > QUANTITY_MAX), "above Nautilus' quantity limit", name)
     rows.checks.flag(where & (values != np.floor(values)), "not a whole number of units", name)
     return np.where(where, values, 0).astype(np.int64)
 
