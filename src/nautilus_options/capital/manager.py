@@ -161,7 +161,9 @@ class CapitalManager(Actor):
             return
         version = state.get("version", b"").decode()
         if version != str(_STATE_VERSION):
-            raise DataError(f"saved CapitalManager state has version {version!r}, expected 1")
+            raise DataError(
+                f"saved CapitalManager state has version {version!r}, expected {_STATE_VERSION}",
+            )
         try:
             ledger = msgspec.json.decode(state["ledger"], type=CapitalLedger)
             history = [
@@ -197,10 +199,10 @@ class CapitalManager(Actor):
             return 0.0
         return exercise_charge(instrument, fill)
 
-    def _on_position_event(self, event: PositionEvent) -> None:
-        pnl = event.realized_pnl if isinstance(event, PositionEvent) else None
-        if pnl is None:
+    def _on_position_event(self, event: object) -> None:
+        if not isinstance(event, PositionEvent) or event.realized_pnl is None:
             return
+        pnl = event.realized_pnl
         if pnl.currency.code != self._settings.currency:
             self.log.warning(
                 f"ignoring {event.position_id} P&L in {pnl.currency.code}, "
