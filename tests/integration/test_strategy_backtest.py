@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
@@ -40,6 +41,20 @@ NFO_INDEX = InstrumentId.from_str("NIFTY.NFO")
 MARKET = SyntheticMarketConfig(
     start=date(2026, 1, 5), days=4, strikes_each_side=10, expiries=2, bar_minutes=5
 )
+
+
+INTRADAY: dict[str, Any] = {
+    "spread_type": "bull_put_credit",
+    "strike_rule": "delta",
+    "strike_value": 0.3,
+    "wing_width": 100.0,
+    "entry_windows": ("09:30-14:00",),
+    "max_entries_per_day": 3,
+    "reentry_cooldown_minutes": 15.0,
+    "profit_target_pct": 20.0,
+    "stop_loss_credit_multiple": 1.0,
+    "exit_time": "15:00",
+}
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,8 @@ def run_strategy(
     market: Market,
     risk: RiskEngineConfig | None = None,
     with_manager: bool = True,
-    **overrides: object,
+    max_drawdown_pct: float | None = None,
+    **overrides: Any,
 ) -> Run:
     engine = BacktestEngine(
         BacktestEngineConfig(
@@ -107,9 +123,11 @@ def run_strategy(
     engine.add_data(market.data)
     manager = None
     if with_manager:
-        manager = CapitalManager(CapitalManagerConfig(initial_capital=INITIAL_CAPITAL))
+        manager = CapitalManager(
+            CapitalManagerConfig(initial_capital=INITIAL_CAPITAL, max_drawdown_pct=max_drawdown_pct)
+        )
         engine.add_actor(manager)
-    strategy = OptionsSpreadStrategy(OptionsSpreadStrategyConfig(**overrides))  # type: ignore[arg-type]
+    strategy = OptionsSpreadStrategy(OptionsSpreadStrategyConfig(**overrides))
     engine.add_strategy(strategy)
     engine.run()
     return Run(engine, manager, strategy, SpreadTracker(engine.cache).spreads())
@@ -138,19 +156,7 @@ def held_to_expiry(market: Market) -> Iterator[Run]:
 
 @pytest.fixture(scope="module")
 def intraday(market: Market) -> Iterator[Run]:
-    run = run_strategy(
-        market,
-        spread_type="bull_put_credit",
-        strike_rule="delta",
-        strike_value=0.3,
-        wing_width=100.0,
-        entry_windows=("09:30-14:00",),
-        max_entries_per_day=3,
-        reentry_cooldown_minutes=15.0,
-        profit_target_pct=20.0,
-        stop_loss_credit_multiple=1.0,
-        exit_time="15:00",
-    )
+    run = run_strategy(market, **INTRADAY)
     yield run
     run.engine.dispose()
 
@@ -379,4 +385,22 @@ def test_unfilled_hedge_times_out_and_leaves_nothing_open(market: Market) -> Non
     released = [u for u in manager.history if u.reason.startswith("released")]
     assert len(reserved) == len(released) == 4  # one attempt per trading day
     assert manager.history[-1].deployed == pytest.approx(0.0)
+    run.engine.dispose()
+
+
+def test_halt_stops_new_entries(market: Market) -> None:
+    run = run_strategy(market, max_drawdown_pct=0.2, **INTRADAY)
+    manager = run.manager
+    assert manager is not None
+    halt = next(i for i, u in enumerate(manager.history) if u.halted)
+    assert not any(u.reason.startswith("reserved") for u in manager.history[halt:])
+    assert run.spreads
+    assert all(not spread.is_open for spread in run.spreads)
+    assert all(spread.opened_ns <= manager.history[halt].ts_event for spread in run.spreads)
+    run.engine.dispose()
+
+
+def test_no_entries_without_a_capital_manager_on_the_bus(market: Market) -> None:
+    run = run_strategy(market, with_manager=False, **INTRADAY)
+    assert run.engine.cache.orders() == []
     run.engine.dispose()

@@ -105,6 +105,8 @@ def test_expiry_exit_never_early(now: int, minutes: float, to_expiry: int) -> No
 
 @given(times, st.integers(9 * 60 + 15, 15 * 60 + 29))
 def test_time_exit_never_before_its_time(now: int, minute: int) -> None:
-    rules = ExitRules(exit_time=time(minute // 60, minute % 60))
-    reason = exit_decision(rules, now, now + 10 * DAY_NS, 50.0, -40.0, 50.0, 150.0)
-    assert (reason == ExitReason.TIME_EXIT) == (ist_datetime(now).time() >= rules.exit_time)
+    at = time(minute // 60, minute % 60)
+    reason = exit_decision(
+        ExitRules(exit_time=at), now, now + 10 * DAY_NS, 50.0, -40.0, 50.0, 150.0
+    )
+    assert (reason == ExitReason.TIME_EXIT) == (ist_datetime(now).time() >= at)

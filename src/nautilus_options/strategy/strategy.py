@@ -112,6 +112,7 @@ class OptionsSpreadStrategy(Strategy):
         self._venue = Venue(config.venue)
         self._spread_counter = 0
         self._halted = False
+        self._warned_no_manager = False
         self._active: dict[str, _ActiveSpread] = {}
         self._by_instrument: dict[InstrumentId, set[str]] = {}
         self._tracker: SpreadTracker | None = None
@@ -210,21 +211,22 @@ class OptionsSpreadStrategy(Strategy):
 
     def _try_enter(self, now_ns: int) -> None:
         decision = self.entry_manager.check(now_ns, len(self._active), self._halted)
-        if not decision.allowed:
+        if not decision.allowed or not self._sizing_available():
             return
         picked = self._select(now_ns)
         if picked is None:
             return
         selection, instruments = picked
-        lot_size = int(instruments[0].lot_size.as_double())
+        per_lot = selection.geometry.max_loss(selection.net_premium) * int(
+            instruments[0].lot_size.as_double()
+        )
+        if not (math.isfinite(per_lot) and per_lot > 0):
+            self.log.warning(f"Skipping entry: max loss per lot {per_lot} from crossed quotes")
+            return
         self._spread_counter += 1
         spread_id = f"{self.id}-S{self._spread_counter:04d}"
-        per_lot = selection.geometry.max_loss(selection.net_premium) * lot_size
         if not self.cfg.capital_manager:
             self._open(spread_id, selection, instruments, self._capped(self.cfg.lots), False)
-            return
-        if SIZING_ENDPOINT not in self.msgbus.endpoints():
-            self.log.warning(f"No capital manager at {SIZING_ENDPOINT}; not entering")
             return
 
         def on_sizing(response: SizingResponse) -> None:
@@ -244,6 +246,15 @@ class OptionsSpreadStrategy(Strategy):
                 callback=on_sizing,
             ),
         )
+
+    def _sizing_available(self) -> bool:
+        """Whether lots can be sized: fixed lots, or a capital manager on the bus."""
+        if not self.cfg.capital_manager or SIZING_ENDPOINT in self.msgbus.endpoints():
+            return True
+        if not self._warned_no_manager:
+            self.log.warning(f"No capital manager at {SIZING_ENDPOINT}: not entering")
+            self._warned_no_manager = True
+        return False
 
     def _capped(self, lots: int) -> int:
         return min(lots, self.cfg.max_lots) if self.cfg.max_lots is not None else lots
