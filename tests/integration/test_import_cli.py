@@ -76,3 +76,33 @@ def test_bad_input_exits_2_and_writes_nothing(
     err = capsys.readouterr().err
     assert f"{source}, row 1, column 'timestamp': naive timestamp" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q.csv"]
+
+
+def test_bhavcopy_underlying_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nautilus_options.data.schemas import UDIFF_COLUMNS
+
+    row = dict.fromkeys(UDIFF_COLUMNS, "")
+    row.update(
+        TradDt="2026-01-12",
+        Sgmt="FO",
+        FinInstrmTp="IDO",
+        TckrSymb="BANKNIFTY",
+        XpryDt="2026-01-27",
+        StrkPric="58000",
+        OptnTp="CE",
+        OpnPric="100",
+        HghPric="110",
+        LwPric="90",
+        ClsPric="105",
+        UndrlygPric="58100.25",
+        SttlmPric="105",
+        TtlTradgVol="30",
+    )
+    source = tmp_path / "bhav.csv"
+    source.write_text(",".join(UDIFF_COLUMNS) + "\n" + ",".join(row.values()) + "\n")
+    args = ["data", "import", "--format", "bhavcopy", str(source), "--json"]
+    assert main([*args, "--catalog", str(tmp_path / "nifty"), "--underlying", "NIFTY"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows_written"] == 0
+    assert main([*args, "--catalog", str(tmp_path / "bank"), "--underlying", "BANKNIFTY"]) == 0
+    written = json.loads(capsys.readouterr().out)["written"]
+    assert {"instrument_id": "BANKNIFTY26JAN58000CE.NFO", "data": "bar", "rows": 1} in written

@@ -109,6 +109,7 @@ def _import(args: argparse.Namespace) -> int:
         progress=not args.json,
         symbol=args.symbol,
         interval=args.interval,
+        underlyings=args.underlying,
     )
     if args.json:
         print(json.dumps(report.to_dict()))
@@ -161,6 +162,11 @@ def _register_import(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     parser.add_argument(
         "--interval", default="minute", help="kite-candles: the candles' interval (default minute)"
+    )
+    parser.add_argument(
+        "--underlying",
+        action="append",
+        help="bhavcopy: underlying to import (repeatable; default NIFTY and BANKNIFTY)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON report on stdout instead of tables"

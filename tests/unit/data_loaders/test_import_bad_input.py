@@ -298,3 +298,13 @@ def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such file"):
         import_files([tmp_path / "x.csv"], "quotes", tmp_path / "c")
     assert not (tmp_path / "c").exists()
+
+
+def test_malformed_kite_json_names_the_candle(tmp_path: Path, catalog: Path) -> None:
+    source = tmp_path / f"{CE}.json"
+    source.write_text('{"data": {"candles": [["2026-01-05T09:15:00+0530", 1, 1, 1, 1, 0], [1]]}}')
+    before = snapshot(tmp_path)
+    with pytest.raises(DataError, match="candle is not a list of 6 values") as caught:
+        import_files([source], "kite-candles", catalog)
+    assert (caught.value.file, caught.value.row) == (str(source), 2)
+    assert snapshot(tmp_path) == before

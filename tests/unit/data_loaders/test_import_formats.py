@@ -285,3 +285,10 @@ def test_gzipped_csv(tmp_path: Path, suffix: str) -> None:
         stream.write(f"timestamp,symbol,bid,ask\n2026-01-05T09:15:00+05:30,{CE},100,100.5\n")
     report = import_files([source], "quotes", tmp_path / "cat")
     assert report.rows_written == 1
+
+
+def test_header_only_file_writes_nothing(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "empty.csv", "timestamp,symbol,bid,ask")
+    report = import_files([source], "quotes", tmp_path / "cat")
+    assert (report.rows_read, report.rows_written, report.files_added) == (0, 0, ())
+    assert not (tmp_path / "cat").exists()
