@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
@@ -28,7 +28,7 @@ from nautilus_options.backtest.fees import IndianOptionsFeeModel
 from nautilus_options.backtest.settlement import is_settlement_fill
 from nautilus_options.data.instruments import NFO, NSE
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
-from nautilus_options.domain.charges import exercise_stt
+from nautilus_options.domain.charges import exercise_stt, order_charges
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import ist_datetime
 from nautilus_options.strategy.strategy import OptionsSpreadStrategy
@@ -138,6 +138,23 @@ def cash_flow(fill: OrderFilled) -> float:
     return sign * fill.last_qty.as_double() * fill.last_px.as_double()
 
 
+def hand_charges(fills: list[OrderFilled]) -> float:
+    """Zerodha charges of the fills: brokerage on each order's first fill, the rest on
+    turnover; nothing on expiry settlement."""
+    charged: set[str] = set()
+    total = 0.0
+    for fill in fills:
+        if is_settlement_fill(fill):
+            continue
+        order_id = fill.client_order_id.value
+        side: Literal["BUY", "SELL"] = "SELL" if fill.order_side == OrderSide.SELL else "BUY"
+        turnover = fill.last_qty.as_double() * fill.last_px.as_double()
+        day = ist_datetime(fill.ts_event).date()
+        total += order_charges(side, turnover, day, 0 if order_id in charged else 1).total
+        charged.add(order_id)
+    return total
+
+
 @pytest.fixture(scope="module")
 def held_to_expiry(market: Market) -> Iterator[Run]:
     run = run_strategy(
@@ -235,6 +252,7 @@ def test_spread_pnl_is_fills_minus_charges(held_to_expiry: Run, intraday: Run) -
         for spread in closed:
             fills = run.fills(spread.spread_id)
             commissions = sum(fill.commission.as_double() for fill in fills)
+            assert commissions == pytest.approx(hand_charges(fills), abs=0.01)
             gross = sum(cash_flow(fill) for fill in fills)
             assert spread.commissions == pytest.approx(commissions)
             assert spread.realized_pnl == pytest.approx(
