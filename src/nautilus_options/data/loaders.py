@@ -49,7 +49,7 @@ from nautilus_options.domain.nse import (
     parse_tradingsymbol,
     validate_underlying,
 )
-from nautilus_options.errors import ConfigError, DataError
+from nautilus_options.errors import DataError
 
 #: Units quoted at the bid and ask when a quotes file has no size columns (the default of
 #: Nautilus' ``QuoteTickDataWrangler``).
@@ -274,7 +274,7 @@ def _resolve(rows: _Rows, keys: pa.ChunkedArray, build: Callable[[str], _Ref], c
     for position, label in enumerate(labels):
         try:
             ref = build(label)
-        except (DataError, ConfigError) as exc:
+        except (ValueError, ArithmeticError) as exc:  # DataError, ConfigError, bad numbers
             reason = f"unknown instrument {label!r}: {exc}"
             rows.checks.flag(indices == position, reason, column)
             continue
@@ -391,12 +391,14 @@ def _order(rows: _Rows, ts: np.ndarray, column: str) -> np.ndarray:
     """Flag duplicate or decreasing timestamps per instrument; return good rows grouped."""
     good = np.flatnonzero(~rows.checks.bad)
     order = good[np.argsort(rows.codes[good], kind="stable")]
-    codes = pd.Series(rows.codes[order])
-    times = pd.Series(ts[order])
-    previous = times.groupby(codes).cummax().groupby(codes).shift().to_numpy()
-    seen = ~np.isnan(previous)
-    rows.checks.flag(seen & (ts[order] == previous), "duplicate timestamp", column, rows=order)
-    rows.checks.flag(seen & (ts[order] < previous), "timestamps not increasing", column, rows=order)
+    codes = rows.codes[order]
+    times = ts[order]
+    # Latest earlier time of the same instrument (exact int64; ``seen`` masks group starts).
+    running = pd.Series(times).groupby(codes).cummax().to_numpy(dtype=np.int64)
+    previous = np.roll(running, 1)
+    seen = np.concatenate(([False], codes[1:] == codes[:-1]))
+    rows.checks.flag(seen & (times == previous), "duplicate timestamp", column, rows=order)
+    rows.checks.flag(seen & (times < previous), "timestamps not increasing", column, rows=order)
     return order[~rows.checks.bad[order]]
 
 
@@ -520,7 +522,7 @@ def _candles(rows: _Rows, symbol: str, interval: str) -> LoadedFile:
         raise DataError(f"unknown Kite interval {interval!r} (known: {', '.join(KITE_INTERVALS)})")
     try:
         ref = _symbol_ref(symbol)
-    except (DataError, ConfigError) as exc:
+    except (ValueError, ArithmeticError) as exc:
         raise rows.checks.fail(
             f"unknown instrument {symbol!r} (from the file name or --symbol): {exc}"
         ) from exc

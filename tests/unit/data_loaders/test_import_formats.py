@@ -292,3 +292,15 @@ def test_header_only_file_writes_nothing(tmp_path: Path) -> None:
     report = import_files([source], "quotes", tmp_path / "cat")
     assert (report.rows_read, report.rows_written, report.files_added) == (0, 0, ())
     assert not (tmp_path / "cat").exists()
+
+
+def test_nanosecond_timestamps_stay_exact(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "q.csv",
+        "timestamp,symbol,bid,ask",
+        f"2026-01-05T09:15:00.000000001+05:30,{CE},100,100.5",
+        f"2026-01-05T09:15:00.000000002+05:30,{CE},100,100.5",
+    )
+    import_files([source], "quotes", tmp_path / "cat")
+    quotes = ParquetDataCatalog(str(tmp_path / "cat")).quote_ticks()
+    assert [q.ts_event for q in quotes] == [T0 + 1, T0 + 2]
