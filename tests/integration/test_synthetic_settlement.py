@@ -78,15 +78,18 @@ def test_catalog_reads_back_instruments_quotes_and_trades(catalog: ParquetDataCa
     assert [t.ts_init for t in nse] == [t.ts_init for t in nfo]
 
 
-def test_long_call_settles_at_intrinsic_value_of_the_index_close(
-    catalog: ParquetDataCatalog,
+# With the default seed the index closes about 400 points below the open: the put settles in
+# the money (cash at intrinsic value), the calls expire worthless.
+@pytest.mark.parametrize(("offset", "right"), [(-50, "CE"), (50, "PE"), (100, "CE")])
+def test_long_option_settles_at_intrinsic_value_of_the_index_close(
+    catalog: ParquetDataCatalog, offset: int, right: str
 ) -> None:
     instruments = catalog.instruments()
     index_close = catalog.trade_ticks(instrument_ids=["NIFTY.NFO"])[-1]
     assert index_close.ts_init == expiry_ns(EXPIRY)
     opening = catalog.trade_ticks(instrument_ids=["NIFTY.NSE"])[0].price.as_double()
-    strike = round(opening / 50) * 50 - 50  # slightly in the money at the open
-    option_id = InstrumentId.from_str(f"NIFTY26106{strike}CE.NFO")
+    strike = round(opening / 50) * 50 + offset
+    option_id = InstrumentId.from_str(f"NIFTY26106{strike}{right}.NFO")
 
     engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
     for venue in (NFO, NSE):
@@ -110,7 +113,8 @@ def test_long_call_settles_at_intrinsic_value_of_the_index_close(
     entry, settlement = strategy.fills
     assert entry.last_px.as_double() == strategy.entry_ask
     assert settlement.ts_event == expiry_ns(EXPIRY)
-    intrinsic = max(index_close.price.as_double() - strike, 0.0)
+    sign = 1.0 if right == "CE" else -1.0
+    intrinsic = max(sign * (index_close.price.as_double() - strike), 0.0)
     assert settlement.last_px.as_double() == pytest.approx(intrinsic, abs=1e-9)
     positions = engine.cache.positions(instrument_id=option_id)
     assert len(positions) == 1
