@@ -67,9 +67,20 @@ def test_breakevens_are_the_sign_changes_of_pnl(case: tuple[SpreadGeometry, floa
     spots = grid(geometry)
     pnl = geometry.payoff(spots) + credit
     crossings = np.flatnonzero(np.sign(pnl[:-1]) * np.sign(pnl[1:]) < 0)
+
+    def in_crossing(point: float, i: int) -> bool:
+        return spots[i] - 1e-6 <= point <= spots[i + 1] + 1e-6
+
     for i in crossings:
-        assert any(spots[i] < point < spots[i + 1] for point in breakevens)
-    assert len(breakevens) == len(crossings) + int(np.count_nonzero(pnl == 0))
+        assert any(in_crossing(point, i) for point in breakevens)
+    # Where the P&L touches zero on the grid, only the ends of each zero run are breakevens
+    # (a plateau at exactly zero, e.g. a credit equal to one wing, counts its two ends).
+    zero = pnl == 0
+    inner = np.r_[False, zero[:-1]] & np.r_[zero[1:], False]
+    run_ends = spots[zero & ~inner & (spots > 0)]
+    between = [p for p in breakevens if not any(in_crossing(p, i) for i in crossings)]
+    assert between == pytest.approx(sorted(run_ends.tolist()))
+    assert len(breakevens) == len(crossings) + len(run_ends)
 
 
 @given(
