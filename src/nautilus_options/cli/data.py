@@ -119,10 +119,12 @@ def _import(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     written = Table(title=f"Imported into {report.catalog}")
-    for column in ("instrument", "data", "rows"):
-        written.add_column(column, justify="right" if column == "rows" else "left")
+    for column in ("instrument", "data", "rows read", "rows written"):
+        written.add_column(column, justify="right" if column.startswith("rows") else "left")
     for row in report.written:
-        written.add_row(row.instrument_id, row.data, f"{row.rows:,}")
+        read = report.rows_read_by_instrument.get(row.instrument_id)
+        shown = "" if row.data == "instrument" or read is None else f"{read:,}"
+        written.add_row(row.instrument_id, row.data, shown, f"{row.rows:,}")
     console = Console()
     console.print(written)
     if report.skipped:

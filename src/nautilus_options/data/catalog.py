@@ -64,6 +64,10 @@ class FileSummary:
 class ImportReport:
     """What :func:`import_files` read, wrote and skipped.
 
+    ``written`` lists rows written per instrument and data type (instrument definitions
+    count 1; files already present count 0); ``rows_read_by_instrument`` the input rows naming
+    each instrument.
+
     ``settlement_prices`` maps each option whose expiry-day bhavcopy row was imported to its
     settlement price; pass it (keyed by ``InstrumentId``, see :meth:`venue_settlement_prices`)
     as ``BacktestVenueConfig.settlement_prices``.
@@ -76,6 +80,7 @@ class ImportReport:
     skipped: tuple[SkippedRows, ...]
     files_added: tuple[str, ...]
     files_unchanged: tuple[str, ...]
+    rows_read_by_instrument: dict[str, int] = field(default_factory=dict)
     settlement_prices: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -180,6 +185,10 @@ def _report(
     for rel in added:
         key = writer.contents[rel]
         totals[key[:2]] = totals.get(key[:2], 0) + key[2]
+    read: dict[str, int] = {}
+    for result in loaded:
+        for instrument_id, count in result.rows_by_instrument.items():
+            read[instrument_id] = read.get(instrument_id, 0) + count
     settlement = {
         close.instrument_id.value: close.close_price.as_double()
         for result in loaded
@@ -197,6 +206,7 @@ def _report(
         skipped=tuple(s for r in loaded for s in r.skipped),
         files_added=tuple(sorted(added)),
         files_unchanged=tuple(sorted(unchanged)),
+        rows_read_by_instrument=dict(sorted(read.items())),
         settlement_prices=settlement,
     )
 

@@ -9,6 +9,7 @@ here; :mod:`nautilus_options.data.catalog` turns the series into Nautilus' parqu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import json
 from collections.abc import Callable, Sequence
@@ -96,7 +97,9 @@ class LoadedFile:
     """The outcome of reading one file.
 
     ``rows_ignored`` counts rows outside the import's scope (bhavcopy rows of other
-    segments or underlyings); ``skipped`` lists rows dropped under ``skip_bad_rows``.
+    segments or underlyings); ``skipped`` lists rows dropped under ``skip_bad_rows``;
+    ``rows_by_instrument`` counts the rows naming each instrument id, good or bad (index rows
+    count for the index and its mirror).
     """
 
     file: str
@@ -106,6 +109,7 @@ class LoadedFile:
     series: tuple[Series, ...]
     closes: tuple[InstrumentClose, ...] = ()
     skipped: tuple[SkippedRows, ...] = ()
+    rows_by_instrument: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -433,6 +437,12 @@ def _loaded(
     rows: _Rows, series: list[Series], closes: Sequence[InstrumentClose] = ()
 ) -> LoadedFile:
     used = {s.instrument.id: s.instrument for s in series}
+    counts = np.bincount(rows.codes, minlength=len(rows.refs) + 1)
+    by_instrument = {
+        instrument.id.value: int(counts[code])
+        for code, ref in enumerate(rows.refs)
+        for instrument in ref.instruments
+    }
     return LoadedFile(
         file=rows.checks.file,
         rows_read=rows.table.num_rows,
@@ -441,6 +451,7 @@ def _loaded(
         series=tuple(series),
         closes=tuple(closes),
         skipped=tuple(rows.checks.skipped),
+        rows_by_instrument=by_instrument,
     )
 
 
@@ -571,15 +582,8 @@ def _bhavcopy(rows: _Rows, underlyings: Sequence[str] | None) -> LoadedFile:
         ),
     )
     loaded = _bhavcopy_rows(selected)
-    return LoadedFile(
-        file=loaded.file,
-        rows_read=table.num_rows,
-        rows_ignored=table.num_rows - selected.table.num_rows,
-        instruments=loaded.instruments,
-        series=loaded.series,
-        closes=loaded.closes,
-        skipped=loaded.skipped,
-    )
+    ignored = table.num_rows - selected.table.num_rows
+    return dataclasses.replace(loaded, rows_read=table.num_rows, rows_ignored=ignored)
 
 
 def _bhavcopy_rows(rows: _Rows) -> LoadedFile:

@@ -62,6 +62,7 @@ def test_quotes_csv_with_index_rows(tmp_path: Path) -> None:
     assert written[("NIFTY.NSE", "trade_tick")] == written[("NIFTY.NFO", "trade_tick")] == 2
     assert report.rows_read == 4
     assert report.rows_skipped == 0
+    assert report.rows_read_by_instrument == {f"{CE}.NFO": 2, "NIFTY.NFO": 2, "NIFTY.NSE": 2}
 
 
 def test_quotes_parquet_with_instrument_columns(tmp_path: Path) -> None:
@@ -229,6 +230,7 @@ def test_skip_bad_rows_counts_reasons(tmp_path: Path) -> None:
         ("duplicate timestamp", "timestamp"): (1, (5,)),
     }
     assert report.rows_skipped == 5
+    assert report.rows_read_by_instrument == {f"{CE}.NFO": 6}  # the FOO row names no instrument
     quotes = ParquetDataCatalog(str(tmp_path / "cat")).quote_ticks()
     assert [q.ts_event for q in quotes] == [T0, T0 + 3 * MINUTE]
 
