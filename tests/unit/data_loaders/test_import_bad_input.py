@@ -308,3 +308,27 @@ def test_malformed_kite_json_names_the_candle(tmp_path: Path, catalog: Path) -> 
         import_files([source], "kite-candles", catalog)
     assert (caught.value.file, caught.value.row) == (str(source), 2)
     assert snapshot(tmp_path) == before
+
+
+COLUMNS = "timestamp,underlying,expiry,strike,right,bid,ask"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("2026-01-05T09:15:00+05:30,NIFTY,13/01/2026,24400,CE,1,2", "expiry", "not a date"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,,CE,1,2", "underlying", "need expiry, strike"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,24400,XX,1,2", "underlying", "CE or PE"),
+        ("2026-01-05T09:15:00+05:30,FINNIFTY,2026-01-13,24400,CE,1,2", "underlying", "unknown"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,-5,CE,1,2", "underlying", "positive"),
+    ],
+)
+def test_bad_instrument_columns(
+    tmp_path: Path, catalog: Path, row: str, column: str, message: str
+) -> None:
+    source = write_csv(tmp_path / "cols.csv", COLUMNS, row)
+    before = snapshot(tmp_path)
+    with pytest.raises(DataError, match=message) as caught:
+        import_files([source], "quotes", catalog)
+    assert (caught.value.row, caught.value.column) == (1, column)
+    assert snapshot(tmp_path) == before
