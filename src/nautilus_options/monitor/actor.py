@@ -61,6 +61,8 @@ class SpreadMonitor(Actor):
         self._snapshots: deque[SpreadSnapshot] = deque(maxlen=config.max_snapshots)
         self._ivs: dict[InstrumentId, float] = {}
         self._watched: dict[str, frozenset[InstrumentId]] = {}
+        self._open: dict[str, SpreadView] = {}
+        self._partners: dict[InstrumentId, tuple[InstrumentId | None, InstrumentId | None]] = {}
         self._tracker: SpreadTracker | None = None
 
     @property
@@ -69,24 +71,26 @@ class SpreadMonitor(Actor):
         return list(self._snapshots)
 
     def on_start(self) -> None:
-        """Start the interval timer and listen to position events."""
+        """Start the interval timer and follow position events."""
         self._tracker = SpreadTracker(self.cache)
+        for view in self._tracker.spreads(strategy_id=self._strategy_id, open_only=True):
+            self._open[view.spread_id] = view
+            self._watch(view)
         self.clock.set_timer(TIMER_NAME, self._interval, callback=self._on_interval)
-        if self._publish_on_fills:
-            self.msgbus.subscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
+        self.msgbus.subscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
 
     def on_stop(self) -> None:
         """Stop the timer and the position-event listener."""
         if TIMER_NAME in self.clock.timer_names:
             self.clock.cancel_timer(TIMER_NAME)
-        if self._publish_on_fills:
-            self.msgbus.unsubscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
+        self.msgbus.unsubscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
 
     def on_reset(self) -> None:
-        """Forget kept snapshots, implied vols and watched instruments."""
+        """Forget kept snapshots, open spreads, implied vols and watched instruments."""
         self._snapshots.clear()
         self._ivs.clear()
         self._watched.clear()
+        self._open.clear()
 
     def snapshot(self, spread_id: str, reason: str = "request") -> SpreadSnapshot | None:
         """Build, publish and keep a snapshot of one spread now.
@@ -102,13 +106,10 @@ class SpreadMonitor(Actor):
         return self._tracker
 
     def _on_interval(self, event: TimeEvent) -> None:
-        spread_ids = {
-            parsed[0]
-            for position in self.cache.positions_open(strategy_id=self._strategy_id)
-            if (parsed := parse_leg_position_id(position.id)) is not None
-        }
-        for spread_id in sorted(spread_ids):
-            self.snapshot(spread_id, "interval")
+        # Legs, entry prices and realized P&L change only with fills, which refresh the
+        # cached views; between fills only the marks move.
+        for spread_id in sorted(self._open):
+            self._publish(self._open[spread_id], "interval")
 
     def _on_position_event(self, event: PositionEvent) -> None:
         if not self.is_running:
@@ -116,8 +117,19 @@ class SpreadMonitor(Actor):
         if self._strategy_id is not None and event.strategy_id != self._strategy_id:
             return
         parsed = parse_leg_position_id(event.position_id)
-        if parsed is not None:
-            self.snapshot(parsed[0], "fill")
+        if parsed is None:
+            return
+        view = self._spreads().spread(parsed[0])
+        if view is None:
+            return
+        if view.is_open:
+            self._open[view.spread_id] = view
+        else:
+            self._open.pop(view.spread_id, None)
+        if self._publish_on_fills:
+            self._publish(view, "fill")
+        else:
+            self._watch(view)
 
     def _publish(self, view: SpreadView, reason: str) -> SpreadSnapshot:
         snapshot = self._build(view, reason)
@@ -184,7 +196,7 @@ class SpreadMonitor(Actor):
         pairs = []
         for strike in sorted({leg.strike for leg in view.legs}):
             leg = next(leg for leg in view.legs if leg.strike == strike)
-            call, put = _call_put(leg.instrument_id)
+            call, put = self._call_put(leg.instrument_id)
             if call is not None and put is not None:
                 pairs.append((strike, self._mid(call), self._mid(put)))
         forward = parity_forward(pairs, t, self._rate)
@@ -199,7 +211,7 @@ class SpreadMonitor(Actor):
         if view.is_open and view.spread_id not in self._watched:
             wanted: set[InstrumentId] = set()
             for leg in view.legs:
-                wanted.update(i for i in _call_put(leg.instrument_id) if i is not None)
+                wanted.update(i for i in self._call_put(leg.instrument_id) if i is not None)
                 wanted.add(leg.instrument_id)
             needed = frozenset(i for i in wanted if self.cache.instrument(i) is not None)
             for instrument_id in needed - self._watched_union():
@@ -212,6 +224,14 @@ class SpreadMonitor(Actor):
 
     def _watched_union(self) -> frozenset[InstrumentId]:
         return frozenset().union(*self._watched.values())
+
+    def _call_put(
+        self, instrument_id: InstrumentId
+    ) -> tuple[InstrumentId | None, InstrumentId | None]:
+        pair = self._partners.get(instrument_id)
+        if pair is None:
+            pair = self._partners[instrument_id] = _call_put(instrument_id)
+        return pair
 
 
 def _call_put(instrument_id: InstrumentId) -> tuple[InstrumentId | None, InstrumentId | None]:
