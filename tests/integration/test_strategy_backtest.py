@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -29,6 +29,7 @@ from nautilus_options.backtest.settlement import is_settlement_fill
 from nautilus_options.data.instruments import NFO, NSE
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.charges import exercise_stt, order_charges
+from nautilus_options.domain.nse import IST
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import ist_datetime
 from nautilus_options.strategy.strategy import OptionsSpreadStrategy
@@ -94,18 +95,7 @@ class Run:
         return instrument
 
 
-def run_strategy(
-    market: Market,
-    risk: RiskEngineConfig | None = None,
-    with_manager: bool = True,
-    max_drawdown_pct: float | None = None,
-    **overrides: Any,
-) -> Run:
-    engine = BacktestEngine(
-        BacktestEngineConfig(
-            logging=LoggingConfig(log_level="ERROR"), risk_engine=risk or RiskEngineConfig()
-        )
-    )
+def add_venues(engine: BacktestEngine) -> None:
     engine.add_venue(
         NFO,
         OmsType.HEDGING,
@@ -118,6 +108,21 @@ def run_strategy(
     engine.add_venue(
         NSE, OmsType.NETTING, AccountType.CASH, starting_balances=[Money(0, INR)], base_currency=INR
     )
+
+
+def run_strategy(
+    market: Market,
+    risk: RiskEngineConfig | None = None,
+    with_manager: bool = True,
+    max_drawdown_pct: float | None = None,
+    **overrides: Any,
+) -> Run:
+    engine = BacktestEngine(
+        BacktestEngineConfig(
+            logging=LoggingConfig(log_level="ERROR"), risk_engine=risk or RiskEngineConfig()
+        )
+    )
+    add_venues(engine)
     for instrument in market.instruments:
         engine.add_instrument(instrument)
     engine.add_data(market.data)
@@ -422,3 +427,59 @@ def test_no_entries_without_a_capital_manager_on_the_bus(market: Market) -> None
     run = run_strategy(market, with_manager=False, **INTRADAY)
     assert run.engine.cache.orders() == []
     run.engine.dispose()
+
+
+def test_restart_adopts_the_open_spread(market: Market) -> None:
+    # Run the first morning, stop the strategy with a spread open, start a fresh instance
+    # with the saved state and run the rest: it must manage the open spread to the end.
+    split = int(datetime(2026, 1, 5, 12, 0, tzinfo=IST).timestamp() * 1e9)
+    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    add_venues(engine)
+    for instrument in market.instruments:
+        engine.add_instrument(instrument)
+    manager = CapitalManager(CapitalManagerConfig(initial_capital=INITIAL_CAPITAL))
+    engine.add_actor(manager)
+    config = OptionsSpreadStrategyConfig(
+        spread_type="iron_condor",
+        entry_windows=("09:30-14:00",),
+        profit_target_pct=None,
+        stop_loss_credit_multiple=None,
+        exit_time="15:00",
+    )
+    first = OptionsSpreadStrategy(config)
+    engine.add_strategy(first)
+    engine.add_data([d for d in market.data if d.ts_init < split])
+    engine.run(streaming=True)
+    assert first.active_spread_ids == ["OptionsSpreadStrategy-000-S0001"]
+    state = first.on_save()
+    engine.trader.stop()
+    engine.trader.remove_strategy(first.id)
+
+    second = OptionsSpreadStrategy(config)
+    second.on_load(state)
+    engine.add_strategy(second)
+    manager.resume()
+    second.clock.set_time(split)
+    second.start()
+    assert second.id == first.id
+    assert second.active_spread_ids == ["OptionsSpreadStrategy-000-S0001"]
+    engine.clear_data()
+    engine.add_data([d for d in market.data if d.ts_init >= split])
+    engine.run(streaming=True)
+    engine.end()
+
+    spreads = SpreadTracker(engine.cache).spreads()
+    assert spreads[0].spread_id == "OptionsSpreadStrategy-000-S0001"
+    assert not spreads[0].is_open
+    closes = [
+        order
+        for order in engine.cache.orders()
+        if tag_value(order.tags, "spread") == spreads[0].spread_id
+        and tag_value(order.tags, "intent") == "close"
+    ]
+    assert {tag_value(order.tags, "reason") for order in closes} == {"time_exit"}
+    # Numbering continues after the restart: the next entry is on the next day.
+    assert [s.spread_id[-5:] for s in spreads[1:]] == [f"S{n:04d}" for n in range(2, 5)]
+    assert engine.cache.positions_open() == []
+    assert manager.history[-1].deployed == pytest.approx(0.0)
+    engine.dispose()

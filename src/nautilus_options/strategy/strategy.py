@@ -35,7 +35,7 @@ from nautilus_options.capital.messages import (
     SizingResponse,
 )
 from nautilus_options.domain.nse import contract_spec, parse_tradingsymbol
-from nautilus_options.domain.spreads import Right
+from nautilus_options.domain.spreads import LegSpec, Right, SpreadGeometry, SpreadType
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import EntryManager, ist_datetime
 from nautilus_options.strategy.exit import ExitManager, ExitReason
@@ -76,11 +76,11 @@ class _ActiveSpread:
     """A spread the strategy is opening, holding or closing."""
 
     spread_id: str
-    selection: SpreadSelection
     instruments: tuple[OptionContract, ...]
     sequencer: LegSequencer
     phase_started_ns: int
     reserved: bool
+    leg_ids: tuple[int, ...]  # position leg index ``i`` of each geometry leg
     urgent: bool = False
     exit_reason: str = ""
     net_premium: float = 0.0
@@ -142,6 +142,7 @@ class OptionsSpreadStrategy(Strategy):
         self.clock.set_timer(
             _CHECK_TIMER, timedelta(seconds=self.cfg.exit_check_interval_secs), callback=self._tick
         )
+        self._adopt_open_spreads()
 
     def on_stop(self) -> None:
         """Cancel the timers (open spreads are left to the node's stop policy)."""
@@ -160,6 +161,51 @@ class OptionsSpreadStrategy(Strategy):
         self._active.clear()
         self._by_instrument.clear()
         self._tracker = None
+
+    def _adopt_open_spreads(self) -> None:
+        """Take over spreads this strategy left open before a restart.
+
+        A spread whose legs are all fully held is managed as open (exits apply); any other
+        (an entry or exit cut short) has its orders cancelled and is unwound.
+        """
+        for view in self.tracker.spreads(strategy_id=self.id, open_only=True):
+            if view.spread_id in self._active:
+                continue
+            instruments = tuple(self._option(leg.instrument_id) for leg in view.legs)
+            options = tuple(option for option in instruments if option is not None)
+            if len(options) != len(view.legs):
+                self.log.error(f"{view.spread_id}: leg instruments missing; not adopted")
+                continue
+            legs = tuple(LegSpec(leg.strike, leg.right, leg.ratio) for leg in view.legs)
+            sequencer = LegSequencer(SpreadGeometry(legs), int(view.units), phase=Phase.OPEN)
+            for i, leg in enumerate(view.legs):
+                sequencer.opened[i] = int(abs(leg.quantity))
+                sequencer.closed[i] = int(abs(leg.quantity) - abs(leg.open_quantity))
+            spread = _ActiveSpread(
+                spread_id=view.spread_id,
+                instruments=options,
+                sequencer=sequencer,
+                phase_started_ns=self.clock.timestamp_ns(),
+                reserved=self.cfg.capital_manager,
+                leg_ids=tuple(leg.index for leg in view.legs),
+                net_premium=view.net_premium,
+            )
+            self._track(spread)
+            complete = len(view.legs) == _leg_count(view.spread_type) and all(
+                leg.open_quantity == leg.quantity for leg in view.legs
+            )
+            self.log.info(f"{view.spread_id}: adopted ({'open' if complete else 'unwinding'})")
+            if not complete:
+                for order in self.cache.orders_open(strategy_id=self.id):
+                    if tag_value(order.tags, "spread") == view.spread_id:
+                        self.cancel_order(order)
+                spread.urgent = True
+                spread.exit_reason = "unwind"
+                self._start_closing(spread)
+
+    def _option(self, instrument_id: InstrumentId) -> OptionContract | None:
+        instrument = self.cache.instrument(instrument_id)
+        return instrument if isinstance(instrument, OptionContract) else None
 
     def on_save(self) -> dict[str, bytes]:
         """Persist the spread counter and the entry state."""
@@ -341,19 +387,22 @@ class OptionsSpreadStrategy(Strategy):
         units = lots * int(instruments[0].lot_size.as_double())
         spread = _ActiveSpread(
             spread_id=spread_id,
-            selection=selection,
             instruments=instruments,
             sequencer=LegSequencer(selection.geometry, units),
             phase_started_ns=now,
             reserved=reserved,
+            leg_ids=tuple(range(len(instruments))),
         )
-        self._active[spread_id] = spread
-        for instrument in instruments:
-            self._by_instrument.setdefault(instrument.id, set()).add(spread_id)
+        self._track(spread)
         self.entry_manager.record_entry(now)
         strikes = "/".join(f"{leg.strike:g}{leg.right}" for leg in selection.geometry.legs)
         self.log.info(f"{spread_id}: opening {self.cfg.spread_type} {strikes} x {lots} lots")
         self._work_phase(spread)
+
+    def _track(self, spread: _ActiveSpread) -> None:
+        self._active[spread.spread_id] = spread
+        for instrument in spread.instruments:
+            self._by_instrument.setdefault(instrument.id, set()).add(spread.spread_id)
 
     def _work_phase(self, spread: _ActiveSpread) -> None:
         """Submit orders for the current phase's legs not yet covered by working orders."""
@@ -384,7 +433,7 @@ class OptionsSpreadStrategy(Strategy):
         step = self.cfg.reprice_steps + 1 if spread.urgent else 0
         tags = [
             f"spread={spread.spread_id}",
-            f"leg={leg}",
+            f"leg={spread.leg_ids[leg]}",
             f"intent={'close' if closing else 'open'}",
             f"type={self.cfg.spread_type}",
             f"protection={self.cfg.market_protection_pct:g}%",
@@ -410,7 +459,9 @@ class OptionsSpreadStrategy(Strategy):
             )
         spread.orders[order.client_order_id] = _WorkingOrder(leg, closing, step)
         params = {"market_protection": self.cfg.market_protection_pct} if touch is None else None
-        self.submit_order(order, position_id=leg_position_id(spread.spread_id, leg), params=params)
+        self.submit_order(
+            order, position_id=leg_position_id(spread.spread_id, spread.leg_ids[leg]), params=params
+        )
         if _REPRICE_TIMER not in self.clock.timer_names:
             self.clock.set_timer(
                 _REPRICE_TIMER,
@@ -506,7 +557,7 @@ class OptionsSpreadStrategy(Strategy):
     # -- exits -------------------------------------------------------------------------------
 
     def _check_exit(self, spread: _ActiveSpread, now_ns: int) -> None:
-        geometry = spread.selection.geometry
+        geometry = spread.sequencer.geometry
         marks = [
             self._leg_mark(instrument.id, leg.is_long)
             for instrument, leg in zip(spread.instruments, geometry.legs, strict=True)
@@ -611,3 +662,12 @@ class OptionsSpreadStrategy(Strategy):
         if spread is None or client_order_id not in spread.orders:
             return None
         return spread
+
+
+def _leg_count(spread_type: str) -> int:
+    """Legs of a fully opened spread of ``spread_type`` (0 when unknown)."""
+    try:
+        kind = SpreadType[spread_type.upper()]
+    except KeyError:
+        return 0
+    return 4 if kind in (SpreadType.IRON_CONDOR, SpreadType.IRON_BUTTERFLY) else 2
