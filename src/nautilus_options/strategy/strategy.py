@@ -492,7 +492,9 @@ class OptionsSpreadStrategy(Strategy):
                 continue
             for client_order_id, working in list(spread.orders.items()):
                 self._step_order(spread, client_order_id, working)
-        idle = not any(spread.orders for spread in self._active.values())
+        idle = not any(
+            spread.orders or spread.sequencer.phase.is_opening for spread in self._active.values()
+        )
         if idle and _REPRICE_TIMER in self.clock.timer_names:
             self.clock.cancel_timer(_REPRICE_TIMER)
 
