@@ -84,6 +84,15 @@ class _ActiveSpread:
     urgent: bool = False
     exit_reason: str = ""
     net_premium: float = 0.0
+    max_profit: float = 0.0
+    max_loss: float = 0.0
+
+    def set_premium(self, net_premium: float) -> None:
+        """Fix the entry premium per unit and the spread's max profit and loss from it."""
+        self.net_premium = net_premium
+        self.max_profit = self.sequencer.geometry.max_profit(net_premium)
+        self.max_loss = self.sequencer.geometry.max_loss(net_premium)
+
     orders: dict[ClientOrderId, _WorkingOrder] = field(default_factory=dict)
 
 
@@ -188,8 +197,8 @@ class OptionsSpreadStrategy(Strategy):
                 phase_started_ns=self.clock.timestamp_ns(),
                 reserved=self.cfg.capital_manager,
                 leg_ids=tuple(leg.index for leg in view.legs),
-                net_premium=view.net_premium,
             )
+            spread.set_premium(view.net_premium)
             self._track(spread)
             complete = len(view.legs) == _leg_count(view.spread_type) and all(
                 leg.open_quantity == leg.quantity for leg in view.legs
@@ -533,7 +542,7 @@ class OptionsSpreadStrategy(Strategy):
         phase = spread.sequencer.phase
         if phase == Phase.OPEN:
             view = self.tracker.spread(spread.spread_id)
-            spread.net_premium = view.net_premium if view is not None else 0.0
+            spread.set_premium(view.net_premium if view is not None else 0.0)
             self.log.info(f"{spread.spread_id}: open, net premium {spread.net_premium:.2f}")
         elif phase == Phase.CLOSED:
             self._maybe_finish(spread)
@@ -576,8 +585,8 @@ class OptionsSpreadStrategy(Strategy):
             spread.instruments[0].expiration_ns,
             spread.net_premium,
             close_value,
-            geometry.max_profit(spread.net_premium),
-            geometry.max_loss(spread.net_premium),
+            spread.max_profit,
+            spread.max_loss,
         )
         if reason is not None:
             self._exit(spread, reason)
