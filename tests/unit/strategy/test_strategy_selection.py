@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nautilus_options.domain.pricing import black76_greeks, black76_price
 from nautilus_options.domain.spreads import SpreadType
@@ -125,3 +127,31 @@ def test_wing_outside_chain_gives_none() -> None:
 def test_expired_chain_gives_none() -> None:
     c = chain()
     assert select_spread(c, SpreadType.IRON_CONDOR, "delta", 0.2, 100, EXPIRY, RATE) is None
+
+
+@given(
+    st.sampled_from(["CE", "PE"]),
+    st.sampled_from(["delta", "points", "percent", "premium"]),
+    st.floats(min_value=0.05, max_value=0.6),
+    st.floats(min_value=23_500, max_value=24_500),
+    st.lists(st.booleans(), min_size=41, max_size=41),
+)
+def test_picked_strike_is_quoted_and_out_of_the_money(
+    right: str, rule: str, value: float, forward: float, missing: list[bool]
+) -> None:
+    c = chain()
+    mids = np.where(missing, np.nan, c.mids(right))  # type: ignore[arg-type]
+    gappy = Chain(
+        c.strikes,
+        mids if right == "CE" else c.call_mids,
+        mids if right == "PE" else c.put_mids,
+        forward,
+        EXPIRY,
+    )
+    target = value if rule in ("delta", "percent") else value * 500
+    strike = pick_strike(gappy, right, rule, target, forward, T, RATE)  # type: ignore[arg-type]
+    if strike is None:
+        return
+    atm = c.strikes[np.argmin(np.abs(c.strikes - forward))]
+    assert (strike >= atm) if right == "CE" else (strike <= atm)
+    assert np.isfinite(gappy.mids(right)[c.strikes == strike][0])  # type: ignore[arg-type]
