@@ -2,7 +2,9 @@
 
 Four formats are supported; each is a :class:`FileSchema` listing its columns. A file must
 carry every required column, may carry the optional ones, and must carry nothing else.
-Row-level checks (types, prices, timestamps) live in :mod:`nautilus_options.data.loaders`.
+:func:`numbers`, :func:`strings`, :func:`dates` and :func:`timestamps` read one column with
+pyarrow and flag bad rows in a :class:`RowChecks`; the format-specific rules (prices, quotes,
+ordering) live in :mod:`nautilus_options.data.loaders`.
 
 ``quotes``
     Generic option and index quotes (CSV or parquet), one row per quote.
@@ -73,14 +75,6 @@ class FileSchema:
     name: Format
     columns: tuple[Column, ...]
     identities: tuple[tuple[str, ...], ...] = ()
-    ignore_unknown: bool = False
-
-    def column(self, name: str) -> Column:
-        """Return the column called ``name``."""
-        for column in self.columns:
-            if column.name == name:
-                return column
-        raise KeyError(name)
 
     def check_columns(self, names: Iterable[str], file: str) -> tuple[str, ...]:
         """Check a file's header against the schema and return its identity columns.
@@ -95,7 +89,7 @@ class FileSchema:
         for name in present:
             if present.count(name) > 1:
                 raise DataError("duplicate column", file=file, column=name)
-            if name not in known and not self.ignore_unknown:
+            if name not in known:
                 expected = ", ".join(column.name for column in self.columns)
                 raise DataError(f"unexpected column (expected: {expected})", file=file, column=name)
         for column in self.columns:
