@@ -142,19 +142,29 @@ def max_drawdown(equity: pd.Series) -> tuple[float, float]:
 
 
 def daily_equity(equity: pd.Series) -> pd.Series:
-    """Last ``equity`` value of each UTC day that has one."""
+    """Closing ``equity`` of every weekday (UTC) from the first to the last value.
+
+    Days without a change carry the previous close forward, so they count as flat days.
+    """
     if equity.empty:
         return equity
     index = pd.DatetimeIndex(equity.index)
-    return equity.groupby(index.normalize()).last()
+    closes = equity.groupby(index.normalize()).last()
+    days = pd.date_range(closes.index[0], closes.index[-1], freq="B")
+    return closes.reindex(closes.index.union(days)).ffill().loc[days]
 
 
 def sharpe_ratio(equity: pd.Series, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float | None:
-    """Annualised Sharpe ratio of the daily returns of ``equity`` (zero risk-free rate).
+    """Annualised Sharpe ratio of the weekday returns of ``equity`` (zero risk-free rate).
 
-    None with fewer than two daily returns or when they do not vary.
+    The first day's return is measured from the first ``equity`` value. None with fewer
+    than two daily returns or when they do not vary.
     """
-    returns = daily_equity(equity).pct_change().dropna()
+    daily = daily_equity(equity)
+    if daily.empty:
+        return None
+    # The first day's return is measured from the starting value.
+    returns = daily.pct_change().fillna(float(daily.iloc[0]) / float(equity.iloc[0]) - 1.0)
     if len(returns) < 2:
         return None
     std = float(returns.std(ddof=1))
@@ -170,7 +180,8 @@ def summarize(spreads: pd.DataFrame, equity: pd.Series, initial_capital: float) 
     net ``pnl`` (None without trades). ``pnl_total`` and ``charges_total`` sum the ``pnl``
     and ``charges`` columns over every spread, so ``pnl_total`` is net of charges.
     ``ending_capital`` is the last ``equity`` value (``initial_capital`` when empty); the
-    drawdown and Sharpe ratio come from ``equity`` too.
+    drawdown (INR, and percent of the peak) and the Sharpe ratio come from ``equity`` too.
+    Percentages (``*_pct``) are in percent, ``win_rate`` is a fraction.
     """
     closed = spreads[~spreads["is_open"].astype(bool)]
     wins = int((closed["pnl"] > 0).sum())
@@ -187,7 +198,7 @@ def summarize(spreads: pd.DataFrame, equity: pd.Series, initial_capital: float) 
         "commissions": float(spreads["commissions"].sum()),
         "settlement_charges": float(spreads["settlement_charges"].sum()),
         "max_drawdown": drawdown_amount,
-        "max_drawdown_pct": drawdown_pct,
+        "max_drawdown_pct": drawdown_pct * 100.0,
         "sharpe": sharpe_ratio(equity),
         "initial_capital": float(initial_capital),
         "ending_capital": ending,

@@ -135,7 +135,7 @@ def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> 
     table.add_column(style="bold")
     table.add_column(justify="right")
     rows = [
-        ("Period", f"{summary.get('start') or '?'} → {summary.get('end') or '?'}"),
+        ("Period", f"{_ist(summary.get('start'))} → {_ist(summary.get('end'))}"),
         ("Trades (closed spreads)", str(summary["trades"])),
         ("Open spreads at the end", str(summary["open_spreads"])),
         ("Win rate", "n/a" if win_rate is None else f"{win_rate:.1%}"),
@@ -143,7 +143,7 @@ def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> 
         ("Charges paid", money("charges_total")),
         (
             "Max drawdown",
-            f"{money('max_drawdown')} ({summary['max_drawdown_pct']:.2%})",
+            f"{money('max_drawdown')} ({summary['max_drawdown_pct']:.2f}%)",
         ),
         ("Sharpe ratio (daily, annualised)", "n/a" if sharpe is None else f"{sharpe:.2f}"),
         ("Initial capital", money("initial_capital")),
@@ -154,3 +154,11 @@ def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> 
         table.add_row(name, value)
     console.print(table)
     console.print(f"Outputs: {out_dir}  (open {out_dir / 'report.html'})")
+
+
+def _ist(iso: str | None) -> str:
+    import pandas as pd
+
+    if iso is None:
+        return "?"
+    return pd.Timestamp(iso).tz_convert("Asia/Kolkata").strftime("%Y-%m-%d %H:%M IST")

@@ -1,0 +1,139 @@
+"""Run files of ``options-nt backtest``: documented keys load, unknown or bad keys are named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nautilus_options.cli import main
+from nautilus_options.environments.backtest import (
+    BacktestSettings,
+    build_run_config,
+    load_settings,
+)
+from nautilus_options.errors import ConfigError
+
+RUN_FILE = """\
+catalog: /data/catalog
+start: "2026-01-05"
+end: "2026-01-09"
+strategy:
+  spread_type: bull_put_credit
+  strike_value: 0.25
+capital:
+  initial_capital: 500000
+  risk_per_trade_pct: 1.5
+monitor:
+  interval_secs: 300
+venue:
+  fees: false
+data:
+  strikes_each_side: 10
+  expiries: 1
+tearsheet: false
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "run.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_yaml_run_file_loads_every_section(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, RUN_FILE), out="/tmp/x")
+    assert settings.strategy == {"spread_type": "bull_put_credit", "strike_value": 0.25}
+    assert settings.capital["initial_capital"] == 500_000
+    assert settings.monitor == {"interval_secs": 300}
+    assert settings.venue.fees is False
+    assert settings.data.strikes_each_side == 10
+    assert settings.start == "2026-01-05"
+    assert settings.out == "/tmp/x"
+    assert settings.tearsheet is False
+
+
+def test_json_run_file_and_command_line_overrides(tmp_path: Path) -> None:
+    path = _write(tmp_path, json.dumps({"start": "2026-01-05", "end": "2026-01-06"}), "run.json")
+    settings = load_settings(path, end="2026-01-08", catalog=None)
+    assert (settings.start, settings.end, settings.catalog) == ("2026-01-05", "2026-01-08", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("colour: blue\n", "colour"),
+        ("venue:\n  commission: 20\n", "venue.commission"),
+        ("data:\n  strikes: 5\n", "data.strikes"),
+        ("data:\n  expiries: 0\n", "data.expiries"),
+        ("venue:\n  starting_balance: -5\n", "venue.starting_balance"),
+        ("log_level: LOUD\n", "log_level"),
+        ("start: [1, 2]\n", "start"),
+    ],
+)
+def test_bad_keys_in_the_run_file_are_named(tmp_path: Path, text: str, field: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(_write(tmp_path, text))
+    assert exc.value.field == field
+    assert "run.yaml" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "field"),
+    [
+        ("strategy", "strategy:\n  wing: 100\n", "strategy.wing"),
+        ("strategy", "strategy:\n  spread_type: straddle\n", "strategy.spread_type"),
+        ("capital", "capital:\n  initial_capital: -1\n", "capital.initial_capital"),
+        ("capital", "capital:\n  initial_capital: 1\n  leverage: 2\n", "capital.leverage"),
+        ("monitor", "monitor:\n  interval_secs: 0\n", "monitor.interval_secs"),
+        ("monitor", "monitor:\n  every: 5\n", "monitor.every"),
+    ],
+)
+def test_component_sections_are_checked_against_their_configs(
+    tmp_path: Path, section: str, text: str, field: str
+) -> None:
+    settings = load_settings(_write(tmp_path, text))
+    with pytest.raises(ConfigError) as exc:
+        build_run_config(settings, tmp_path)
+    assert exc.value.field == field
+
+
+def test_cli_reports_the_bad_key_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "strategy:\n  spread_typ: iron_condor\n")
+    code = main(["backtest", "--config", str(path), "--catalog", str(tmp_path), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert "strategy.spread_typ: unknown key" in captured.err
+
+
+def test_cli_names_a_missing_run_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backtest", "--config", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml" in capsys.readouterr().err
+
+
+def test_cli_names_a_missing_catalog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backtest", "--catalog", str(tmp_path / "missing"), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "missing" in captured.err
+
+
+def test_run_config_references_components_by_import_path(tmp_path: Path) -> None:
+    run = build_run_config(BacktestSettings(), tmp_path)
+    assert run.engine is not None
+    [strategy] = run.engine.strategies
+    assert strategy.strategy_path == "nautilus_options:OptionsSpreadStrategy"
+    assert strategy.config_path == "nautilus_options:OptionsSpreadStrategyConfig"
+    assert [actor.actor_path for actor in run.engine.actors] == [
+        "nautilus_options:CapitalManager",
+        "nautilus_options:SpreadMonitor",
+    ]
+    nfo = next(venue for venue in run.venues if venue.name == "NFO")
+    assert nfo.oms_type == "HEDGING"
+    assert nfo.fee_model is not None
+    assert nfo.fee_model.fee_model_path.endswith(":IndianOptionsFeeModel")
+    assert nfo.starting_balances == ["1000000.00 INR"]

@@ -1,0 +1,181 @@
+"""Backtest statistics and the HTML report, on hand-built frames."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from nautilus_trader.model.identifiers import InstrumentId, PositionId, StrategyId
+
+from nautilus_options.backtest.report import (
+    SPREAD_COLUMNS,
+    SUMMARY_KEYS,
+    daily_equity,
+    max_drawdown,
+    render_html,
+    sharpe_ratio,
+    spreads_frame,
+    summarize,
+)
+from nautilus_options.strategy.tracker import LegView, SpreadView
+
+
+def _equity(values: list[float], start: str = "2026-01-05 04:00", freq: str = "1D") -> pd.Series:
+    index = pd.date_range(start, periods=len(values), freq=freq, tz="UTC")
+    return pd.Series(values, index=index, dtype=float)
+
+
+def _spreads(pnls: list[float], open_last: bool = False) -> pd.DataFrame:
+    frame = pd.DataFrame({column: [None] * len(pnls) for column in SPREAD_COLUMNS})
+    frame["pnl"] = pnls
+    frame["commissions"] = 10.0
+    frame["settlement_charges"] = 2.0
+    frame["charges"] = 12.0
+    frame["is_open"] = [open_last and i == len(pnls) - 1 for i in range(len(pnls))]
+    return frame
+
+
+def test_max_drawdown_is_the_largest_fall_from_a_running_peak() -> None:
+    amount, fraction = max_drawdown(_equity([100, 120, 90, 110, 80, 130]))
+    assert amount == 40.0
+    assert fraction == pytest.approx(40 / 120)
+    assert max_drawdown(_equity([100, 101, 102])) == (0.0, 0.0)
+    assert max_drawdown(_equity([])) == (0.0, 0.0)
+
+
+def test_daily_equity_carries_flat_weekdays_and_skips_weekends() -> None:
+    equity = _equity([100, 101, 99], start="2026-01-08 04:00", freq="2D")  # Thu, Sat, Mon
+    daily = daily_equity(equity)
+    assert [day.strftime("%a") for day in daily.index] == ["Thu", "Fri", "Mon"]
+    assert daily.tolist() == [100, 100, 99]
+
+
+def test_sharpe_ratio_of_daily_returns_from_the_starting_value() -> None:
+    index = pd.to_datetime(
+        [
+            "2026-01-05 03:45",
+            "2026-01-05 10:00",
+            "2026-01-06 10:00",
+            "2026-01-07 10:00",
+            "2026-01-08 10:00",
+        ],
+        utc=True,
+    )
+    equity = pd.Series([100.0, 101.0, 100.0, 102.0, 103.0], index=index)
+    returns = pd.Series([0.01, -1 / 101, 0.02, 1 / 102])
+    expected = returns.mean() / returns.std() * math.sqrt(252)
+    assert sharpe_ratio(equity) == pytest.approx(expected)
+    assert sharpe_ratio(_equity([100, 100, 100])) is None
+    assert sharpe_ratio(_equity([100])) is None
+
+
+def test_summary_counts_closed_spreads_and_sums_net_pnl() -> None:
+    summary = summarize(_spreads([100.0, -40.0, 30.0], open_last=True), _equity([1000, 1060]), 1000)
+    assert set(summary) == set(SUMMARY_KEYS)
+    assert summary["trades"] == 2
+    assert summary["open_spreads"] == 1
+    assert summary["wins"] == 1
+    assert summary["win_rate"] == 0.5
+    assert summary["pnl_total"] == 90.0
+    assert summary["charges_total"] == 36.0
+    assert summary["settlement_charges"] == 6.0
+    assert summary["ending_capital"] == 1060.0
+    assert summary["return_pct"] == pytest.approx(6.0)
+
+
+def test_summary_without_trades() -> None:
+    summary = summarize(_spreads([]), _equity([]), 5_000)
+    assert summary["trades"] == 0
+    assert summary["win_rate"] is None
+    assert summary["pnl_total"] == 0.0
+    assert summary["ending_capital"] == 5_000
+    assert summary["sharpe"] is None
+
+
+def _view(is_open: bool) -> SpreadView:
+    strategy = StrategyId("S-001")
+    legs = tuple(
+        LegView(
+            index=index,
+            instrument_id=InstrumentId.from_str(f"NIFTY26113{strike}PE.NFO"),
+            position_id=PositionId(f"S-001-S0001-L{index}"),
+            strike=float(strike),
+            right="PE",
+            ratio=ratio,
+            quantity=65.0 * ratio,
+            open_quantity=65.0 * ratio if is_open else 0.0,
+            avg_px_open=price,
+            avg_px_close=0.0 if is_open else 1.0,
+            realized_pnl=0.0,
+            commissions=20.0,
+            settlement_charge=0.0,
+            is_open=is_open,
+        )
+        for index, (strike, ratio, price) in enumerate(((24100, 1, 10.0), (24300, -1, 30.0)))
+    )
+    return SpreadView(
+        spread_id="S-001-S0001",
+        strategy_id=strategy,
+        spread_type="bull_put_credit",
+        underlying="NIFTY",
+        expiry_ns=1_768_298_400_000_000_000,
+        legs=legs,
+        lots=1,
+        lot_size=65,
+        net_premium=20.0,
+        opened_ns=1_767_840_000_000_000_000,
+        closed_ns=None if is_open else 1_767_850_000_000_000_000,
+        realized_pnl=1_195.0,
+        commissions=40.0,
+        settlement_charges=5.0,
+        max_loss=11_700.0,
+        max_profit=1_300.0,
+        breakevens=(24_280.0,),
+        is_open=is_open,
+    )
+
+
+def test_spreads_frame_has_one_row_per_spread_with_net_and_gross_pnl() -> None:
+    frame = spreads_frame([_view(is_open=False), _view(is_open=True)])
+    assert list(frame.columns) == list(SPREAD_COLUMNS)
+    row = frame.iloc[0]
+    assert row["pnl"] == 1_195.0
+    assert row["charges"] == 45.0
+    assert row["gross_pnl"] == 1_240.0
+    assert row["entry_cashflow"] == 20.0 * 65
+    assert json.loads(row["breakevens"]) == [24_280.0]
+    assert [leg["quantity"] for leg in json.loads(row["legs"])] == [65.0, -65.0]
+    assert row["closed_at"] == pd.Timestamp(1_767_850_000_000_000_000, unit="ns", tz="UTC")
+    assert pd.isna(frame.iloc[1]["closed_at"])
+
+
+def test_report_html_embeds_charts_tables_and_links() -> None:
+    spreads = _spreads([100.0, -40.0])
+    equity = _equity([1000, 1100, 1060])
+    snapshots = pd.DataFrame(
+        {
+            "ts_event": equity.index,
+            "reason": ["interval", "fill", "interval"],
+            "net_delta": [1.0, 2.0, 3.0],
+            "theta": [5.0, 5.0, 5.0],
+        }
+    )
+    html = render_html(
+        title="Run <1>",
+        summary=summarize(spreads, equity, 1000),
+        spreads=spreads,
+        equity=equity,
+        snapshots=snapshots,
+        tearsheet="tearsheet.html",
+        files=["fills.csv"],
+    )
+    assert "<title>Run &lt;1&gt;</title>" in html
+    assert html.count("data:image/png;base64,") == 4
+    assert "<a href='fills.csv'>" in html
+    assert "<iframe src='tearsheet.html'" in html
+    empty = render_html(
+        "x", summarize(_spreads([]), _equity([]), 1), _spreads([]), _equity([]), snapshots.iloc[:0]
+    )
+    assert "data:image/png" not in empty
