@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -169,9 +169,12 @@ def load_file(
     """
     file = str(path)
     schema = schema_for(fmt)
-    table = _read(Path(path), schema)
+    table, malformed = _read(Path(path), schema)
     identity = schema.check_columns(table.column_names, file)
-    rows = _Rows(table, RowChecks(file, table.num_rows, skip_bad_rows))
+    kept = np.setdiff1d(np.arange(1, table.num_rows + len(malformed) + 1), malformed)
+    checks = RowChecks(file, table.num_rows, skip_bad_rows, kept)
+    checks.dropped(malformed, f"wrong number of fields (expected {table.num_columns})")
+    rows = _Rows(table, checks)
     if schema.name == "quotes":
         return _quotes(rows, identity)
     if schema.name == "bars":
@@ -192,15 +195,16 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
-def _read(path: Path, schema: FileSchema) -> pa.Table:
+def _read(path: Path, schema: FileSchema) -> tuple[pa.Table, list[int]]:
+    """The file as a table, and the data-row numbers of malformed CSV rows left out of it."""
     name = path.name.lower()
     if not path.is_file():
         raise DataError("no such file", file=str(path))
     try:
         if name.endswith(".parquet"):
-            return pq.read_table(path)
+            return pq.read_table(path), []
         if name.endswith(".json") and schema.name == "kite-candles":
-            return _read_candles_json(path)
+            return _read_candles_json(path), []
         if name.endswith((".csv", ".csv.gz")):
             return _read_csv(path)
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -209,22 +213,39 @@ def _read(path: Path, schema: FileSchema) -> pa.Table:
     raise DataError(f"unsupported file type (expected {kinds})", file=str(path))
 
 
-def _read_csv(path: Path) -> pa.Table:
-    """Read a CSV file with every column as text (types are checked per row later)."""
+def _read_csv(path: Path) -> tuple[pa.Table, list[int]]:
+    """Read a CSV file with every column as text (types are checked per row later).
+
+    Rows with the wrong number of fields are left out; their data-row numbers are returned
+    (the threaded reader does not know them, so a file with such rows is read again).
+    """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8-sig", newline="") as stream:
         header = next(csv.reader(stream), [])
     names = [name.strip() for name in header]
-    return pv.read_csv(
-        path,
-        read_options=pv.ReadOptions(column_names=names, skip_rows=1),
-        convert_options=pv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
+
+    def read(threads: bool) -> tuple[pa.Table, list[int]]:
+        malformed: list[int] = []
+
+        def skip(row: Any) -> str:
+            malformed.append(-1 if row.number is None else row.number - 1)  # header excluded
+            return "skip"
+
+        table = pv.read_csv(
+            path,
+            read_options=pv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads),
+            parse_options=pv.ParseOptions(invalid_row_handler=skip),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        return table, malformed
+
+    table, malformed = read(threads=True)
+    return read(threads=False) if malformed else (table, malformed)
 
 
 def _read_candles_json(path: Path) -> pa.Table:
@@ -572,15 +593,14 @@ def _bhavcopy(rows: _Rows, underlyings: Sequence[str] | None) -> LoadedFile:
         pc.is_in(text["TckrSymb"], pa.array(wanted)),
     )
     keep_np = np.asarray(pc.fill_null(keep, False).to_numpy(zero_copy_only=False), dtype=bool)
-    selected = _Rows(
-        table.filter(pa.array(keep_np)),
-        RowChecks(
-            rows.checks.file,
-            int(keep_np.sum()),
-            rows.checks.skip_bad_rows,
-            np.flatnonzero(keep_np) + 1,
-        ),
+    checks = RowChecks(
+        rows.checks.file,
+        int(keep_np.sum()),
+        rows.checks.skip_bad_rows,
+        rows.checks.row_numbers[keep_np],
     )
+    checks.skipped = list(rows.checks.skipped)
+    selected = _Rows(table.filter(pa.array(keep_np)), checks)
     loaded = _bhavcopy_rows(selected)
     ignored = table.num_rows - selected.table.num_rows
     return dataclasses.replace(loaded, rows_read=table.num_rows, rows_ignored=ignored)

@@ -351,6 +351,18 @@ class RowChecks:
         first = tuple(int(p) for p in self.row_numbers[positions[:5]])
         self.skipped.append(SkippedRows(self.file, reason, column, int(positions.size), first))
 
+    def dropped(self, rows: list[int], reason: str) -> None:
+        """Account for file rows (1-based) that never made it into the table.
+
+        Raises at the first one in strict mode; counts them otherwise.
+        """
+        if not rows:
+            return
+        if not self.skip_bad_rows:
+            raise DataError(reason, file=self.file, row=rows[0] if rows[0] > 0 else None)
+        first = tuple(rows[:5])
+        self.skipped.append(SkippedRows(self.file, reason, None, len(rows), first))
+
     def fail(self, reason: str, column: str | None = None, row: int | None = None) -> DataError:
         """Return a file-level error (never skipped)."""
         return DataError(reason, file=self.file, row=row, column=column)

@@ -332,3 +332,12 @@ def test_bad_instrument_columns(
         import_files([source], "quotes", catalog)
     assert (caught.value.row, caught.value.column) == (1, column)
     assert snapshot(tmp_path) == before
+
+
+def test_row_with_wrong_number_of_fields(tmp_path: Path, catalog: Path) -> None:
+    source = write_csv(tmp_path / "ragged.csv", HEADER, GOOD, f"2026-01-05T09:16:00+05:30,{CE},1")
+    before = snapshot(tmp_path)
+    with pytest.raises(DataError, match="wrong number of fields") as caught:
+        import_files([source], "quotes", catalog)
+    assert (caught.value.file, caught.value.row) == (str(source), 2)
+    assert snapshot(tmp_path) == before

@@ -306,3 +306,19 @@ def test_nanosecond_timestamps_stay_exact(tmp_path: Path) -> None:
     import_files([source], "quotes", tmp_path / "cat")
     quotes = ParquetDataCatalog(str(tmp_path / "cat")).quote_ticks()
     assert [q.ts_event for q in quotes] == [T0 + 1, T0 + 2]
+
+
+def test_skip_bad_rows_keeps_row_numbers_after_malformed_rows(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "q.csv",
+        "timestamp,symbol,bid,ask",
+        f"2026-01-05T09:15:00+05:30,{CE},100,100.5,extra",
+        f"2026-01-05T09:16:00+05:30,{CE},100,100.5",
+        f"2026-01-05T09:17:00+05:30,{CE},102,100.5",
+    )
+    report = import_files([source], "quotes", tmp_path / "cat", skip_bad_rows=True)
+    assert [(s.reason, s.count, s.first_rows) for s in report.skipped] == [
+        ("wrong number of fields (expected 4)", 1, (1,)),
+        ("crossed quote (bid > ask)", 1, (3,)),
+    ]
+    assert report.rows_written == 1
