@@ -207,3 +207,26 @@ def test_end_of_day_window_from_bhavcopy_bars(tmp_path: Path) -> None:
         assert result.iterations == (6 + 2) * 2  # one daily bar per instrument and day
     finally:
         node.dispose()
+
+
+def test_synthetic_catalog_selection_and_import_alongside(tmp_path: Path) -> None:
+    from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
+
+    summary = generate_market(
+        SyntheticMarketConfig(days=1, strikes_each_side=4, expiries=1), tmp_path / "synthetic"
+    )
+    window = select_chain(
+        summary.catalog_path, "NIFTY", summary.start, summary.end, strikes_each_side=2
+    )
+    assert len(window.option_ids) == 10
+    assert {c.data_type.__name__ for c in chain_data_configs(summary.catalog_path, window)} == {
+        "QuoteTick",
+        "TradeTick",
+    }
+    # Real quotes for a synthetic option on a later day go in beside the generated data.
+    option = window.option_ids[0].removesuffix(".NFO")
+    later = tmp_path / "later.csv"
+    later.write_text(f"timestamp,symbol,bid,ask\n2026-01-06T09:15:00+05:30,{option},10,10.5\n")
+    report = import_files([later], "quotes", summary.catalog_path)
+    assert [(w.data, w.rows) for w in report.written] == [("quote_tick", 1)]
+    assert len(report.files_unchanged) == 1  # the instrument definition is the generator's
