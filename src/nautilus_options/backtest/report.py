@@ -69,6 +69,8 @@ SUMMARY_KEYS: tuple[str, ...] = (
 )
 
 TRADING_DAYS_PER_YEAR = 252
+#: Time zone of the trading days the daily returns are measured over.
+TRADING_TZ = "Asia/Kolkata"
 
 
 def _timestamp(ns: int | None) -> pd.Timestamp | None:
@@ -142,13 +144,13 @@ def max_drawdown(equity: pd.Series) -> tuple[float, float]:
 
 
 def daily_equity(equity: pd.Series) -> pd.Series:
-    """Closing ``equity`` of every weekday (UTC) from the first to the last value.
+    """Closing ``equity`` of every weekday (IST trading days) from the first to the last value.
 
     Days without a change carry the previous close forward, so they count as flat days.
     """
     if equity.empty:
         return equity
-    index = pd.DatetimeIndex(equity.index)
+    index = pd.DatetimeIndex(equity.index).tz_convert(TRADING_TZ)
     closes = equity.groupby(index.normalize()).last()
     days = pd.date_range(closes.index[0], closes.index[-1], freq="B")
     return closes.reindex(closes.index.union(days)).ffill().loc[days]

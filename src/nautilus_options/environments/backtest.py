@@ -15,6 +15,7 @@ Every component is referenced by import path, so :func:`build_run_config` return
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 from nautilus_options.backtest.fees import importable_fee_model_config
 from nautilus_options.backtest.report import render_html, spreads_frame, summarize
 from nautilus_options.capital import CapitalManager, CapitalManagerConfig
+from nautilus_options.data.selection import chain_data_configs, select_chain
+from nautilus_options.domain.nse import IST
 from nautilus_options.environments.backtest_settings import (
     BacktestSettings,
     DataSettings,
@@ -64,6 +67,7 @@ __all__ = [
     "load_settings",
     "resolve_catalog",
     "run_backtest",
+    "run_range",
     "settings_from_mapping",
 ]
 
@@ -78,6 +82,10 @@ MONITOR_CONFIG_PATH = "nautilus_options:SpreadMonitorConfig"
 OPTION_VENUE = "NFO"
 INDEX_VENUE = "NSE"
 PROGRESS_INTERVAL = timedelta(minutes=15)
+# More expiries/strikes than any catalog lists: "no limit" for ``select_chain``.
+_EVERY = 1_000_000
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_NS = 86_400_000_000_000
 
 
 class BacktestProgress(Protocol):
@@ -190,12 +198,13 @@ def build_run_config(settings: BacktestSettings, catalog: Path) -> BacktestRunCo
             ),
         ],
     )
+    start, end = run_range(settings, catalog)
     return BacktestRunConfig(
         venues=venues,
-        data=_data_configs(catalog, settings),
+        data=_data_configs(catalog, settings, start, end),
         engine=engine,
-        start=settings.start,
-        end=settings.end,
+        start=start,
+        end=end,
         raise_exception=True,
         dispose_on_completion=False,
     )
@@ -234,7 +243,8 @@ def run_backtest(
         if engine is None:  # pragma: no cover - build raises with raise_exception=True
             raise DataError("the backtest engine could not be built")
         if progress is not None:
-            span = _span(catalog, settings, run_config)
+            start, end = run_range(settings, catalog)
+            span = (start or 0, end or 0)
             engine.add_actor(_ProgressActor(lambda now: progress.simulated(now, *span)))
         node.run()
         if progress is not None:
@@ -261,13 +271,71 @@ def _logging(level: str) -> LoggingConfig:
     return LoggingConfig(log_level=level.upper(), log_colors=False)
 
 
-def _data_configs(catalog: Path, settings: BacktestSettings) -> list[BacktestDataConfig]:
-    underlying = settings.underlying
-    index_ids = [f"{underlying}.{INDEX_VENUE}", f"{underlying}.{OPTION_VENUE}"]
-    return [
-        BacktestDataConfig(catalog_path=str(catalog), data_cls=TradeTick, instrument_ids=index_ids),
-        BacktestDataConfig(catalog_path=str(catalog), data_cls=QuoteTick),
-    ]
+def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int | None, int | None]:
+    """Start and end (UNIX ns, inclusive) of a run over ``catalog``.
+
+    ``settings.start``/``end`` given as ``YYYY-MM-DD`` mean whole IST days; datetimes without
+    a zone are UTC. Missing bounds default to the first and last index trade in the catalog
+    (None when it has none).
+
+    Raises
+    ------
+    ConfigError
+        Naming ``start`` or ``end`` when unparsable, or ``end`` when before ``start``.
+    """
+    start = _instant(settings.start, "start", end_of_day=False)
+    end = _instant(settings.end, "end", end_of_day=True)
+    if start is not None and end is not None and end < start:
+        raise ConfigError("end", f"{settings.end!r} is before start {settings.start!r}")
+    index_id = f"{settings.underlying}.{INDEX_VENUE}"
+    intervals = ParquetDataCatalog(str(catalog)).get_intervals(TradeTick, index_id)
+    if intervals:
+        start = intervals[0][0] if start is None else start
+        end = intervals[-1][1] if end is None else end
+    return start, end
+
+
+def _instant(value: str | None, field: str, end_of_day: bool) -> int | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except ValueError:
+        raise ConfigError(field, f"not an ISO date or datetime: {value!r}") from None
+    if _DATE.fullmatch(value.strip()):
+        midnight = pd.Timestamp(stamp.date(), tz=IST)
+        return int(midnight.value) + (_DAY_NS - 1 if end_of_day else 0)
+    return int((stamp if stamp.tzinfo else stamp.tz_localize("UTC")).value)
+
+
+def _data_configs(
+    catalog: Path, settings: BacktestSettings, start: int | None, end: int | None
+) -> list[BacktestDataConfig]:
+    window = settings.data
+    if window.strikes_each_side is None and window.expiries is None:
+        index_ids = [
+            f"{settings.underlying}.{INDEX_VENUE}",
+            f"{settings.underlying}.{OPTION_VENUE}",
+        ]
+        return [
+            BacktestDataConfig(
+                catalog_path=str(catalog), data_cls=TradeTick, instrument_ids=index_ids
+            ),
+            BacktestDataConfig(catalog_path=str(catalog), data_cls=QuoteTick),
+        ]
+    if start is None or end is None:
+        raise ConfigError(
+            "data", "a chain window needs start and end (the catalog has no index data)"
+        )
+    chain = select_chain(
+        catalog,
+        settings.underlying,
+        start,
+        end,
+        expiries=window.expiries or _EVERY,
+        strikes_each_side=window.strikes_each_side or _EVERY,
+    )
+    return chain_data_configs(catalog, chain)
 
 
 def _out_dir(settings: BacktestSettings) -> Path:
@@ -281,19 +349,6 @@ def _out_dir(settings: BacktestSettings) -> Path:
     except OSError as exc:
         raise ConfigError("out", f"cannot create output directory {path}: {exc.strerror}") from None
     return path
-
-
-def _span(catalog: Path, settings: BacktestSettings, run: BacktestRunConfig) -> tuple[int, int]:
-    """Simulated start and end of the run, from its bounds or else the index data."""
-    intervals = ParquetDataCatalog(str(catalog)).get_intervals(
-        TradeTick, f"{settings.underlying}.{INDEX_VENUE}"
-    )
-    start = pd.Timestamp(run.start, tz="UTC").value if run.start else None
-    end = pd.Timestamp(run.end, tz="UTC").value if run.end else None
-    if intervals:
-        start = max(start or 0, intervals[0][0])
-        end = min(end or intervals[-1][1], intervals[-1][1])
-    return start or 0, end or 0
 
 
 class _ProgressActor(Actor):

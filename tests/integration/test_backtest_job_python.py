@@ -1,0 +1,85 @@
+"""The backtest job from Python: ``run_backtest`` and the run config in a user's own node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from nautilus_trader.backtest.node import BacktestNode
+
+from nautilus_options import CapitalManager, SpreadMonitor
+from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
+from nautilus_options.domain.nse import IST
+from nautilus_options.environments.backtest import (
+    BacktestSettings,
+    DataSettings,
+    build_run_config,
+    run_backtest,
+    run_range,
+)
+from nautilus_options.strategy.tracker import SpreadTracker
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("market") / "catalog"
+    generate_market(SyntheticMarketConfig(days=3, strikes_each_side=8, expiries=2), path)
+    return path
+
+
+def _settings(catalog: Path, out: Path) -> BacktestSettings:
+    return BacktestSettings(
+        catalog=str(catalog),
+        start="2026-01-06",
+        end="2026-01-07",
+        out=str(out),
+        strategy={"spread_type": "bull_put_credit"},
+        data=DataSettings(strikes_each_side=6, expiries=1),
+        tearsheet=False,
+    )
+
+
+def test_dates_are_whole_ist_days_and_missing_bounds_come_from_the_catalog(
+    catalog: Path, tmp_path: Path
+) -> None:
+    start, end = run_range(_settings(catalog, tmp_path), catalog)
+    assert pd.Timestamp(start, tz="UTC").tz_convert(IST).isoformat() == "2026-01-06T00:00:00+05:30"
+    assert end is not None
+    assert (
+        pd.Timestamp(end + 1, tz="UTC").tz_convert(IST).isoformat() == "2026-01-08T00:00:00+05:30"
+    )
+    first, last = run_range(BacktestSettings(catalog=str(catalog)), catalog)
+    assert pd.Timestamp(first, tz="UTC").tz_convert(IST).strftime("%F %R") == "2026-01-05 09:15"
+    assert pd.Timestamp(last, tz="UTC").tz_convert(IST).strftime("%F") == "2026-01-07"
+
+
+def test_the_run_config_runs_in_a_users_own_node(catalog: Path, tmp_path: Path) -> None:
+    settings = _settings(catalog, tmp_path / "own")
+    run = build_run_config(settings, catalog)
+    quoted = {i for config in run.data for i in (config.instrument_ids or [])}
+    assert len([i for i in quoted if i.endswith("PE.NFO")]) == 13  # 6 + ATM + 6, one expiry
+    node = BacktestNode(configs=[run])
+    node.run()
+    engine = node.get_engine(run.id)
+    assert engine is not None
+    actors = engine.trader.actors()
+    assert {type(actor) for actor in actors} == {CapitalManager, SpreadMonitor}
+    spreads = SpreadTracker(engine.cache).spreads()
+    assert spreads
+    assert {spread.spread_type for spread in spreads} == {"bull_put_credit"}
+    manager = next(a for a in actors if isinstance(a, CapitalManager))
+    monitor = next(a for a in actors if isinstance(a, SpreadMonitor))
+    assert manager.capital == pytest.approx(1_000_000 + sum(s.realized_pnl for s in spreads))
+    assert {s.spread_id for s in monitor.snapshots} == {s.spread_id for s in spreads}
+    own = {s.spread_id: s.realized_pnl for s in spreads}
+    node.dispose()
+
+    outcome = run_backtest(_settings(catalog, tmp_path / "helper"))
+    frame = pd.read_csv(outcome.files["spreads"])
+    assert dict(zip(frame["spread_id"], frame["pnl"], strict=True)) == pytest.approx(own)
+    assert outcome.summary["trades"] == len(own)
+    assert "tearsheet" not in outcome.files
+    assert outcome.out_dir == tmp_path / "helper"
