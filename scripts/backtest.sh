@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-exec .venv/bin/python examples/capital_manager_demo.py "$@"
+exec .venv/bin/options-nt backtest "$@"
