@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -135,8 +136,9 @@ def _market() -> tuple[list[object], list[object]]:
     return [index, mirror, *options], data
 
 
-@pytest.fixture(scope="module")
-def run() -> tuple[SpreadMonitor, list[SpreadSnapshot]]:
+def _run_engine(
+    config: SpreadMonitorConfig,
+) -> tuple[BacktestEngine, SpreadMonitor, list[SpreadSnapshot]]:
     engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
     engine.add_venue(
         NFO,
@@ -153,12 +155,18 @@ def run() -> tuple[SpreadMonitor, list[SpreadSnapshot]]:
     for instrument in instruments:
         engine.add_instrument(instrument)
     engine.add_data(data)
-    monitor = SpreadMonitor(SpreadMonitorConfig(interval_secs=INTERVAL_SECS))
+    monitor = SpreadMonitor(config)
     engine.add_actor(monitor)
     engine.add_strategy(PutSpread(PutSpreadConfig()))
     published: list[SpreadSnapshot] = []
     engine.kernel.msgbus.subscribe(f"data.{DataType(SpreadSnapshot).topic}", published.append)
     engine.run()
+    return engine, monitor, published
+
+
+@pytest.fixture(scope="module")
+def run() -> Iterator[tuple[SpreadMonitor, list[SpreadSnapshot]]]:
+    engine, monitor, published = _run_engine(SpreadMonitorConfig(interval_secs=INTERVAL_SECS))
     yield monitor, published
     engine.dispose()
 
@@ -185,8 +193,10 @@ def test_one_snapshot_per_fill_and_per_interval_while_open(
     intervals = [s for s in snapshots if s.reason == "interval"]
     gaps = {b.ts_event - a.ts_event for a, b in itertools.pairwise(intervals)}
     assert gaps == {INTERVAL_SECS * 1_000_000_000}
-    assert all(entry_ns <= s.ts_event <= exit_ns for s in intervals)
-    assert len(intervals) == (EXIT_AFTER - ENTER_AFTER).total_seconds() // INTERVAL_SECS
+    # The timer runs while the spread is open: from one interval after the entry fill
+    # until the exit.
+    assert intervals[0].ts_event == entry_ns + INTERVAL_SECS * 1_000_000_000
+    assert 0 <= exit_ns - intervals[-1].ts_event <= INTERVAL_SECS * 1_000_000_000
 
 
 def test_short_put_spread_greeks_have_the_expected_signs(
@@ -237,3 +247,25 @@ def test_closed_spread_reports_realized_pnl_and_no_open_risk(
         leg["opened_quantity"] * (leg["avg_px_close"] - leg["avg_px_open"]) for leg in legs
     )
     assert final.realized_pnl == pytest.approx(expected)
+
+
+def test_fill_snapshots_can_be_switched_off() -> None:
+    engine, monitor, published = _run_engine(
+        SpreadMonitorConfig(interval_secs=INTERVAL_SECS, publish_on_fills=False)
+    )
+    assert published
+    assert {s.reason for s in published} == {"interval"}
+    assert len(monitor.snapshots) == len(published)
+    engine.dispose()
+
+
+def test_other_strategies_spreads_are_ignored_and_kept_snapshots_bounded() -> None:
+    engine, _, ignored = _run_engine(SpreadMonitorConfig(strategy_id="Other-001"))
+    assert ignored == []
+    engine.dispose()
+    engine, monitor, published = _run_engine(
+        SpreadMonitorConfig(strategy_id="PutSpread-000", max_snapshots=3)
+    )
+    assert len(published) > 3
+    assert [s.ts_event for s in monitor.snapshots] == [s.ts_event for s in published[-3:]]
+    engine.dispose()

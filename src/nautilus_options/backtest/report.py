@@ -175,6 +175,11 @@ def sharpe_ratio(equity: pd.Series, periods_per_year: int = TRADING_DAYS_PER_YEA
     return float(returns.mean()) / std * math.sqrt(periods_per_year)
 
 
+def _paise(amount: float) -> float:
+    """Round an INR amount to the paisa (drops float noise from sums)."""
+    return round(float(amount), 2)
+
+
 def summarize(spreads: pd.DataFrame, equity: pd.Series, initial_capital: float) -> dict[str, Any]:
     """Headline figures of a run (keys :data:`SUMMARY_KEYS`).
 
@@ -183,7 +188,8 @@ def summarize(spreads: pd.DataFrame, equity: pd.Series, initial_capital: float) 
     and ``charges`` columns over every spread, so ``pnl_total`` is net of charges.
     ``ending_capital`` is the last ``equity`` value (``initial_capital`` when empty); the
     drawdown (INR, and percent of the peak) and the Sharpe ratio come from ``equity`` too.
-    Percentages (``*_pct``) are in percent, ``win_rate`` is a fraction.
+    Money amounts are rounded to the paisa; percentages (``*_pct``) are in percent,
+    ``win_rate`` is a fraction.
     """
     closed = spreads[~spreads["is_open"].astype(bool)]
     wins = int((closed["pnl"] > 0).sum())
@@ -195,15 +201,15 @@ def summarize(spreads: pd.DataFrame, equity: pd.Series, initial_capital: float) 
         "wins": wins,
         "losses": len(closed) - wins,
         "win_rate": wins / len(closed) if len(closed) else None,
-        "pnl_total": float(spreads["pnl"].sum()),
-        "charges_total": float(spreads["charges"].sum()),
-        "commissions": float(spreads["commissions"].sum()),
-        "settlement_charges": float(spreads["settlement_charges"].sum()),
-        "max_drawdown": drawdown_amount,
+        "pnl_total": _paise(spreads["pnl"].sum()),
+        "charges_total": _paise(spreads["charges"].sum()),
+        "commissions": _paise(spreads["commissions"].sum()),
+        "settlement_charges": _paise(spreads["settlement_charges"].sum()),
+        "max_drawdown": _paise(drawdown_amount),
         "max_drawdown_pct": drawdown_pct * 100.0,
         "sharpe": sharpe_ratio(equity),
         "initial_capital": float(initial_capital),
-        "ending_capital": ending,
+        "ending_capital": _paise(ending),
         "return_pct": (ending / initial_capital - 1.0) * 100.0 if initial_capital else None,
     }
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections import deque
 from dataclasses import replace
 from datetime import timedelta
 
+import msgspec
 from nautilus_trader.common.actor import Actor
 from nautilus_trader.common.events import TimeEvent
 from nautilus_trader.model.data import DataType
@@ -76,7 +76,7 @@ class SpreadMonitor(Actor):
         for view in self._tracker.spreads(strategy_id=self._strategy_id, open_only=True):
             self._open[view.spread_id] = view
             self._watch(view)
-        self.clock.set_timer(TIMER_NAME, self._interval, callback=self._on_interval)
+        self._update_timer()
         self.msgbus.subscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
 
     def on_stop(self) -> None:
@@ -84,6 +84,14 @@ class SpreadMonitor(Actor):
         if TIMER_NAME in self.clock.timer_names:
             self.clock.cancel_timer(TIMER_NAME)
         self.msgbus.unsubscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
+
+    def _update_timer(self) -> None:
+        """Run the interval timer only while some spread is open (it starts with the first)."""
+        running = TIMER_NAME in self.clock.timer_names
+        if self._open and not running:
+            self.clock.set_timer(TIMER_NAME, self._interval, callback=self._on_interval)
+        elif not self._open and running:
+            self.clock.cancel_timer(TIMER_NAME)
 
     def on_reset(self) -> None:
         """Forget kept snapshots, open spreads, implied vols and watched instruments."""
@@ -126,6 +134,7 @@ class SpreadMonitor(Actor):
             self._open[view.spread_id] = view
         else:
             self._open.pop(view.spread_id, None)
+        self._update_timer()
         if self._publish_on_fills:
             self._publish(view, "fill")
         else:
@@ -181,7 +190,7 @@ class SpreadMonitor(Actor):
             vega=risk.vega,
             underlying=forward,
             max_loss=view.max_loss,
-            breakevens=json.dumps(list(view.breakevens)),
+            breakevens=msgspec.json.encode(view.breakevens).decode(),
             time_to_expiry=t,
         )
 
@@ -277,4 +286,4 @@ def _legs_json(
                 "vega": _or_none(leg_risk.vega) if leg_risk else None,
             }
         )
-    return json.dumps(rows)
+    return msgspec.json.encode(rows).decode()
