@@ -135,7 +135,7 @@ def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> 
     table.add_column(style="bold")
     table.add_column(justify="right")
     rows = [
-        ("Period", f"{_ist(summary.get('start'))} → {_ist(summary.get('end'))}"),
+        ("Period (IST)", f"{_ist(summary.get('start'))} → {_ist(summary.get('end'))}"),
         ("Trades (closed spreads)", str(summary["trades"])),
         ("Open spreads at the end", str(summary["open_spreads"])),
         ("Win rate", "n/a" if win_rate is None else f"{win_rate:.1%}"),
@@ -161,4 +161,4 @@ def _ist(iso: str | None) -> str:
 
     if iso is None:
         return "?"
-    return pd.Timestamp(iso).tz_convert("Asia/Kolkata").strftime("%Y-%m-%d %H:%M IST")
+    return pd.Timestamp(iso).tz_convert("Asia/Kolkata").strftime("%Y-%m-%d")
