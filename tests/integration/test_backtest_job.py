@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from nautilus_options.cli import main
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 
 pytestmark = pytest.mark.slow
@@ -125,3 +126,25 @@ def test_report_embeds_the_charts_and_the_tearsheet(job: tuple[dict[str, Any], P
     assert report.count("data:image/png;base64,") == 4
     assert "<iframe src='tearsheet.html'" in report
     assert "plotly" in (out / "tearsheet.html").read_text()[:2_000_000].lower()
+
+
+def test_without_json_it_prints_a_summary_table_and_progress(
+    catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "human"
+    code = main(["backtest", "--catalog", str(catalog), "--out", str(out), "--end", "2026-01-06"])
+    captured = capsys.readouterr()
+    assert code == 0
+    for label in (
+        "Trades (closed spreads)",
+        "Win rate",
+        "Total P&L (net of charges)",
+        "Charges paid",
+        "Max drawdown",
+        "Sharpe ratio",
+        "Ending capital",
+    ):
+        assert label in captured.out, label
+    assert str(out / "report.html") in captured.out.replace("\n", "")
+    assert "simulating" in captured.err or "writing outputs" in captured.err
+    assert (out / "report.html").is_file()
