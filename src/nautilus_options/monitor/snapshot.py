@@ -28,7 +28,8 @@ class SpreadSnapshot(Data):
     strategy_id : str
         The strategy that owns the spread.
     reason : str
-        What triggered it: ``"interval"`` (the monitor's timer) or ``"fill"``.
+        What triggered it: ``"interval"`` (the monitor's timer), ``"fill"`` (a position event
+        of one of its legs) or ``"request"`` (:meth:`SpreadMonitor.snapshot` called directly).
     is_open : bool
         Whether any leg of the spread is still open.
     legs : str
