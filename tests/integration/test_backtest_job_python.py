@@ -18,6 +18,7 @@ from nautilus_options.environments.backtest import (
     run_backtest,
     run_range,
 )
+from nautilus_options.errors import ConfigError
 from nautilus_options.strategy.tracker import SpreadTracker
 
 pytestmark = pytest.mark.slow
@@ -83,3 +84,21 @@ def test_the_run_config_runs_in_a_users_own_node(catalog: Path, tmp_path: Path) 
     assert outcome.summary["trades"] == len(own)
     assert "tearsheet" not in outcome.files
     assert outcome.out_dir == tmp_path / "helper"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("2026-02-02", "2026-02-03", "start"),  # after the catalog's data
+        ("2025-12-01", "2025-12-05", "start"),  # before it
+        ("2026-01-07", "2026-01-06", "end"),
+        ("yesterday", None, "start"),
+    ],
+)
+def test_bad_ranges_are_refused_naming_the_bound(
+    catalog: Path, start: str, end: str | None, field: str
+) -> None:
+    settings = BacktestSettings(catalog=str(catalog), start=start, end=end)
+    with pytest.raises(ConfigError) as exc:
+        run_range(settings, catalog)
+    assert exc.value.field == field

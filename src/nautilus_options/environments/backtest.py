@@ -281,7 +281,8 @@ def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int | None, in
     Raises
     ------
     ConfigError
-        Naming ``start`` or ``end`` when unparsable, or ``end`` when before ``start``.
+        Naming ``start`` or ``end`` when unparsable, ``end`` when before ``start``, and
+        ``start`` when the catalog's index data lies outside the range.
     """
     start = _instant(settings.start, "start", end_of_day=False)
     end = _instant(settings.end, "end", end_of_day=True)
@@ -290,8 +291,16 @@ def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int | None, in
     index_id = f"{settings.underlying}.{INDEX_VENUE}"
     intervals = ParquetDataCatalog(str(catalog)).get_intervals(TradeTick, index_id)
     if intervals:
-        start = intervals[0][0] if start is None else start
-        end = intervals[-1][1] if end is None else end
+        first, last = intervals[0][0], intervals[-1][1]
+        if (start is not None and start > last) or (end is not None and end < first):
+            covered = (
+                f"{_iso(pd.Timestamp(first, tz='UTC'))} to {_iso(pd.Timestamp(last, tz='UTC'))}"
+            )
+            raise ConfigError(
+                "start", f"no {index_id} data in the range; {catalog} covers {covered}"
+            )
+        start = first if start is None else start
+        end = last if end is None else end
     return start, end
 
 
