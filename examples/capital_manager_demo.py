@@ -12,15 +12,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
-from decimal import Decimal
 
-from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
-from nautilus_trader.backtest.models import FixedFeeModel
-from nautilus_trader.config import LoggingConfig
-from nautilus_trader.model.currencies import INR
-from nautilus_trader.model.enums import AccountType, OmsType
-from nautilus_trader.model.identifiers import Venue
-from nautilus_trader.model.objects import Money
 from rich.console import Console
 from rich.table import Table
 
@@ -29,26 +21,13 @@ from nautilus_options.capital.example import (
     DEMO_INSTRUMENT_ID,
     SizedRoundTripConfig,
     SizedRoundTripStrategy,
-    demo_instrument,
-    demo_quotes,
+    demo_engine,
 )
 
 
 def run(compounding: bool, max_drawdown_pct: float | None) -> CapitalManager:
     """Run the demo backtest and return the capital manager with its history."""
-    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
-    engine.add_venue(
-        Venue("NSE"),
-        OmsType.HEDGING,
-        AccountType.MARGIN,
-        starting_balances=[Money(1_000_000, INR)],
-        base_currency=INR,
-        default_leverage=Decimal(1),
-        fee_model=FixedFeeModel(Money(20, INR)),
-    )
-    instrument = demo_instrument()
-    engine.add_instrument(instrument)
-    engine.add_data(demo_quotes(instrument))
+    engine = demo_engine()
     manager = CapitalManager(
         CapitalManagerConfig(
             initial_capital=100_000,

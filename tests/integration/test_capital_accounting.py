@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
-from nautilus_trader.backtest.models import FixedFeeModel
-from nautilus_trader.config import LoggingConfig, StrategyConfig
+from nautilus_trader.config import StrategyConfig
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import QuoteTick
-from nautilus_trader.model.enums import AccountType, OmsType, OrderSide
+from nautilus_trader.model.enums import OmsType, OrderSide
 from nautilus_trader.model.identifiers import InstrumentId, Venue
 from nautilus_trader.model.objects import Money, Quantity
 from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options import CapitalManager, CapitalManagerConfig
-from nautilus_options.capital.example import DEMO_INSTRUMENT_ID, demo_instrument, demo_quotes
+from nautilus_options.capital.example import DEMO_INSTRUMENT_ID, demo_engine
 
 pytestmark = pytest.mark.slow
 
@@ -51,19 +47,7 @@ class ScriptedOrders(Strategy):
 
 
 def test_partial_close_and_flip_on_netting_venue() -> None:
-    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
-    engine.add_venue(
-        Venue("NSE"),
-        OmsType.NETTING,
-        AccountType.MARGIN,
-        starting_balances=[Money(1_000_000, INR)],
-        base_currency=INR,
-        default_leverage=Decimal(1),
-        fee_model=FixedFeeModel(Money(20, INR)),
-    )
-    instrument = demo_instrument()
-    engine.add_instrument(instrument)
-    engine.add_data(demo_quotes(instrument))
+    engine = demo_engine(oms_type=OmsType.NETTING)
     manager = CapitalManager(CapitalManagerConfig(initial_capital=100_000))
     engine.add_actor(manager)
     script = {1: ("BUY", 100), 3: ("SELL", 40), 4: ("SELL", 100), 6: ("BUY", 40)}

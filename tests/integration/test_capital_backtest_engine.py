@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from capital_expected import CAPITAL_CONFIG, COMPOUNDING, HALTING, assert_history
-from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
-from nautilus_trader.backtest.models import FixedFeeModel
-from nautilus_trader.config import LoggingConfig
+from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import DataType
-from nautilus_trader.model.enums import AccountType, OmsType, TradingState
+from nautilus_trader.model.enums import TradingState
 from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Money
 
@@ -22,8 +19,7 @@ from nautilus_options.capital.example import (
     DEMO_INSTRUMENT_ID,
     SizedRoundTripConfig,
     SizedRoundTripStrategy,
-    demo_instrument,
-    demo_quotes,
+    demo_engine,
 )
 
 pytestmark = pytest.mark.slow
@@ -32,20 +28,8 @@ pytestmark = pytest.mark.slow
 def _run(
     trading_state: TradingState = TradingState.ACTIVE, **overrides: object
 ) -> tuple[BacktestEngine, CapitalManager, SizedRoundTripStrategy]:
-    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    engine = demo_engine()
     engine.kernel.risk_engine.set_trading_state(trading_state)
-    engine.add_venue(
-        Venue("NSE"),
-        OmsType.HEDGING,
-        AccountType.MARGIN,
-        starting_balances=[Money(1_000_000, INR)],
-        base_currency=INR,
-        default_leverage=Decimal(1),
-        fee_model=FixedFeeModel(Money(20, INR)),
-    )
-    instrument = demo_instrument()
-    engine.add_instrument(instrument)
-    engine.add_data(demo_quotes(instrument))
     manager = CapitalManager(CapitalManagerConfig(**{**CAPITAL_CONFIG, **overrides}))
     strategy = SizedRoundTripStrategy(SizedRoundTripConfig(instrument_id=DEMO_INSTRUMENT_ID))
     engine.add_actor(manager)

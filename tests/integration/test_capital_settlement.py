@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
-from nautilus_trader.backtest.models import FixedFeeModel
-from nautilus_trader.config import LoggingConfig
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import QuoteTick, TradeTick
-from nautilus_trader.model.enums import AccountType, AggressorSide, OmsType
+from nautilus_trader.model.enums import AggressorSide
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.objects import Money, Price, Quantity
 
 from nautilus_options import CapitalManager, CapitalManagerConfig
-from nautilus_options.capital.example import SizedRoundTripConfig, SizedRoundTripStrategy
+from nautilus_options.capital.example import (
+    SizedRoundTripConfig,
+    SizedRoundTripStrategy,
+    demo_engine,
+)
 from nautilus_options.data.instruments import NFO, index_instrument, option_contract
 from nautilus_options.domain.nse import parse_tradingsymbol
 
@@ -41,18 +40,6 @@ def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
     option = option_contract(parse_tradingsymbol("NIFTY2611324400CE"))
     mirror = index_instrument("NIFTY", NFO)
     assert option.expiration_ns == OPEN_NS + 375 * MINUTE  # 15:30 IST
-    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
-    engine.add_venue(
-        NFO,
-        OmsType.HEDGING,
-        AccountType.MARGIN,
-        starting_balances=[Money(10_000_000, INR)],
-        base_currency=INR,
-        default_leverage=Decimal(1),
-        fee_model=FixedFeeModel(Money(20, INR)),
-    )
-    engine.add_instrument(option)
-    engine.add_instrument(mirror)
     size = Quantity.from_int(10_000)
     quotes = [
         QuoteTick(
@@ -71,7 +58,12 @@ def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
         _index_tick(mirror.id, "24550.00", OPEN_NS + 374 * MINUTE, 1),  # 15:29 IST: 150 ITM
         _index_tick(mirror.id, "24550.00", OPEN_NS + 376 * MINUTE, 2),  # after expiry
     ]
-    engine.add_data([*quotes, *index])
+    engine = demo_engine(
+        venue=NFO,
+        starting_balance=10_000_000,
+        instruments=[option, mirror],
+        data=[*quotes, *index],
+    )
     manager = CapitalManager(
         CapitalManagerConfig(
             initial_capital=1_000_000, risk_per_trade_pct=2, max_deployment_pct=50

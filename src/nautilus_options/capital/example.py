@@ -8,20 +8,26 @@ rejected), and stop opening once the manager reports a halt. It buys at the ask,
 position's max loss is its premium, so one lot blocks ``ask * lot_size``.
 
 :func:`demo_instrument` and :func:`demo_quotes` give a tiny deterministic market for it (an
-INR equity with a lot of 10 and the twelve one-minute quotes of :data:`DEMO_QUOTES`), used by
-the demo script and the tests.
+INR equity with a lot of 10 and the twelve one-minute quotes of :data:`DEMO_QUOTES`), and
+:func:`demo_engine` a ``BacktestEngine`` over it; the demo script and the tests use them.
 """
 
 from __future__ import annotations
 
-from nautilus_trader.config import StrategyConfig
+from collections.abc import Sequence
+from decimal import Decimal
+
+from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
+from nautilus_trader.backtest.models import FixedFeeModel
+from nautilus_trader.config import LoggingConfig, StrategyConfig
+from nautilus_trader.core.data import Data
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import QuoteTick
-from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.enums import AccountType, OmsType, OrderSide
 from nautilus_trader.model.events import OrderDenied, OrderRejected, PositionClosed
-from nautilus_trader.model.identifiers import InstrumentId, Symbol
+from nautilus_trader.model.identifiers import InstrumentId, Symbol, Venue
 from nautilus_trader.model.instruments import Equity, Instrument
-from nautilus_trader.model.objects import Price, Quantity
+from nautilus_trader.model.objects import Money, Price, Quantity
 from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options.capital.messages import (
@@ -31,6 +37,7 @@ from nautilus_options.capital.messages import (
     SizingRequest,
     SizingResponse,
 )
+from nautilus_options.data.instruments import NSE
 from nautilus_options.errors import ConfigError
 
 
@@ -177,6 +184,9 @@ class SizedRoundTripStrategy(Strategy):
 DEMO_INSTRUMENT_ID = "RELIANCE.NSE"
 """Instrument id of :func:`demo_instrument`."""
 
+DEMO_COMMISSION = Money(20, INR)
+"""Fixed commission per order charged by :func:`demo_engine`'s venue."""
+
 DEMO_START_NS = 1_767_584_700_000_000_000
 """Time of the first demo quote: 2026-01-05 09:15 IST (03:45 UTC)."""
 
@@ -227,3 +237,46 @@ def demo_quotes(instrument: Instrument) -> list[QuoteTick]:
         )
         for minute, (bid, ask) in enumerate(DEMO_QUOTES)
     ]
+
+
+def demo_engine(
+    *,
+    venue: Venue = NSE,
+    oms_type: OmsType = OmsType.HEDGING,
+    starting_balance: int = 1_000_000,
+    instruments: Sequence[Instrument] | None = None,
+    data: Sequence[Data] | None = None,
+) -> BacktestEngine:
+    """Return a ``BacktestEngine`` with one INR margin venue loaded with a market.
+
+    The venue charges :data:`DEMO_COMMISSION` per order and trades at leverage 1; the engine
+    logs errors only. Add the actors and strategies, then ``run()``.
+
+    Parameters
+    ----------
+    venue : Venue, default NSE
+        The venue of the instruments.
+    oms_type : OmsType, default HEDGING
+        The venue's order management system.
+    starting_balance : int, default 1_000_000
+        The account's starting balance in INR.
+    instruments, data : sequence, optional
+        The market; by default :func:`demo_instrument` and its :func:`demo_quotes`.
+    """
+    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    engine.add_venue(
+        venue,
+        oms_type,
+        AccountType.MARGIN,
+        starting_balances=[Money(starting_balance, INR)],
+        base_currency=INR,
+        default_leverage=Decimal(1),
+        fee_model=FixedFeeModel(DEMO_COMMISSION),
+    )
+    if instruments is None:
+        instrument = demo_instrument()
+        instruments, data = [instrument], demo_quotes(instrument)
+    for instrument in instruments:
+        engine.add_instrument(instrument)
+    engine.add_data(list(data or ()))
+    return engine
