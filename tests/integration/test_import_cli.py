@@ -11,27 +11,19 @@ from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 from nautilus_options.cli import main
 
 CE = "NIFTY2611324400CE"
+T0, T1 = "2026-01-05T09:15:00+05:30", "2026-01-05T09:16:00+05:30"
 
 
-def _write(path: Path, *rows: str) -> Path:
-    path.write_text("\n".join(["timestamp,symbol,bid,ask", *rows]) + "\n")
-    return path
+def _import(tmp_path: Path, *rows: str, options: tuple[str, ...] = ()) -> tuple[int, Path]:
+    """Write ``rows`` as a quotes CSV and import it into ``tmp_path/cat``; return the exit code."""
+    source = tmp_path / "q.csv"
+    source.write_text("\n".join(["timestamp,symbol,bid,ask", *rows]) + "\n")
+    args = ["data", "import", "--format", "quotes", str(source), "--catalog"]
+    return main([*args, str(tmp_path / "cat"), *options]), source
 
 
 def test_import_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = _write(tmp_path / "q.csv", f"2026-01-05T09:15:00+05:30,{CE},100.05,100.50")
-    code = main(
-        [
-            "data",
-            "import",
-            "--format",
-            "quotes",
-            str(source),
-            "--catalog",
-            str(tmp_path / "cat"),
-            "--json",
-        ]
-    )
+    code, _ = _import(tmp_path, f"{T0},{CE},100.05,100.50", options=("--json",))
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["rows_read"] == 1
@@ -41,40 +33,38 @@ def test_import_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_import_tables_and_skipped_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = _write(
-        tmp_path / "q.csv",
-        f"2026-01-05T09:15:00+05:30,{CE},100.05,100.50",
-        f"2026-01-05T09:16:00+05:30,{CE},101.05,100.50",
-    )
-    code = main(
-        [
-            "data",
-            "import",
-            "--format",
-            "quotes",
-            str(source),
-            "--catalog",
-            str(tmp_path / "cat"),
-            "--skip-bad-rows",
-        ]
-    )
+    rows = (f"{T0},{CE},100.05,100.50", f"{T1},{CE},101.05,100.50")
+    code, _ = _import(tmp_path, *rows, options=("--skip-bad-rows",))
+    assert code == 0
+    captured = capsys.readouterr()
+    assert f"{CE}.NFO" in captured.out
+    assert "crossed quote" in captured.out
+    assert "2 rows read, 1 written, 1 skipped" in captured.out
+    assert "importing" not in captured.err  # the progress bar is gone once done
+
+
+def test_every_row_skipped_exits_0_and_reports_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = (f"{T0},{CE},101.05,100.50", f"{T1},FOO,1,2")
+    code, _ = _import(tmp_path, *rows, options=("--skip-bad-rows",))
     assert code == 0
     out = capsys.readouterr().out
-    assert f"{CE}.NFO" in out
+    assert "Imported into" not in out  # no empty table
     assert "crossed quote" in out
-    assert "2 rows read, 1 written, 1 skipped" in out
+    assert "unknown instrument 'FOO'" in out
+    assert "2 rows read, 0 written, 2 skipped" in out
 
 
 def test_bad_input_exits_2_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = _write(tmp_path / "q.csv", f"2026-01-05T09:15:00,{CE},100.05,100.50")
-    code = main(
-        ["data", "import", "--format", "quotes", str(source), "--catalog", str(tmp_path / "cat")]
-    )
+    code, source = _import(tmp_path, f"2026-01-05T09:15:00,{CE},100.05,100.50")
     assert code == 2
     err = capsys.readouterr().err
-    assert f"{source}, row 1, column 'timestamp': naive timestamp" in err
+    assert err.strip() == (
+        f"options-nt: error: {source}, row 1, column 'timestamp': naive timestamp (no UTC offset)"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q.csv"]
 
 

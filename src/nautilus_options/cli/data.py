@@ -126,7 +126,8 @@ def _import(args: argparse.Namespace) -> int:
         shown = "" if row.data == "instrument" or read is None else f"{read:,}"
         written.add_row(row.instrument_id, row.data, shown, f"{row.rows:,}")
     console = Console()
-    console.print(written)
+    if report.written:
+        console.print(written)
     if report.skipped:
         skipped = Table(title="Skipped rows")
         for column in ("file", "column", "reason", "rows", "first rows"):

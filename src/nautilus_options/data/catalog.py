@@ -467,7 +467,7 @@ def _move(staging: Path, catalog: Path, rels: list[str]) -> None:
 
 
 class _Progress:
-    """A rich progress bar on stderr over the input files (a no-op when disabled)."""
+    """A transient rich progress bar on stderr over the input files (no-op when disabled)."""
 
     def __init__(self, enabled: bool, files: int) -> None:
         self._progress: Any = None
@@ -476,7 +476,7 @@ class _Progress:
             from rich.console import Console
             from rich.progress import Progress
 
-            self._progress = Progress(console=Console(stderr=True), transient=False)
+            self._progress = Progress(console=Console(stderr=True), transient=True)
             self._task = self._progress.add_task("importing", total=files + 1)
         self._started = False
 
