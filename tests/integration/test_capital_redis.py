@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from capital_node import run_node
 from nautilus_trader.config import (
     CacheConfig,
     DatabaseConfig,
@@ -69,38 +70,20 @@ def _node(trader_id: str) -> TradingNode:
     return node
 
 
-async def _session(
-    node: TradingNode, request: SizingRequest | None
-) -> tuple[CapitalManager, list[str]]:
-    """Run ``node`` until the manager runs, send ``request`` if any, stop; return the manager and
-    the reasons in its history before the node started."""
+def _run(trader_id: str, request: SizingRequest | None = None) -> tuple[CapitalManager, list[str]]:
+    """Run a node, send ``request`` if any, stop; return the manager and the reasons in its
+    history before the node started."""
+    node = _node(trader_id)
     (manager,) = node.trader.actors()
     assert isinstance(manager, CapitalManager)
     before_start = [update.reason for update in manager.history]
-    runner = asyncio.create_task(node.run_async())
-    for _ in range(200):
-        if manager.is_running:
-            break
-        await asyncio.sleep(0.01)
-    assert manager.is_running, "TradingNode did not start"
-    if request is not None:
-        node.kernel.msgbus.send(SIZING_ENDPOINT, request)
-    await node.stop_async()
-    await runner
-    # Let the node's background workers finish before the loop is closed.
-    pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
+
+    async def send(node: TradingNode) -> None:
+        if request is not None:
+            node.kernel.msgbus.send(SIZING_ENDPOINT, request)
+
+    run_node(node, send)
     return manager, before_start
-
-
-def _run(trader_id: str, request: SizingRequest | None = None) -> tuple[CapitalManager, list[str]]:
-    node = _node(trader_id)
-    try:
-        return node.kernel.loop.run_until_complete(_session(node, request))
-    finally:
-        node.dispose()
 
 
 def test_state_saved_in_redis_is_loaded_before_start(trader_id: str) -> None:
