@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
@@ -14,6 +17,7 @@ from nautilus_options.data import synthetic
 from nautilus_options.data.synthetic import (
     GENERATOR_VERSION,
     SyntheticMarketConfig,
+    cache_root,
     default_catalog,
     generate_market,
 )
@@ -23,7 +27,7 @@ from nautilus_options.errors import ConfigError
 SMALL = SyntheticMarketConfig(days=3, strikes_each_side=2, expiries=2, bar_minutes=5)
 
 
-def _tables(root: Path) -> dict[str, object]:
+def _tables(root: Path) -> dict[str, pa.Table]:
     return {str(file.relative_to(root)): pq.read_table(file) for file in root.rglob("*.parquet")}
 
 
@@ -161,3 +165,43 @@ def test_banknifty_market_uses_its_own_level_strikes_and_monthly_symbols(tmp_pat
         for strike in (58_900, 59_000, 59_100)
         for right in ("CE", "PE")
     ]
+
+
+def test_quote_width_widens_away_from_the_money_and_near_expiry(tmp_path: Path) -> None:
+    config = SyntheticMarketConfig(days=1, strikes_each_side=14, expiries=2, bar_minutes=75)
+    generate_market(config, tmp_path / "wide")
+    catalog = ParquetDataCatalog(str(tmp_path / "wide"))
+    spot = {t.ts_init: t.price.as_double() for t in catalog.trade_ticks(["NIFTY.NSE"])}
+    rows = []
+    for option in catalog.instruments():
+        if str(option.id).endswith(("CE.NFO", "PE.NFO")):
+            symbol = parse_tradingsymbol(option.id.symbol.value)
+            sign = 1.0 if symbol.right == "CE" else -1.0
+            for q in catalog.quote_ticks(instrument_ids=[str(option.id)]):
+                bid, ask = q.bid_price.as_double(), q.ask_price.as_double()
+                otm = sign * np.log(float(symbol.strike) / spot[q.ts_init])
+                rows.append((q.ts_init, symbol.expiry, symbol.right, otm, ask - bid, ask + bid))
+    quotes = pd.DataFrame(rows, columns=["ts", "expiry", "right", "otm", "width", "sum"])
+    quotes["relative"] = 2 * quotes["width"] / quotes["sum"]
+    atm_relative: dict[Any, dict[Any, float]] = {}  # (ts, right) -> expiry -> width
+    for (ts, expiry, right), chain in quotes.groupby(["ts", "expiry", "right"]):
+        chain = chain.sort_values("otm")
+        deep_itm, far_otm = chain.iloc[0], chain.iloc[-1]
+        atm = chain.iloc[int(np.argmin(chain["otm"].abs()))]
+        assert deep_itm["width"] > atm["width"]  # absolute width grows into the money
+        assert far_otm["relative"] > 2 * atm["relative"]  # relative width out of the money
+        atm_relative.setdefault((ts, right), {})[expiry] = atm["relative"]
+    for by_expiry in atm_relative.values():
+        near, far = (by_expiry[e] for e in sorted(by_expiry))
+        assert near > far  # and towards expiry
+
+
+@pytest.mark.parametrize("xdg", [None, ""], ids=["unset", "empty"])
+def test_cache_root_falls_back_to_the_home_cache(
+    xdg: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    if xdg is not None:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_root() == tmp_path / ".cache" / "options-nt"
