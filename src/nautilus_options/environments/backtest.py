@@ -92,7 +92,7 @@ class BacktestProgress(Protocol):
     """Receives progress of :func:`run_backtest` (e.g. a progress bar)."""
 
     def stage(self, description: str) -> None:
-        """A new stage starts (``"generating data"``, ``"running"``, ``"writing report"``)."""
+        """A new stage starts (preparing the dataset, loading data, writing outputs)."""
 
     def simulated(self, now_ns: int, start_ns: int, end_ns: int) -> None:
         """Simulated time reached ``now_ns`` in a run spanning ``start_ns``..``end_ns``."""
@@ -158,7 +158,7 @@ def build_run_config(settings: BacktestSettings, catalog: Path) -> BacktestRunCo
         If a strategy, capital or monitor key is unknown or invalid (named
         ``section.key``).
     """
-    strategy = _strategy_config(settings)
+    component_config("strategy", _strategy_values(settings), OptionsSpreadStrategyConfig)
     capital = component_config("capital", settings.capital, CapitalManagerConfig)
     component_config("monitor", settings.monitor, SpreadMonitorConfig)
     balance = settings.venue.starting_balance or capital.initial_capital
@@ -173,7 +173,7 @@ def build_run_config(settings: BacktestSettings, catalog: Path) -> BacktestRunCo
             fee_model=importable_fee_model_config() if settings.venue.fees else None,
         ),
         BacktestVenueConfig(
-            name=strategy.index_venue,
+            name=INDEX_VENUE,
             oms_type="NETTING",
             account_type="CASH",
             base_currency="INR",
@@ -255,10 +255,6 @@ def run_backtest(
     summary["elapsed_secs"] = round(time.perf_counter() - started, 3)
     files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return BacktestOutcome(summary=summary, out_dir=out_dir, files=files)
-
-
-def _strategy_config(settings: BacktestSettings) -> OptionsSpreadStrategyConfig:
-    return component_config("strategy", _strategy_values(settings), OptionsSpreadStrategyConfig)
 
 
 def _strategy_values(settings: BacktestSettings) -> dict[str, Any]:
