@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.enums import AssetClass, OptionKind
@@ -38,8 +39,27 @@ WEEKLY_LISTING_DAYS = 28
 MONTHLY_LISTING_DAYS = 91
 
 
-def _price_increment(underlying: str, expiry: date) -> Price:
-    return Price(contract_spec(underlying, expiry).tick_size, PRICE_PRECISION)
+def _derivative(
+    tradingsymbol: str, underlying: str, expiry: date, listing_days: int, ts_init: int
+) -> dict[str, Any]:
+    """Constructor arguments shared by NFO options and futures on ``underlying``."""
+    spec = contract_spec(underlying, expiry)
+    return {
+        "instrument_id": InstrumentId(Symbol(tradingsymbol), NFO),
+        "raw_symbol": Symbol(tradingsymbol),
+        "asset_class": AssetClass.INDEX,
+        "currency": INR,
+        "price_precision": PRICE_PRECISION,
+        "price_increment": Price(spec.tick_size, PRICE_PRECISION),
+        "multiplier": Quantity.from_int(1),
+        "lot_size": Quantity.from_int(spec.lot_size),
+        "underlying": underlying,
+        "activation_ns": session_bounds_ns(expiry - timedelta(days=listing_days))[0],
+        "expiration_ns": expiry_ns(expiry),
+        "ts_event": ts_init,
+        "ts_init": ts_init,
+        "exchange": "NFO",
+    }
 
 
 def index_instrument(underlying: str, venue: Venue = NSE) -> IndexInstrument:
@@ -73,46 +93,19 @@ def option_contract(symbol: OptionSymbol, ts_init: int = 0) -> OptionContract:
     It expires at 15:30 IST on its expiry day and is active from the session open
     ``WEEKLY_LISTING_DAYS`` (or ``MONTHLY_LISTING_DAYS``) days earlier.
     """
-    spec = contract_spec(symbol.underlying, symbol.expiry)
     listing_days = MONTHLY_LISTING_DAYS if symbol.monthly else WEEKLY_LISTING_DAYS
-    tradingsymbol = symbol.tradingsymbol
     return OptionContract(
-        instrument_id=InstrumentId(Symbol(tradingsymbol), NFO),
-        raw_symbol=Symbol(tradingsymbol),
-        asset_class=AssetClass.INDEX,
-        currency=INR,
-        price_precision=PRICE_PRECISION,
-        price_increment=_price_increment(symbol.underlying, symbol.expiry),
-        multiplier=Quantity.from_int(1),
-        lot_size=Quantity.from_int(spec.lot_size),
-        underlying=symbol.underlying,
+        **_derivative(
+            symbol.tradingsymbol, symbol.underlying, symbol.expiry, listing_days, ts_init
+        ),
         option_kind=OptionKind.CALL if symbol.right == "CE" else OptionKind.PUT,
         strike_price=Price(symbol.strike, PRICE_PRECISION),
-        activation_ns=session_bounds_ns(symbol.expiry - timedelta(days=listing_days))[0],
-        expiration_ns=expiry_ns(symbol.expiry),
-        ts_event=ts_init,
-        ts_init=ts_init,
-        exchange="NFO",
     )
 
 
 def index_future(underlying: str, expiry: date) -> FuturesContract:
     """The monthly index future expiring on ``expiry`` (id e.g. ``NIFTY26JANFUT.NFO``)."""
-    spec = contract_spec(underlying, expiry)
     tradingsymbol = f"{underlying}{expiry:%y}{MONTH_NAMES[expiry.month - 1]}FUT"
     return FuturesContract(
-        instrument_id=InstrumentId(Symbol(tradingsymbol), NFO),
-        raw_symbol=Symbol(tradingsymbol),
-        asset_class=AssetClass.INDEX,
-        currency=INR,
-        price_precision=PRICE_PRECISION,
-        price_increment=_price_increment(underlying, expiry),
-        multiplier=Quantity.from_int(1),
-        lot_size=Quantity.from_int(spec.lot_size),
-        underlying=underlying,
-        activation_ns=session_bounds_ns(expiry - timedelta(days=MONTHLY_LISTING_DAYS))[0],
-        expiration_ns=expiry_ns(expiry),
-        ts_event=0,
-        ts_init=0,
-        exchange="NFO",
+        **_derivative(tradingsymbol, underlying, expiry, MONTHLY_LISTING_DAYS, ts_init=0)
     )
