@@ -84,7 +84,7 @@ def test_denied_entries_give_their_reservation_back() -> None:
     reasons = [update.reason for update in manager.history]
     assert reasons[:3] == [
         "start",
-        "reserved 19990.00 for SizedRoundTripStrategy-000-T0001 (20 lots)",
+        "reserved 19990.00 for SizedRoundTripStrategy-000-T0001 (20 lots, limited by risk)",
         "released 19990.00 from SizedRoundTripStrategy-000-T0001",
     ]
     assert len(strategy.responses) > 1

@@ -101,10 +101,10 @@ def test_state_saved_in_redis_is_loaded_before_start(trader_id: str) -> None:
     second, before_start = _run(trader_id)
 
     # on_load ran before on_start: the saved history was there before the node started.
-    assert before_start == ["start", "reserved 4000.00 for S0001 (2 lots)"]
+    assert before_start == ["start", "reserved 4000.00 for S0001 (2 lots, limited by risk)"]
     assert [update.reason for update in second.history] == [
         "start",
-        "reserved 4000.00 for S0001 (2 lots)",
+        "reserved 4000.00 for S0001 (2 lots, limited by risk)",
         "restored",
     ]
     assert second.deployed == 4_000.0

@@ -86,7 +86,7 @@ def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
     rows = [(u.capital, u.exercise_charges, u.reason.split(":")[0]) for u in manager.history]
     assert rows == [
         (1_000_000.0, 0.0, "start"),
-        (1_000_000.0, 0.0, "reserved 15665.00 for SizedRoundTripStrategy-000-T0001 (2 lots)"),
+        (1_000_000.0, 0.0, "reserved 15665.00 for SizedRoundTripStrategy-000-T0001 (2 lots, limited by risk)"),
         (999_980.0, 0.0, "opened NFO-1-001"),
         (999_955.62, 24.38, "exercise STT NIFTY2611324400CE.NFO"),
         (1_003_790.62, 24.38, "closed NFO-1-001"),

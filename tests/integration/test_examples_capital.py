@@ -1,7 +1,8 @@
-"""The capital manager demo script runs and prints the capital history."""
+"""The capital manager demo script runs and prints what happened, readably."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,23 +15,39 @@ DEMO = Path(__file__).resolve().parents[2] / "examples" / "capital_manager_demo.
 pytestmark = pytest.mark.slow
 
 
-def _demo(*args: str) -> str:
+def _demo(*args: str, columns: int = 200) -> str:
     done = subprocess.run(
         [sys.executable, str(DEMO), *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
+        env={**os.environ, "COLUMNS": str(columns)},
     )
     return done.stdout
 
 
-def test_demo_prints_history_table() -> None:
+def _row(out: str, *start: str) -> list[str]:
+    """Return the words of the one line whose first words are ``start``."""
+    (words,) = [line.split() for line in out.splitlines() if line.split()[: len(start)] == [*start]]
+    return words
+
+
+def test_demo_prints_settings_history_answers_and_result() -> None:
     out = _demo()
 
-    assert "Capital history (INR)" in out
-    assert "reserved 19990.00 for SizedRoundTripStrategy-000-T0001 (20 lots)" in out
-    assert "final capital: 99,410.00 INR, halted: False" in out
+    assert out.startswith("Capital 100,000.00 INR, risk 20% per trade, deployment cap 50%, ")
+    assert "commission 20 INR per order." in out
+    # One history row: IST time, capital, change, deployed, drawdown %, event.
+    assert _row(out, "09:26", "99,410.00", "+170.00") == [
+        *("09:26", "99,410.00", "+170.00", "19,010.00", "0.96"),
+        *("closed", "NSE-1-003:", "+170.00"),
+    ]
+    assert "reserved 19990.00 for T0001 (20 lots, limited by risk)" in out
+    assert _row(out, "T0003") == ["T0003", "20", "20", "lots,", "limited", "by", "risk"]
+    assert out.rstrip().endswith(
+        "Final capital 99,410.00 INR (-590.00, -0.59%); peak 100,370.00; not halted."
+    )
 
 
 def test_demo_halts_and_writes_csv(tmp_path: Path) -> None:
@@ -38,7 +55,17 @@ def test_demo_halts_and_writes_csv(tmp_path: Path) -> None:
 
     out = _demo("--no-compounding", "--max-drawdown-pct", "0.7", "--csv", str(csv))
 
-    assert "final capital: 99,313.50 INR, halted: True" in out
+    assert "compounding off, halt beyond 0.7% drawdown" in out
+    assert _row(out, "T0003")[:4] == ["T0003", "0", "halted:", "drawdown"]
+    assert "new trades HALTED." in out
     history = pd.read_csv(csv)
+    assert len(history) == 9
     assert history["capital"].iloc[-1] == 99_313.5
-    assert history["halted"].tolist()[-2:] == [True, True]
+    assert history["halted"].tolist() == [False] * 7 + [True, True]
+
+
+def test_demo_fits_a_narrow_terminal() -> None:
+    out = _demo(columns=80)
+
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Final capital 99,410.00 INR" in out

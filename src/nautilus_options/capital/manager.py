@@ -242,17 +242,18 @@ class CapitalManager(Actor):
             deployed=self._ledger.deployed,
             max_lots_config=min(caps) if caps else None,
         )
+        granted = f"{sizing.lots} lot{'' if sizing.lots == 1 else 's'}, limited by {sizing.binding}"
         if sizing.lots > 0:
             amount = self._ledger.reserve(request.request_id, sizing.lots * request.capital_per_lot)
-            self.log.info(f"{request.strategy_id}: {sizing.lots} lots for {request.request_id}")
+            self.log.info(f"{request.strategy_id}: {granted} for {request.request_id}")
             self._publish(
-                f"reserved {amount:.2f} for {request.request_id} ({sizing.lots} lots)",
+                f"reserved {amount:.2f} for {request.request_id} ({granted})",
                 self.clock.timestamp_ns(),
             )
         return SizingResponse(
             request_id=request.request_id,
             lots=sizing.lots,
-            reason=f"{sizing.lots} lots, limited by {sizing.binding}",
+            reason=granted,
             halted=False,
         )
 

@@ -84,8 +84,8 @@ def test_grants_lots_reserves_them_and_deployment_limits_the_next_request(node: 
 
     assert (first.lots, first.reason, first.halted) == (2, "2 lots, limited by risk", False)
     assert second.lots == 2
-    assert (third.lots, third.reason) == (1, "1 lots, limited by risk")
-    assert (fourth.lots, fourth.reason) == (1, "1 lots, limited by deployment")
+    assert (third.lots, third.reason) == (1, "1 lot, limited by risk")
+    assert (fourth.lots, fourth.reason) == (1, "1 lot, limited by deployment")
     assert manager.deployed == 12_000.0
     assert node.size("E", 1_000.0).lots == 0
     assert [update.deployed for update in node.published] == [0, 4_000, 8_000, 11_000, 12_000]
