@@ -83,14 +83,15 @@ def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
     # Nautilus books 130 x (150 - 120.50) - 20 = 3,815 for the position (+3,835 on close).
     # Exercise STT: 0.125% of 130 x 150 = 24.375 -> 24.38, booked when the settlement fill
     # arrives, just before the position closes.
+    trade = "SizedRoundTripStrategy-000-T0001"
     rows = [(u.capital, u.exercise_charges, u.reason.split(":")[0]) for u in manager.history]
     assert rows == [
         (1_000_000.0, 0.0, "start"),
-        (1_000_000.0, 0.0, "reserved 15665.00 for SizedRoundTripStrategy-000-T0001 (2 lots, limited by risk)"),
+        (1_000_000.0, 0.0, f"reserved 15665.00 for {trade} (2 lots, limited by risk)"),
         (999_980.0, 0.0, "opened NFO-1-001"),
         (999_955.62, 24.38, "exercise STT NIFTY2611324400CE.NFO"),
         (1_003_790.62, 24.38, "closed NFO-1-001"),
-        (1_003_790.62, 24.38, "released 15665.00 from SizedRoundTripStrategy-000-T0001"),
+        (1_003_790.62, 24.38, f"released 15665.00 from {trade}"),
     ]
     (position,) = engine.cache.positions()
     assert position.realized_pnl == Money(3_815, INR)
