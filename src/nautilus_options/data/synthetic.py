@@ -72,6 +72,22 @@ _TERM_REFERENCE_YEARS = 7 / 365
 _MIN_TERM_YEARS = 1 / (365 * 24)
 _Z_LIMIT = 4.0
 
+#: Configuration fields that must be positive, and those that must not be negative.
+_POSITIVE = ("days", "strikes_each_side", "expiries", "bar_minutes", "atm_vol", "max_quote_lots")
+_NON_NEGATIVE = (
+    "vol_of_vol",
+    "vol_mean_reversion",
+    "realized_vol_ratio",
+    "intraday_u_shape",
+    "overnight_gap_vol",
+    "jumps_per_day",
+    "jump_vol",
+    "spread_base",
+    "spread_fraction",
+    "wing_widening",
+    "expiry_widening",
+)
+
 FloatArray = NDArray[np.float64]
 Right = Literal["CE", "PE"]
 #: Option rights in the order :func:`_quote_day` prices them.
@@ -166,33 +182,19 @@ class SyntheticMarketConfig:
 
     def __post_init__(self) -> None:
         validate_underlying(self.underlying)
-        positive = ("days", "strikes_each_side", "expiries", "bar_minutes", "atm_vol")
-        for name in positive:
-            if not getattr(self, name) > 0:
-                raise ConfigError(name, f"must be positive, got {getattr(self, name)}")
-        non_negative = (
-            "vol_of_vol",
-            "vol_mean_reversion",
-            "intraday_u_shape",
-            "overnight_gap_vol",
-            "jumps_per_day",
-            "jump_vol",
-            "spread_base",
-            "spread_fraction",
-            "wing_widening",
-            "expiry_widening",
-        )
-        for name in non_negative:
-            if not getattr(self, name) >= 0:
-                raise ConfigError(name, f"must not be negative, got {getattr(self, name)}")
+        for names, holds, rule in (
+            (_POSITIVE, lambda value: value > 0, "must be positive"),
+            (_NON_NEGATIVE, lambda value: value >= 0, "must not be negative"),
+        ):
+            for name in names:
+                if not holds(getattr(self, name)):
+                    raise ConfigError(name, f"{rule}, got {getattr(self, name)}")
         if self.spot is not None and not self.spot > 0:
             raise ConfigError("spot", f"must be positive, got {self.spot}")
         if not -1.0 <= self.spot_vol_correlation <= 1.0:
             raise ConfigError("spot_vol_correlation", "must lie in [-1, 1]")
         if self.bar_minutes > 375:
             raise ConfigError("bar_minutes", "must not exceed the 375-minute session")
-        if self.max_quote_lots < 1:
-            raise ConfigError("max_quote_lots", "must be at least 1")
         if not is_trading_day(self.start):
             following = next_trading_day(self.start)
             raise ConfigError(

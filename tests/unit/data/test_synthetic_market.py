@@ -108,6 +108,8 @@ def test_option_prices_rise_with_the_index_for_calls(small_catalog: Path) -> Non
         ({"days": 0}, "days"),
         ({"strikes_each_side": -1}, "strikes_each_side"),
         ({"spot_vol_correlation": -2.0}, "spot_vol_correlation"),
+        ({"realized_vol_ratio": -0.5}, "realized_vol_ratio"),
+        ({"max_quote_lots": 0}, "max_quote_lots"),
         ({"underlying": "SENSEX"}, "underlying"),
         ({"start": date(2026, 12, 21), "days": 20}, "days"),
     ],
