@@ -112,13 +112,19 @@ def test_history_frame_and_csv(tmp_path: Path) -> None:
     engine, manager, _ = _run()
 
     frame = manager.history_frame()
-    assert list(frame.columns[:3]) == ["ts_event", "ts_init", "capital"]
-    assert len(frame) == len(COMPOUNDING)
-    assert frame["ts_event"].iloc[0] == pd.Timestamp("2026-01-05 03:45", tz="UTC")
-    assert frame["capital"].tolist() == [row[0] for row in COMPOUNDING]
+    assert list(frame.columns) == ["ts_event", "ts_init", *CapitalUpdated.__dataclass_fields__]
+    assert_history(list(frame.itertuples()), COMPOUNDING)
+    assert frame["ts_event"].tolist() == [
+        pd.Timestamp(update.ts_event, unit="ns", tz="UTC") for update in manager.history
+    ]
+    assert frame["ts_event"].iloc[[0, -1]].tolist() == [
+        pd.Timestamp("2026-01-05 03:45", tz="UTC"),  # 09:15 IST, the first quote
+        pd.Timestamp("2026-01-05 03:56", tz="UTC"),  # the last round trip's release
+    ]
+    assert set(frame["currency"]) == {"INR"}
+    assert frame["halted"].dtype == bool
 
     path = manager.write_history_csv(tmp_path / "capital.csv")
-    again = pd.read_csv(path)
-    assert again["capital"].tolist() == frame["capital"].tolist()
-    assert again["reason"].tolist() == frame["reason"].tolist()
+    again = pd.read_csv(path, parse_dates=["ts_event", "ts_init"])
+    pd.testing.assert_frame_equal(again, frame, check_dtype=False)
     engine.dispose()
