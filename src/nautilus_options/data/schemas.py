@@ -4,7 +4,7 @@ Four formats are supported; each is a :class:`FileSchema` listing its columns. A
 carry every required column, may carry the optional ones, and must carry nothing else.
 :func:`numbers`, :func:`strings`, :func:`dates` and :func:`timestamps` read one column with
 pyarrow and flag bad rows in a :class:`RowChecks`; the format-specific rules (prices, quotes,
-ordering) live in :mod:`nautilus_options.data.loaders`.
+ordering) live in :mod:`nautilus_options.data.rows` and :mod:`nautilus_options.data.loaders`.
 
 ``quotes``
     Generic option and index quotes (CSV or parquet), one row per quote.
