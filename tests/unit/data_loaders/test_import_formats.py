@@ -18,7 +18,8 @@ from nautilus_trader.model.objects import Price, Quantity
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 from nautilus_trader.serialization.arrow.serializer import ArrowSerializer
 
-from nautilus_options.data.catalog import import_files, series_table, settlement_prices
+from nautilus_options.data.catalog import import_files, settlement_prices
+from nautilus_options.data.encoding import series_table
 from nautilus_options.data.instruments import option_contract
 from nautilus_options.data.loaders import DEFAULT_QUOTE_SIZE, Series
 from nautilus_options.domain.nse import parse_tradingsymbol
