@@ -20,8 +20,9 @@ from nautilus_trader.model.enums import InstrumentCloseType
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
+from nautilus_options.data.checks import SkippedRows
 from nautilus_options.data.loaders import LoadedFile, load_file
-from nautilus_options.data.schemas import Format, SkippedRows, schema_for
+from nautilus_options.data.schemas import Format, schema_for
 from nautilus_options.data.staging import StagingWriter, commit, staging_directory
 from nautilus_options.errors import DataError
 

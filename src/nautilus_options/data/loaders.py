@@ -23,17 +23,10 @@ from nautilus_trader.model.enums import InstrumentCloseType
 from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import Price
 
+from nautilus_options.data.checks import RowChecks, SkippedRows, dates, strings, timestamps
 from nautilus_options.data.readers import file_stem, read_table
 from nautilus_options.data.rows import Rows, index_ref, symbol_ref
-from nautilus_options.data.schemas import (
-    Format,
-    RowChecks,
-    SkippedRows,
-    dates,
-    schema_for,
-    strings,
-    timestamps,
-)
+from nautilus_options.data.schemas import Format, schema_for
 from nautilus_options.domain.nse import CONTRACT_SPECS, validate_underlying
 from nautilus_options.errors import DataError
 

@@ -1,6 +1,6 @@
 """Read input files into arrow tables of text columns (CSV, gzipped CSV, parquet, Kite JSON).
 
-Types are not checked here: :mod:`nautilus_options.data.rows` checks every value per row.
+Types are not checked here: :mod:`nautilus_options.data.checks` reads every column per row.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Per-row validation of an input table: instrument resolution and value checks.
 
-:class:`Rows` holds a file's table, its :class:`~nautilus_options.data.schemas.RowChecks`
+:class:`Rows` holds a file's table, its :class:`~nautilus_options.data.checks.RowChecks`
 and the instrument of every row; its methods check one column at a time with vectorised
 numpy code and flag bad rows (or raise at the first one) through the row checks.
 """
@@ -19,8 +19,9 @@ import pyarrow.compute as pc
 from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import PRICE_MAX, QUANTITY_MAX
 
+from nautilus_options.data.checks import RowChecks, dates, numbers, strings
 from nautilus_options.data.instruments import NFO, NSE, index_instrument, option_contract
-from nautilus_options.data.schemas import KITE_INDEX_NAMES, RowChecks, dates, numbers, strings
+from nautilus_options.data.schemas import KITE_INDEX_NAMES
 from nautilus_options.domain.nse import (
     CONTRACT_SPECS,
     OptionSymbol,
