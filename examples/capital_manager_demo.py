@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
+from datetime import datetime
 
 from rich import box
 from rich.console import Console
@@ -66,17 +67,17 @@ def history_table(manager: CapitalManager, strategy_id: str) -> Table:
     for column in ("IST", "capital", "change", "deployed", "drawdown %"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("event", ratio=1)
-    previous = None
-    for row in manager.history_frame().itertuples():
-        change = 0.0 if previous is None else row.capital - previous
-        previous = row.capital
+    previous = manager.config.initial_capital
+    for update in manager.history:
+        change = update.capital - previous
+        previous = update.capital
         table.add_row(
-            row.ts_event.tz_convert(IST).strftime("%H:%M"),
-            f"{row.capital:,.2f}",
+            datetime.fromtimestamp(update.ts_event // 1_000_000_000, IST).strftime("%H:%M"),
+            f"{update.capital:,.2f}",
             f"{change:+,.2f}" if change else "",
-            f"{row.deployed:,.2f}",
-            f"{row.drawdown_pct:.2f}" + (" HALT" if row.halted else ""),
-            row.reason.replace(f"{strategy_id}-", ""),
+            f"{update.deployed:,.2f}",
+            f"{update.drawdown_pct:.2f}" + (" HALT" if update.halted else ""),
+            update.reason.replace(f"{strategy_id}-", ""),
         )
     return table
 

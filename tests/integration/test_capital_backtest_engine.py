@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(
-    trading_state: TradingState = TradingState.ACTIVE, **overrides: object
+    trading_state: TradingState = TradingState.ACTIVE, **overrides: Any
 ) -> tuple[BacktestEngine, CapitalManager, SizedRoundTripStrategy]:
     engine = demo_engine()
     engine.kernel.risk_engine.set_trading_state(trading_state)

@@ -76,6 +76,7 @@ def test_backtest_node_by_paths_reproduces_the_hand_computed_history(tmp_path: P
     node.run()
 
     engine = node.get_engine(run.id)
+    assert engine is not None
     (manager,) = engine.trader.actors()
     assert type(manager).__name__ == "CapitalManager"
     assert_history(manager.history, COMPOUNDING)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from nautilus_options.capital.example import SizedRoundTripConfig
@@ -13,8 +15,9 @@ from nautilus_options.errors import ConfigError
     [("hold_quotes", 0), ("wait_quotes", -1), ("max_lots", 0)],
 )
 def test_invalid_value_names_the_field(field: str, value: int) -> None:
+    values: dict[str, Any] = {field: value}
     with pytest.raises(ConfigError, match=f"^{field}: "):
-        SizedRoundTripConfig(instrument_id="RELIANCE.NSE", **{field: value})
+        SizedRoundTripConfig(instrument_id="RELIANCE.NSE", **values)
 
 
 def test_loads_from_json() -> None:

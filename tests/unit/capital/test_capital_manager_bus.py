@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from nautilus_trader.common.component import MessageBus, TestClock
 from nautilus_trader.model.data import DataType
@@ -54,7 +56,7 @@ class Node:
         self.msgbus.send(RELEASE_ENDPOINT, CapitalRelease(request_id, amount))
 
 
-def _manager(**values: object) -> CapitalManager:
+def _manager(**values: Any) -> CapitalManager:
     config = {"initial_capital": 100_000, "risk_per_trade_pct": 5, "max_deployment_pct": 12}
     return CapitalManager(CapitalManagerConfig(**{**config, **values}))
 
