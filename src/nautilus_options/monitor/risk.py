@@ -109,24 +109,24 @@ def spread_risk(legs: Sequence[LegMarket], forward: float, t: float, rate: float
     ``prior_iv``, then to the mean implied vol of the other legs. A leg with no vol at all,
     a non-finite ``forward`` or ``t <= 0`` (expired) leaves the totals ``nan``.
     """
-    ivs = [black76_implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call) for leg in legs]
-    ivs = [
-        iv if math.isfinite(iv) and iv > 0 else leg.prior_iv
-        for iv, leg in zip(ivs, legs, strict=True)
-    ]
-    known = [iv for iv in ivs if math.isfinite(iv) and iv > 0]
+    implied = (
+        black76_implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call) for leg in legs
+    )
+    # ``nan > 0`` is False: unknown vols fall through to the next source.
+    ivs = [iv if iv > 0 else leg.prior_iv for iv, leg in zip(implied, legs, strict=True)]
+    known = [iv for iv in ivs if iv > 0]
     fallback = statistics.fmean(known) if known else math.nan
     risks = tuple(
-        _leg_risk(leg, iv if math.isfinite(iv) and iv > 0 else fallback, forward, t, rate)
+        _leg_risk(leg, iv if iv > 0 else fallback, forward, t, rate)
         for leg, iv in zip(legs, ivs, strict=True)
     )
-    return SpreadRisk(
-        legs=risks,
-        delta=sum(leg.quantity * risk.delta for leg, risk in zip(legs, risks, strict=True)),
-        gamma=sum(leg.quantity * risk.gamma for leg, risk in zip(legs, risks, strict=True)),
-        theta=sum(leg.quantity * risk.theta for leg, risk in zip(legs, risks, strict=True)),
-        vega=sum(leg.quantity * risk.vega for leg, risk in zip(legs, risks, strict=True)),
-    )
+    delta = gamma = theta = vega = 0.0
+    for leg, risk in zip(legs, risks, strict=True):
+        delta += leg.quantity * risk.delta
+        gamma += leg.quantity * risk.gamma
+        theta += leg.quantity * risk.theta
+        vega += leg.quantity * risk.vega
+    return SpreadRisk(legs=risks, delta=delta, gamma=gamma, theta=theta, vega=vega)
 
 
 def black76_leg_greeks(
