@@ -115,6 +115,7 @@ def test_long_option_settles_at_intrinsic_value_of_the_index_close(
     assert settlement.ts_event == expiry_ns(EXPIRY)
     sign = 1.0 if right == "CE" else -1.0
     intrinsic = max(sign * (index_close.price.as_double() - strike), 0.0)
+    assert (intrinsic > 0.0) == (right == "PE")  # both outcomes are covered
     assert settlement.last_px.as_double() == pytest.approx(intrinsic, abs=1e-9)
     positions = engine.cache.positions(instrument_id=option_id)
     assert len(positions) == 1
