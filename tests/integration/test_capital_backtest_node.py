@@ -1,4 +1,8 @@
-"""CapitalManager and the reference strategy in a BacktestNode, configured only by paths."""
+"""CapitalManager and the reference strategy in a BacktestNode, configured only by paths.
+
+The node also streams the published ``CapitalUpdated`` events to a catalog (Nautilus'
+``StreamingConfig``), from where they are read back and converted to the catalog's parquet data.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ from nautilus_trader.config import (
     LoggingConfig,
 )
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
+from nautilus_trader.persistence.config import StreamingConfig
 
+from nautilus_options import CapitalUpdated
 from nautilus_options.capital.example import DEMO_INSTRUMENT_ID, demo_instrument, demo_quotes
 
 pytestmark = pytest.mark.slow
@@ -32,6 +38,10 @@ def test_backtest_node_by_paths_reproduces_the_hand_computed_history(tmp_path: P
     run = BacktestRunConfig(
         engine=BacktestEngineConfig(
             logging=LoggingConfig(log_level="ERROR"),
+            streaming=StreamingConfig(
+                catalog_path=str(tmp_path / "stream"),
+                include_types=[CapitalUpdated],
+            ),
             actors=[
                 ImportableActorConfig(
                     actor_path="nautilus_options:CapitalManager",
@@ -80,4 +90,12 @@ def test_backtest_node_by_paths_reproduces_the_hand_computed_history(tmp_path: P
     (manager,) = engine.trader.actors()
     assert type(manager).__name__ == "CapitalManager"
     assert_history(manager.history, COMPOUNDING)
+    history = [update.to_dict() for update in manager.history]
+    instance_id = engine.kernel.instance_id.value
     node.dispose()
+
+    stream = ParquetDataCatalog(str(tmp_path / "stream"))
+    streamed = stream.read_backtest(instance_id, raise_on_failed_deserialize=True)
+    assert [update.to_dict() for update in streamed] == history
+    stream.convert_stream_to_data(instance_id, CapitalUpdated)
+    assert [item.data.to_dict() for item in stream.query(CapitalUpdated)] == history
