@@ -138,11 +138,11 @@ def import_files(
         raise DataError("a symbol can only be given for a single file")
     catalog = Path(catalog_path)
     catalog.parent.mkdir(parents=True, exist_ok=True)
-    with staging_directory(catalog) as staging, _Progress(progress, len(paths)) as bar:
+    with staging_directory(catalog) as staging, _Progress(progress, 2 * len(paths) + 1) as bar:
         writer = StagingWriter(staging)
         loaded: list[LoadedFile] = []
         for path in paths:
-            bar.step(f"reading {Path(path).name}")
+            bar.step(f"reading and checking {Path(path).name}")
             result = load_file(
                 path,
                 fmt,
@@ -151,6 +151,7 @@ def import_files(
                 interval=interval,
                 underlyings=underlyings,
             )
+            bar.step(f"staging {Path(path).name}")
             writer.write(result)
             loaded.append(result)
         bar.step("committing")
@@ -222,9 +223,9 @@ def settlement_prices(
 
 
 class _Progress:
-    """A transient rich progress bar on stderr over the input files (no-op when disabled)."""
+    """A transient rich progress bar on stderr over ``steps`` steps (no-op when disabled)."""
 
-    def __init__(self, enabled: bool, files: int) -> None:
+    def __init__(self, enabled: bool, steps: int) -> None:
         self._progress: Any = None
         self._task: Any = None
         if enabled:
@@ -232,7 +233,7 @@ class _Progress:
             from rich.progress import Progress
 
             self._progress = Progress(console=Console(stderr=True), transient=True)
-            self._task = self._progress.add_task("importing", total=files + 1)
+            self._task = self._progress.add_task("importing", total=steps)
         self._started = False
 
     def __enter__(self) -> _Progress:
