@@ -23,6 +23,16 @@ def test_position_pnl_is_applied_as_changes_of_the_cumulative_figure() -> None:
     assert ledger.peak == 100_370.0
 
 
+def test_an_opening_event_starts_from_zero_even_if_the_close_was_missed() -> None:
+    # E.g. the manager was stopped while a netting position closed and re-opened under its id.
+    ledger = CapitalLedger(initial_capital=100_000.0)
+    ledger.apply_position_pnl("P1", -20.0, opened=True)
+    ledger.apply_position_pnl("P1", 370.0, opened=False)
+
+    assert ledger.apply_position_pnl("P1", -8.0, opened=True) == -8.0
+    assert ledger.realized_pnl == 362.0
+
+
 def test_amounts_are_rounded_to_the_currency_so_sums_do_not_drift() -> None:
     ledger = CapitalLedger(initial_capital=100_000.0)
     for step in range(1, 1_001):
