@@ -1,24 +1,12 @@
 """Deterministic synthetic NSE index-option market written to a ParquetDataCatalog.
 
-The model, in order of generation:
-
-1. **Index path.** Log returns on a fixed intraday grid (``bar_minutes``) with a U-shaped
-   intraday variance profile, stochastic volatility (realised vol follows the ATM implied
-   vol, which mean-reverts and moves against the index: spot-vol correlation), Poisson
-   jumps that also lift implied vol, and an overnight gap at every open.
-2. **Implied-volatility surface.** ATM vol times a term-structure factor, with skew and
-   smile in standardised moneyness ``z = ln(K/F) / (atm_vol * sqrt(T))``.
-3. **Option chain.** For the nearest ``expiries`` expiries alive each day, strikes within
-   ``strikes_each_side`` steps of the day's opening ATM strike; once listed, a strike stays
-   quoted until its expiry (the chain is the union of strikes touched). Quotes are Black-76
-   prices with fractional time to expiry, rounded outwards to the 0.05 tick, with a
-   bid/ask width that grows with the premium, away from the money and near expiry. The bid
-   is never below 0.05 and the ask always above the bid.
-4. **Index prints.** Trade ticks of the index on ``NSE`` and on the ``NFO`` settlement
-   mirror at every grid time, and the closing price printed at 15:29:59 and again at
-   15:30:00 IST. Backtest expiry runs on the first event at 15:30:00 and cash-settles the
-   options against the mirror's last price, which is then the close whatever the order of
-   same-time events.
+:func:`generate_market` simulates the market of a :class:`SyntheticMarketConfig` with
+:mod:`nautilus_options.data.market_model` (index path with intraday seasonality, stochastic
+volatility, jumps and overnight gaps; a volatility surface with skew, smile and term
+structure; Black-76 quotes on the tick grid around the money for the nearest expiries) and
+writes the instruments, option quotes and index prints (on ``NSE`` and on the ``NFO``
+settlement mirror) into a new catalog, atomically. :func:`default_catalog` caches the
+embedded default market under the user cache directory.
 
 Everything is drawn from one ``numpy`` generator seeded by ``seed``: the same
 configuration always writes the same data.
@@ -34,44 +22,31 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nautilus_options.data import market_model
 from nautilus_options.data.instruments import NFO, NSE, index_instrument, option_contract
 from nautilus_options.domain.nse import (
-    CALENDAR_END,
     OptionSymbol,
     contract_spec,
-    expiries,
     expiry_ns,
     is_trading_day,
     next_trading_day,
-    session_bounds_ns,
     validate_underlying,
 )
-from nautilus_options.domain.pricing import NS_PER_YEAR, black76_price
 from nautilus_options.errors import ConfigError
 
 #: Bumped whenever the generated data changes for the same configuration.
 GENERATOR_VERSION = 1
 
-TICK = 0.05
 #: Index level at the first open when the configuration gives none.
 DEFAULT_SPOT = {"NIFTY": 26_000.0, "BANKNIFTY": 59_000.0}
-TRADING_DAYS_PER_YEAR = 252
-_NS_PER_MINUTE = 60_000_000_000
-_NS_PER_SECOND = 1_000_000_000
-#: Calendar days searched for the next ``expiries`` expiries of a trading day.
-_EXPIRY_HORIZON_DAYS = 120
-_TERM_REFERENCE_YEARS = 7 / 365
-_MIN_TERM_YEARS = 1 / (365 * 24)
-_Z_LIMIT = 4.0
-
 #: Configuration fields that must be positive, and those that must not be negative.
 _POSITIVE = ("days", "strikes_each_side", "expiries", "bar_minutes", "atm_vol", "max_quote_lots")
 _NON_NEGATIVE = (
@@ -87,11 +62,6 @@ _NON_NEGATIVE = (
     "wing_widening",
     "expiry_widening",
 )
-
-FloatArray = NDArray[np.float64]
-Right = Literal["CE", "PE"]
-#: Option rights in the order :func:`_quote_day` prices them.
-RIGHTS: tuple[Right, Right] = ("CE", "PE")
 
 
 @dataclass(frozen=True)
@@ -246,134 +216,12 @@ class SyntheticMarketSummary:
 
 
 @dataclass
-class _IndexPath:
-    ts: list[NDArray[np.uint64]]  # per day: grid times, then the two closing prints
-    price: list[FloatArray]  # per day, aligned with ts
-    atm_vol: list[FloatArray]  # per day, at the grid times
-
-
-@dataclass
 class _Quotes:
     ts: list[NDArray[np.uint64]] = field(default_factory=list)
-    bid: list[FloatArray] = field(default_factory=list)
-    ask: list[FloatArray] = field(default_factory=list)
-    bid_size: list[FloatArray] = field(default_factory=list)
-    ask_size: list[FloatArray] = field(default_factory=list)
-
-
-def _grid(day: date, bar_minutes: int) -> NDArray[np.uint64]:
-    open_ns, close_ns = session_bounds_ns(day)
-    return np.arange(open_ns, close_ns, bar_minutes * _NS_PER_MINUTE, dtype=np.uint64)
-
-
-def _simulate_index(config: SyntheticMarketConfig, rng: np.random.Generator) -> _IndexPath:
-    days = config.trading_days
-    n = len(_grid(days[0], config.bar_minutes))
-    position = (np.arange(n) + 0.5) / n
-    weights = 1.0 + config.intraday_u_shape * (2.0 * position - 1.0) ** 2
-    dt = weights / weights.sum() / TRADING_DAYS_PER_YEAR
-    sqrt_dt = np.sqrt(dt)
-    rho = config.spot_vol_correlation
-    jump_probability = min(config.jumps_per_day / n, 1.0)
-    overnight_dt = 1.0 / TRADING_DAYS_PER_YEAR
-
-    log_spot, log_vol = float(np.log(config.initial_spot)), 0.0
-    path = _IndexPath([], [], [])
-    for index, day in enumerate(days):
-        if index:
-            gap_shock, vol_shock = rng.standard_normal(2)
-            log_spot += config.overnight_gap_vol * gap_shock
-            log_vol += -config.vol_mean_reversion * log_vol * overnight_dt
-            log_vol += (
-                config.vol_of_vol
-                * np.sqrt(overnight_dt)
-                * (rho * gap_shock + np.sqrt(1.0 - rho * rho) * vol_shock)
-            )
-        spot_shocks = rng.standard_normal(n)
-        vol_shocks = rho * spot_shocks + np.sqrt(1.0 - rho * rho) * rng.standard_normal(n)
-        jumps = np.where(
-            rng.random(n) < jump_probability,
-            rng.normal(config.jump_mean, config.jump_vol, n),
-            0.0,
-        )
-        prices = np.empty(n + 2)
-        vols = np.empty(n)
-        for k in range(n):
-            vols[k] = config.atm_vol * np.exp(log_vol)
-            prices[k] = np.exp(log_spot)
-            sigma = config.realized_vol_ratio * vols[k]
-            log_spot += sigma * sqrt_dt[k] * spot_shocks[k] - 0.5 * sigma * sigma * dt[k]
-            log_spot += jumps[k]
-            log_vol += -config.vol_mean_reversion * log_vol * dt[k]
-            log_vol += config.vol_of_vol * sqrt_dt[k] * vol_shocks[k]
-            log_vol += config.jump_vol_beta * jumps[k]
-        prices[n] = prices[n + 1] = np.exp(log_spot)
-        close_ns = session_bounds_ns(day)[1]
-        closing = np.array([close_ns - _NS_PER_SECOND, close_ns], dtype=np.uint64)
-        path.ts.append(np.concatenate([_grid(day, config.bar_minutes), closing]))
-        path.price.append(np.round(prices, 2))
-        path.atm_vol.append(vols)
-    return path
-
-
-def _chain(
-    config: SyntheticMarketConfig, opens: list[float]
-) -> tuple[list[list[tuple[date, tuple[int, ...]]]], dict[date, bool]]:
-    """Per day: (expiry, strikes quoted), strikes accumulating until expiry; monthly flags."""
-    listed: dict[date, set[int]] = {}
-    monthly: dict[date, bool] = {}
-    per_day = []
-    for day, open_price in zip(config.trading_days, opens, strict=True):
-        horizon = min(day + timedelta(days=_EXPIRY_HORIZON_DAYS), CALENDAR_END)
-        alive = expiries(config.underlying, day, horizon)
-        if len(alive) < config.expiries:
-            raise ConfigError(
-                "expiries", f"only {len(alive)} expiries are known from {day} to {horizon}"
-            )
-        today = []
-        for expiry in alive[: config.expiries]:
-            step = contract_spec(config.underlying, expiry.day).strike_step
-            atm = round(open_price / step) * step
-            wing = config.strikes_each_side * step
-            strikes = listed.setdefault(expiry.day, set())
-            strikes.update(range(max(atm - wing, step), atm + wing + 1, step))
-            monthly[expiry.day] = expiry.monthly
-            today.append((expiry.day, tuple(sorted(strikes))))
-        per_day.append(today)
-    return per_day, monthly
-
-
-def _quote_day(
-    config: SyntheticMarketConfig,
-    rng: np.random.Generator,
-    ts: NDArray[np.uint64],
-    spot: FloatArray,
-    atm_vol: FloatArray,
-    expiry: date,
-    strikes: FloatArray,
-    lot_size: int,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Bid, ask and sizes of shape (2, steps, strikes): calls first, then puts."""
-    t = ((expiry_ns(expiry) - ts.astype(np.int64)) / NS_PER_YEAR)[:, None]
-    forward = (spot * np.exp(config.rate * t[:, 0]))[:, None]
-    term = np.clip(t, _MIN_TERM_YEARS, 1.0) / _TERM_REFERENCE_YEARS
-    atm = atm_vol[:, None] * (1.0 + config.term_slope * np.log(term))
-    z = np.clip(np.log(strikes[None, :] / forward) / (atm * np.sqrt(t)), -_Z_LIMIT, _Z_LIMIT)
-    vol = atm * np.maximum(1.0 + config.skew * z + config.smile * z * z, 0.3)
-    is_call = np.array([True, False])[:, None, None]
-    theo = np.asarray(black76_price(forward, strikes, t, vol, config.rate, is_call))
-    width = (config.spread_base + config.spread_fraction * theo) * (
-        (1.0 + config.wing_widening * np.abs(z)) * (1.0 + config.expiry_widening * np.exp(-t * 365))
-    )
-    bid_ticks = np.maximum(np.floor((theo - width / 2) / TICK + 1e-9), 1.0)
-    ask_ticks = np.maximum(np.ceil((theo + width / 2) / TICK - 1e-9), bid_ticks + 1.0)
-    sizes = rng.integers(1, config.max_quote_lots + 1, size=(2, *theo.shape)) * lot_size
-    return (
-        np.round(bid_ticks * TICK, 2),
-        np.round(ask_ticks * TICK, 2),
-        sizes[0].astype(np.float64),
-        sizes[1].astype(np.float64),
-    )
+    bid: list[market_model.FloatArray] = field(default_factory=list)
+    ask: list[market_model.FloatArray] = field(default_factory=list)
+    bid_size: list[market_model.FloatArray] = field(default_factory=list)
+    ask_size: list[market_model.FloatArray] = field(default_factory=list)
 
 
 @contextmanager
@@ -419,16 +267,16 @@ def generate_market(
         _atomic_directory(catalog_path) as staging,
     ):
         pricing = bar.add_task("Simulating market", total=len(config.trading_days))
-        path = _simulate_index(config, rng)
-        chain, monthly = _chain(config, [float(prices[0]) for prices in path.price])
-        quotes: dict[tuple[date, int, Right], _Quotes] = {}
+        path = market_model.simulate_index(config, rng)
+        chain, monthly = market_model.chain(config, [float(prices[0]) for prices in path.price])
+        quotes: dict[tuple[date, int, market_model.Right], _Quotes] = {}
         for day_index, today in enumerate(chain):
             ts = path.ts[day_index][:-2]
             spot = path.price[day_index][:-2]
             for expiry, strikes in today:
                 alive = ts < np.uint64(expiry_ns(expiry))
                 lot = contract_spec(config.underlying, expiry).lot_size
-                bid, ask, bid_size, ask_size = _quote_day(
+                bid, ask, bid_size, ask_size = market_model.quote_day(
                     config,
                     rng,
                     ts[alive],
@@ -438,7 +286,7 @@ def generate_market(
                     np.asarray(strikes, dtype=np.float64),
                     lot,
                 )
-                for side, right in enumerate(RIGHTS):
+                for side, right in enumerate(market_model.RIGHTS):
                     for column, strike in enumerate(strikes):
                         series = quotes.setdefault((expiry, strike, right), _Quotes())
                         series.ts.append(ts[alive])

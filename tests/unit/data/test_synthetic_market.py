@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
-from nautilus_options.data import synthetic
+from nautilus_options.data import market_model, synthetic
 from nautilus_options.data.synthetic import (
     GENERATOR_VERSION,
     SyntheticMarketConfig,
@@ -131,7 +131,7 @@ def test_interrupted_generation_leaves_nothing(
     def interrupt(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(synthetic, "_quote_day", interrupt)
+    monkeypatch.setattr(market_model, "quote_day", interrupt)
     with pytest.raises(KeyboardInterrupt):
         generate_market(SMALL, tmp_path / "catalog")
     assert list(tmp_path.iterdir()) == []
