@@ -3,6 +3,8 @@
 # Idempotent: reinstalls only when pyproject.toml changed since the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything this script says goes to stderr, so that `backtest.sh --json` keeps stdout clean.
+exec 1>&2
 
 python_bin=${PYTHON:-python3}
 if command -v pyenv >/dev/null 2>&1; then
