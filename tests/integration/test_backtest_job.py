@@ -27,6 +27,8 @@ OUTPUT_FILES = (
     "report.html",
     "tearsheet.html",
 )
+# The small catalog lists only the nearest weekly (expiring on its second day).
+SMALL_CATALOG_RUN = "strategy:\n  min_days_to_expiry: 0\n"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,9 @@ def job(
     catalog: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[dict[str, Any], Path, str]:
     out = tmp_path_factory.mktemp("job") / "out"
-    command = [sys.executable, "-m", "nautilus_options", "backtest"]
+    run_file = out.parent / "run.yaml"
+    run_file.write_text(SMALL_CATALOG_RUN, encoding="utf-8")
+    command = [sys.executable, "-m", "nautilus_options", "backtest", "--config", str(run_file)]
     command += ["--catalog", str(catalog), "--out", str(out), "--json"]
     result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
     return json.loads(result.stdout), out, result.stdout
@@ -132,7 +136,10 @@ def test_without_json_it_prints_a_summary_table_and_progress(
     catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "human"
-    code = main(["backtest", "--catalog", str(catalog), "--out", str(out), "--end", "2026-01-06"])
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(SMALL_CATALOG_RUN, encoding="utf-8")
+    arguments = ["--config", str(run_file), "--catalog", str(catalog), "--out", str(out)]
+    code = main(["backtest", *arguments, "--end", "2026-01-06"])
     captured = capsys.readouterr()
     assert code == 0
     for label in (

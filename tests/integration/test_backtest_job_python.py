@@ -37,7 +37,7 @@ def _settings(catalog: Path, out: Path) -> BacktestSettings:
         start="2026-01-06",
         end="2026-01-07",
         out=str(out),
-        strategy={"spread_type": "bull_put_credit"},
+        strategy={"spread_type": "bull_put_credit", "min_days_to_expiry": 0},
         data=DataSettings(strikes_each_side=6, expiries=1),
         tearsheet=False,
     )

@@ -42,7 +42,12 @@ NFO_INDEX = InstrumentId.from_str("NIFTY.NFO")
 MARKET = SyntheticMarketConfig(
     start=date(2026, 1, 5), days=4, strikes_each_side=10, expiries=2, bar_minutes=5
 )
-
+# The small market lists ten strikes each side: trade the nearest expiry, closer strikes.
+NEAREST_EXPIRY: dict[str, Any] = {
+    "strike_value": 0.2,
+    "min_days_to_expiry": 0,
+    "exit_minutes_before_expiry": None,
+}
 
 INTRADAY: dict[str, Any] = {
     "spread_type": "bull_put_credit",
@@ -132,7 +137,7 @@ def run_strategy(
             CapitalManagerConfig(initial_capital=INITIAL_CAPITAL, max_drawdown_pct=max_drawdown_pct)
         )
         engine.add_actor(manager)
-    strategy = OptionsSpreadStrategy(OptionsSpreadStrategyConfig(**overrides))
+    strategy = OptionsSpreadStrategy(OptionsSpreadStrategyConfig(**{**NEAREST_EXPIRY, **overrides}))
     engine.add_strategy(strategy)
     engine.run()
     return Run(engine, manager, strategy, SpreadTracker(engine.cache).spreads())
@@ -440,6 +445,7 @@ def test_restart_adopts_the_open_spread(market: Market) -> None:
     manager = CapitalManager(CapitalManagerConfig(initial_capital=INITIAL_CAPITAL))
     engine.add_actor(manager)
     config = OptionsSpreadStrategyConfig(
+        **NEAREST_EXPIRY,
         spread_type="iron_condor",
         entry_windows=("09:30-14:00",),
         profit_target_pct=None,

@@ -81,15 +81,16 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         How the short strike(s) are chosen (the long strike of a debit spread):
         ``delta`` (target absolute Black-76 delta), ``points`` (distance from the forward),
         ``percent`` (distance from the forward, in percent of it) or ``premium`` (target mid).
-    strike_value : float, default 0.2
+    strike_value : float, default 0.16
         The target for ``strike_rule``: a delta in (0, 1), points >= 0, percent >= 0, or a
         premium > 0. ``iron_butterfly`` always sells the at-the-money strike.
     wing_width : float, default 200.0
         Distance in points between the short and long strike of each vertical.
     expiry_rule : str, default "weekly"
         ``weekly`` (nearest expiry) or ``monthly`` (nearest monthly expiry).
-    min_days_to_expiry : int, default 0
-        Skip expiries with fewer calendar days left than this.
+    min_days_to_expiry : int, default 2
+        Skip expiries with fewer calendar days (fractional, to 15:30 IST) left than this: the
+        default never opens a weekly on its expiry day or the day before.
     entry_windows : tuple[str, ...], default ("09:30-14:30",)
         IST windows ``"HH:MM-HH:MM"`` (start inclusive, end exclusive) in which entries may
         start.
@@ -107,13 +108,14 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         Credit spreads: close when the loss reaches this multiple of the credit received.
     stop_loss_max_loss_pct : float, optional
         Close when the loss reaches this percent of the maximum loss.
-    exit_time : str, optional, default "15:15"
+    exit_time : str, optional
         Close every open spread at or after this IST time each day (intraday mode).
-    exit_minutes_before_expiry : float, optional
-        Close when fewer than this many minutes are left to expiry.
+    exit_minutes_before_expiry : float, optional, default 30.0
+        Close when fewer than this many minutes are left to expiry (by default at 15:00 IST
+        on expiry day, before the index's closing-price window).
     hold_to_expiry : bool, default False
-        Keep spreads to expiry (settled at intrinsic value); excludes ``exit_time`` and
-        ``exit_minutes_before_expiry``. Profit target and stop still apply.
+        Keep spreads to expiry (settled at intrinsic value); requires ``exit_time`` and
+        ``exit_minutes_before_expiry`` to be None. Profit target and stop still apply.
     mark_side : str, default "mid"
         How exits mark legs: ``mid`` or ``conservative`` (price at which legs can be closed).
     exit_check_interval_secs : int, default 60
@@ -145,10 +147,10 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     index_venue: str = "NSE"
     spread_type: str = "iron_condor"
     strike_rule: str = "delta"
-    strike_value: float = 0.2
+    strike_value: float = 0.16
     wing_width: float = 200.0
     expiry_rule: str = "weekly"
-    min_days_to_expiry: int = 0
+    min_days_to_expiry: int = 2
     entry_windows: tuple[str, ...] = ("09:30-14:30",)
     entry_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     max_concurrent_spreads: int = 1
@@ -157,8 +159,8 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     profit_target_pct: float | None = 50.0
     stop_loss_credit_multiple: float | None = 2.0
     stop_loss_max_loss_pct: float | None = None
-    exit_time: str | None = "15:15"
-    exit_minutes_before_expiry: float | None = None
+    exit_time: str | None = None
+    exit_minutes_before_expiry: float | None = 30.0
     hold_to_expiry: bool = False
     mark_side: str = "mid"
     exit_check_interval_secs: int = 60
@@ -207,7 +209,9 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         if self.hold_to_expiry and self.exit_time is not None:
             raise ConfigError("exit_time", "must be None when hold_to_expiry is set")
         if self.hold_to_expiry and self.exit_minutes_before_expiry is not None:
-            raise ConfigError("exit_minutes_before_expiry", "must be None with hold_to_expiry")
+            raise ConfigError(
+                "exit_minutes_before_expiry", "must be None (default 30) with hold_to_expiry"
+            )
         _check_choice("mark_side", self.mark_side, MARK_SIDES)
         _check_positive("exit_check_interval_secs", self.exit_check_interval_secs)
         _check_non_negative("reprice_steps", self.reprice_steps)

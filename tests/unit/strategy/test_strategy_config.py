@@ -21,6 +21,13 @@ def test_defaults_are_valid_and_hedging() -> None:
     assert config.oms_type == "HEDGING"
     assert config.spread_type == "iron_condor"
     assert config.is_credit
+    # A weekly condor held over days: never opened within two days of its expiry, closed
+    # 30 minutes before it, no intraday flat time.
+    assert (config.strike_rule, config.strike_value, config.wing_width) == ("delta", 0.16, 200)
+    assert config.min_days_to_expiry == 2
+    assert config.exit_time is None
+    assert config.exit_minutes_before_expiry == 30.0
+    assert (config.profit_target_pct, config.stop_loss_credit_multiple) == (50.0, 2.0)
 
 
 def test_debit_spread_is_not_credit() -> None:
@@ -66,13 +73,14 @@ def test_invalid_value_names_the_field(field: str, value: Any) -> None:
 def test_hold_to_expiry_excludes_time_exits() -> None:
     with pytest.raises(ConfigError) as info:
         OptionsSpreadStrategyConfig(hold_to_expiry=True)
-    assert info.value.field == "exit_time"
+    assert info.value.field == "exit_minutes_before_expiry"
     with pytest.raises(ConfigError) as info:
         OptionsSpreadStrategyConfig(
-            hold_to_expiry=True, exit_time=None, exit_minutes_before_expiry=30.0
+            hold_to_expiry=True, exit_time="15:00", exit_minutes_before_expiry=None
         )
-    assert info.value.field == "exit_minutes_before_expiry"
-    assert OptionsSpreadStrategyConfig(hold_to_expiry=True, exit_time=None).hold_to_expiry
+    assert info.value.field == "exit_time"
+    held = OptionsSpreadStrategyConfig(hold_to_expiry=True, exit_minutes_before_expiry=None)
+    assert held.hold_to_expiry
 
 
 def test_strike_value_checked_against_rule() -> None:
