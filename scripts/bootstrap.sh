@@ -26,7 +26,12 @@ stamp=.venv/.options-nt-installed
 wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "bootstrap: installing options-nt and its dev/docs extras (first run takes a few minutes)"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,docs]"
+    pip_install() {
+        # Drop pip's notes about unreadable find-links folders some machines configure.
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2>&1 |
+            { grep -v "^WARNING: Location '.*' is ignored" || true; }
+    }
+    pip_install --upgrade pip
+    pip_install -e ".[dev,docs]"
     echo "$wanted" > "$stamp"
 fi
