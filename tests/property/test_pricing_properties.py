@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from nautilus_options.domain.pricing import (
     black76_price,
     forward_from_parity,
     implied_vol,
+    implied_vol_array,
     no_arbitrage_bounds,
 )
 
@@ -88,3 +90,17 @@ def test_forward_from_parity_recovers_the_forward(
     call = black76_price(f, f * m, t, vol, r, True)
     put = black76_price(f, f * m, t, vol, r, False)
     assert forward_from_parity(call, put, f * m, t, r) == pytest.approx(f, rel=1e-9, abs=1e-6)
+
+
+@given(st.lists(st.tuples(moneyness, vols, st.booleans()), min_size=1, max_size=20), times, rates)
+def test_vectorised_implied_vol_agrees_with_the_scalar_solver(
+    legs: list[tuple[float, float, bool]], t: float, r: float
+) -> None:
+    f = 24_000.0
+    strikes = np.array([f * m for m, _, _ in legs])
+    calls = np.array([c for _, _, c in legs])
+    prices = black76_price(f, strikes, t, np.array([v for _, v, _ in legs]), r, calls)
+    vector = implied_vol_array(prices, f, strikes, t, r, calls)
+    for i, (price, strike, call) in enumerate(zip(prices, strikes, calls, strict=True)):
+        scalar = implied_vol(float(price), f, float(strike), t, r, bool(call))
+        assert vector[i] == pytest.approx(scalar, rel=1e-7, nan_ok=True)

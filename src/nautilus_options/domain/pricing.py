@@ -4,7 +4,9 @@ Functions take the forward (or futures) price ``forward``, the ``strike``, the t
 expiry ``t`` in years (see :func:`year_fraction`), the annualised volatility ``vol``
 (0.15 = 15 %) and the continuously compounded ``rate`` used to discount the payoff.
 Price functions accept scalars or numpy arrays (broadcast together) and return a float for
-scalar input. Nothing here reads a clock.
+scalar input; :func:`black76_greeks` and :func:`implied_vol` are scalar and use only the
+``math`` module, :func:`implied_vol_array` solves many prices at once. Nothing here reads a
+clock.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq
 from scipy.special import ndtr
 
 #: Nanoseconds in a 365-day year (ACT/365 day count).
@@ -25,6 +26,11 @@ MIN_VOL = 1e-6
 MAX_VOL = 10.0
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+_SQRT_HALF = math.sqrt(0.5)
+#: Relative tolerance on the volatility at which the implied-vol iteration stops.
+_VOL_TOLERANCE = 1e-12
+_MAX_ITERATIONS = 100
 
 FloatArray = NDArray[np.float64]
 
@@ -95,24 +101,71 @@ class Greeks:
     vega: float
 
 
+def _ncdf(x: float) -> float:
+    """Standard normal cumulative distribution (accurate in both tails)."""
+    return 0.5 * math.erfc(-x * _SQRT_HALF)
+
+
 def black76_greeks(
     forward: float, strike: float, t: float, vol: float, rate: float, is_call: bool
 ) -> Greeks:
     """Black-76 price and Greeks of a European option (see :class:`Greeks` for units)."""
-    price = black76_price(forward, strike, t, vol, rate, is_call)
     discount = math.exp(-rate * t)
-    sd = vol * math.sqrt(t)
+    sqrt_t = math.sqrt(t)
+    sd = vol * sqrt_t
     if sd <= 0.0:
         itm = forward > strike if is_call else forward < strike
+        price = discount * max(forward - strike if is_call else strike - forward, 0.0)
         delta = (1.0 if is_call else -1.0) * discount * float(itm)
         return Greeks(price, delta, 0.0, rate * price / 365.0, 0.0)
-    d1 = (math.log(forward / strike) + 0.5 * sd * sd) / sd
+    d1 = math.log(forward / strike) / sd + 0.5 * sd
+    d2 = d1 - sd
+    if is_call:
+        n1 = _ncdf(d1)
+        price = discount * (forward * n1 - strike * _ncdf(d2))
+        delta = discount * n1
+    else:
+        n1 = _ncdf(-d1)
+        price = discount * (strike * _ncdf(-d2) - forward * n1)
+        delta = -discount * n1
     density = _INV_SQRT_2PI * math.exp(-0.5 * d1 * d1)
-    delta = discount * (float(ndtr(d1)) if is_call else float(ndtr(d1)) - 1.0)
     gamma = discount * density / (forward * sd)
-    vega = discount * forward * density * math.sqrt(t)
-    theta = rate * price - discount * forward * density * vol / (2.0 * math.sqrt(t))
+    vega = discount * forward * density * sqrt_t
+    theta = rate * price - discount * forward * density * vol / (2.0 * sqrt_t)
     return Greeks(price, delta, gamma, theta / 365.0, vega / 100.0)
+
+
+@overload
+def black76_delta(
+    forward: float, strike: float, t: float, vol: float, rate: float, is_call: bool
+) -> float: ...
+@overload
+def black76_delta(
+    forward: ArrayLike,
+    strike: ArrayLike,
+    t: ArrayLike,
+    vol: ArrayLike,
+    rate: ArrayLike,
+    is_call: ArrayLike,
+) -> float | FloatArray: ...
+def black76_delta(
+    forward: ArrayLike,
+    strike: ArrayLike,
+    t: ArrayLike,
+    vol: ArrayLike,
+    rate: ArrayLike,
+    is_call: ArrayLike,
+) -> float | FloatArray:
+    """Black-76 delta with respect to the forward, vectorised like :func:`black76_price`."""
+    f, k, tt, v, r = (np.asarray(x, dtype=np.float64) for x in (forward, strike, t, vol, rate))
+    call = np.asarray(is_call, dtype=bool)
+    d1, _, sd = _d1_d2(f, k, tt, v)
+    discount = np.exp(-r * tt)
+    itm = np.where(call, f > k, f < k).astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        smooth = np.where(call, ndtr(d1), -ndtr(-d1))
+    delta = discount * np.where(sd > 0.0, smooth, np.where(call, itm, -itm))
+    return float(delta) if delta.ndim == 0 else delta
 
 
 def no_arbitrage_bounds(
@@ -125,32 +178,192 @@ def no_arbitrage_bounds(
     return discount * max(strike - forward, 0.0), discount * strike
 
 
+def _otm_value(forward: float, strike: float, d1: float, d2: float) -> float:
+    """Undiscounted Black-76 price of the out-of-the-money option (call when K >= F)."""
+    if strike >= forward:
+        return forward * _ncdf(d1) - strike * _ncdf(d2)
+    return strike * _ncdf(-d2) - forward * _ncdf(-d1)
+
+
+def _otm_value_at(forward: float, strike: float, log_moneyness: float, sd: float) -> float:
+    """:func:`_otm_value` at the total standard deviation ``sd``."""
+    d1 = log_moneyness / sd + 0.5 * sd
+    return _otm_value(forward, strike, d1, d1 - sd)
+
+
+def _initial_vol(call_value: float, forward: float, strike: float, t: float) -> float:
+    """Corrado-Miller estimate from the undiscounted call value (Brenner-Subrahmanyam if
+    that fails)."""
+    half_gap = 0.5 * (forward - strike)
+    excess = call_value - half_gap
+    root = math.sqrt(max(excess * excess - 4.0 * half_gap * half_gap / math.pi, 0.0))
+    sd = _SQRT_2PI / (forward + strike) * (excess + root)
+    if not sd > 0.0:
+        sd = _SQRT_2PI * call_value / forward
+    return sd / math.sqrt(t)
+
+
+def _halley_vol[F: (float, FloatArray)](vol: F, error: F, vega: F, value: F, d1: F, d2: F) -> F:
+    """Halley step on ``log(price) - log(target)`` (``error``) from ``vol``.
+
+    The log of the price is close to linear in the vol even far out of the money, where the
+    price itself is very convex, so two to four steps reach full precision.
+    """
+    slope = vega / value
+    curvature = slope * d1 * d2 / vol - slope * slope
+    return vol - 2.0 * error * slope / (2.0 * slope * slope - error * curvature)
+
+
 def implied_vol(
     price: float, forward: float, strike: float, t: float, rate: float, is_call: bool
 ) -> float:
-    """Black-76 implied volatility of ``price`` (Brent's method in ``[MIN_VOL, MAX_VOL]``).
+    """Black-76 implied volatility of ``price``, solved to a relative 1e-12 in the vol.
+
+    The solver works on the time value of the out-of-the-money option of the strike
+    (put-call parity), starts from the Corrado-Miller estimate and takes Halley steps on the
+    log of the price, kept inside a bracket of ``[MIN_VOL, MAX_VOL]`` that shrinks at every
+    step; a step leaving the bracket is replaced by bisection.
 
     Returns ``nan`` when ``t <= 0``, when the price lies outside the no-arbitrage bounds
     (or on the upper bound), or when it needs a volatility above ``MAX_VOL``. A price on
-    the lower bound returns 0.
+    the lower bound returns 0; a price needing a volatility below ``MIN_VOL`` returns
+    ``MIN_VOL``.
     """
     if not (t > 0.0 and math.isfinite(price) and forward > 0.0 and strike > 0.0):
         return math.nan
-    lower, upper = no_arbitrage_bounds(forward, strike, t, rate, is_call)
+    discount = math.exp(-rate * t)
+    intrinsic = max(forward - strike if is_call else strike - forward, 0.0)
+    upper = discount * (forward if is_call else strike)
     tolerance = 1e-12 * max(1.0, upper)
-    if price < lower - tolerance or price >= upper:
+    if price < discount * intrinsic - tolerance or price >= upper:
         return math.nan
-    if price <= lower + tolerance:
+    if price <= discount * intrinsic + tolerance:
         return 0.0
-
-    def error(vol: float) -> float:
-        return black76_price(forward, strike, t, vol, rate, is_call) - price
-
-    if error(MIN_VOL) >= 0.0:
+    value = price / discount - intrinsic  # undiscounted price of the OTM option
+    x = math.log(forward / strike)
+    sqrt_t = math.sqrt(t)
+    if _otm_value_at(forward, strike, x, MIN_VOL * sqrt_t) >= value:
         return MIN_VOL
-    if error(MAX_VOL) < 0.0:
+    if _otm_value_at(forward, strike, x, MAX_VOL * sqrt_t) < value:
         return math.nan
-    return float(brentq(error, MIN_VOL, MAX_VOL, xtol=1e-12, rtol=1e-12, maxiter=200))
+    target = math.log(value)
+    low, high = MIN_VOL, MAX_VOL
+    vol = _initial_vol(value + max(forward - strike, 0.0), forward, strike, t)
+    if not low < vol < high:
+        vol = 0.5 * (low + high)
+    for _ in range(_MAX_ITERATIONS):
+        sd = vol * sqrt_t
+        d1 = x / sd + 0.5 * sd
+        d2 = d1 - sd
+        model = _otm_value(forward, strike, d1, d2)
+        error = math.log(model) - target if model > 0.0 else -math.inf
+        if error > 0.0:
+            high = vol
+        elif error < 0.0:
+            low = vol
+        else:
+            return vol
+        step = 0.5 * (low + high)
+        if model > 0.0:
+            vega = forward * _INV_SQRT_2PI * math.exp(-0.5 * d1 * d1) * sqrt_t
+            halley = _halley_vol(vol, error, vega, model, d1, d2)
+            if low < halley < high:
+                step = halley
+        if abs(step - vol) <= _VOL_TOLERANCE * step:
+            return step
+        vol = step
+    return vol
+
+
+def implied_vol_array(
+    price: ArrayLike,
+    forward: ArrayLike,
+    strike: ArrayLike,
+    t: ArrayLike,
+    rate: ArrayLike,
+    is_call: ArrayLike,
+) -> FloatArray:
+    """:func:`implied_vol` of many prices at once (arguments broadcast together).
+
+    Same method, bounds and results as the scalar function, iterated on arrays; always
+    returns an array of the broadcast shape.
+    """
+    p, f, k, tt, r, call = np.broadcast_arrays(
+        *(np.asarray(a, dtype=np.float64) for a in (price, forward, strike, t, rate)),
+        np.asarray(is_call, dtype=bool),
+    )
+    out = np.full(p.shape, np.nan)
+    with np.errstate(all="ignore"):
+        usable = (tt > 0.0) & np.isfinite(p) & (f > 0.0) & (k > 0.0)
+        discount = np.exp(-r * tt)
+        intrinsic = np.maximum(np.where(call, f - k, k - f), 0.0)
+        upper = discount * np.where(call, f, k)
+        tolerance = 1e-12 * np.maximum(1.0, upper)
+        lower = discount * intrinsic
+        out[usable & (p >= lower - tolerance) & (p <= lower + tolerance)] = 0.0
+        solve = usable & (p > lower + tolerance) & (p < upper)
+        out[solve] = _solve_otm(
+            p[solve] / discount[solve] - intrinsic[solve], f[solve], k[solve], tt[solve]
+        )
+    return out
+
+
+def _otm_values(
+    forward: FloatArray, strike: FloatArray, d1: FloatArray, d2: FloatArray
+) -> FloatArray:
+    calls = forward * ndtr(d1) - strike * ndtr(d2)
+    puts = strike * ndtr(-d2) - forward * ndtr(-d1)
+    values: FloatArray = np.where(strike >= forward, calls, puts)
+    return values
+
+
+def _solve_otm(
+    value: FloatArray, forward: FloatArray, strike: FloatArray, t: FloatArray
+) -> FloatArray:
+    """Vectorised body of :func:`implied_vol` on OTM values strictly inside the bounds."""
+    x = np.log(forward / strike)
+    sqrt_t = np.sqrt(t)
+    vol = np.full(value.shape, np.nan)
+    bounds = [
+        _otm_values(forward, strike, x / sd + 0.5 * sd, x / sd - 0.5 * sd)
+        for sd in (MIN_VOL * sqrt_t, MAX_VOL * sqrt_t)
+    ]
+    at_min = bounds[0] >= value
+    vol[at_min] = MIN_VOL
+    active = ~at_min & (bounds[1] >= value)
+    target = np.log(value)
+    low, high = np.full(value.shape, MIN_VOL), np.full(value.shape, MAX_VOL)
+    half_gap = 0.5 * (forward - strike)
+    call_value = value + np.maximum(forward - strike, 0.0)
+    excess = call_value - half_gap
+    root = np.sqrt(np.maximum(excess * excess - 4.0 * half_gap * half_gap / math.pi, 0.0))
+    sd0 = _SQRT_2PI / (forward + strike) * (excess + root)
+    guess = np.where(sd0 > 0.0, sd0, _SQRT_2PI * call_value / forward) / sqrt_t
+    guess = np.where((low < guess) & (guess < high), guess, 0.5 * (low + high))
+    for _ in range(_MAX_ITERATIONS):
+        if not active.any():
+            break
+        sd = guess * sqrt_t
+        d1 = x / sd + 0.5 * sd
+        d2 = d1 - sd
+        model = _otm_values(forward, strike, d1, d2)
+        priced = model > 0.0
+        error = np.where(priced, np.log(model) - target, -np.inf)
+        high = np.where(active & (error > 0.0), guess, high)
+        low = np.where(active & (error < 0.0), guess, low)
+        exact = active & (error == 0.0)
+        vol[exact] = guess[exact]
+        active &= ~exact
+        vega = forward * _INV_SQRT_2PI * np.exp(-0.5 * d1 * d1) * sqrt_t
+        halley = _halley_vol(guess, error, vega, model, d1, d2)
+        inside = priced & (low < halley) & (halley < high)
+        step = np.where(inside, halley, 0.5 * (low + high))
+        done = active & (np.abs(step - guess) <= _VOL_TOLERANCE * step)
+        vol[done] = step[done]
+        active &= ~done
+        guess = np.where(active, step, guess)
+    vol[active] = guess[active]
+    return vol
 
 
 def forward_from_parity(

@@ -14,9 +14,9 @@ import numpy as np
 import numpy.typing as npt
 
 from nautilus_options.domain.pricing import (
-    black76_greeks,
+    black76_delta,
     forward_from_parity,
-    implied_vol,
+    implied_vol_array,
     year_fraction,
 )
 from nautilus_options.domain.spreads import SpreadGeometry, SpreadType, build_spread
@@ -111,15 +111,13 @@ def otm_deltas(
 ) -> FloatArray:
     """Absolute Black-76 delta of each strike from its mid-implied vol (``nan`` if unknown)."""
     is_call = right == "CE"
-    out = np.full(chain.strikes.shape, np.nan)
-    for i, (strike, mid) in enumerate(zip(chain.strikes, chain.mids(right), strict=True)):
-        if not math.isfinite(mid) or mid <= 0:
-            continue
-        vol = implied_vol(float(mid), forward, float(strike), t, rate, is_call)
-        if math.isfinite(vol) and vol > 0:
-            greeks = black76_greeks(forward, float(strike), t, vol, rate, is_call)
-            out[i] = abs(greeks.delta)
-    return out
+    mids = chain.mids(right)
+    vols = implied_vol_array(
+        np.where(mids > 0, mids, np.nan), forward, chain.strikes, t, rate, is_call
+    )
+    priced = vols > 0  # False for nan
+    deltas = black76_delta(forward, chain.strikes, t, np.where(priced, vols, 1.0), rate, is_call)
+    return np.where(priced, np.abs(deltas), np.nan)
 
 
 StrikeRule = Literal["delta", "points", "percent", "premium"]

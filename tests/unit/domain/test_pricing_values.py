@@ -6,13 +6,19 @@ import math
 
 import numpy as np
 import pytest
-from nautilus_trader.core.nautilus_pyo3 import black_scholes_greeks
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from nautilus_trader.core.nautilus_pyo3 import black_scholes_greeks, imply_vol
 
 from nautilus_options.domain.pricing import (
+    MIN_VOL,
+    black76_delta,
     black76_greeks,
     black76_price,
     forward_from_parity,
     implied_vol,
+    implied_vol_array,
+    no_arbitrage_bounds,
     year_fraction,
 )
 
@@ -77,3 +83,58 @@ def test_forward_from_parity_and_year_fraction() -> None:
     one_hour = 3_600 * 1_000_000_000
     assert year_fraction(0, one_hour) == pytest.approx(1.0 / (365.0 * 24.0))
     assert year_fraction(one_hour, 0) == 0.0
+
+
+@given(
+    strike=st.floats(20_000, 30_000),
+    days=st.floats(0.01, 60),
+    vol=st.floats(0.03, 1.5),
+    is_call=st.booleans(),
+)
+def test_implied_vol_agrees_with_nautilus_rust_solver(
+    strike: float, days: float, vol: float, is_call: bool
+) -> None:
+    forward, t, rate = 24_500.0, days / 365.0, 0.065
+    price = black76_price(forward, strike, t, vol, rate, is_call)
+    lower, upper = no_arbitrage_bounds(forward, strike, t, rate, is_call)
+    assume(price - lower > 1e-6 * forward and upper - price > 1e-6 * forward)
+    ours = implied_vol(price, forward, strike, t, rate, is_call)
+    theirs = imply_vol(forward, rate, 0.0, is_call, strike, t, price)
+    assert ours == pytest.approx(theirs, rel=1e-6)
+    assert ours == pytest.approx(vol, rel=1e-6)
+
+
+def test_implied_vol_array_matches_the_scalar_solver_case_by_case() -> None:
+    forward, t, rate = 24_400.0, 4.0 / 365.0, 0.065
+    strikes = np.arange(22_000.0, 27_001.0, 250.0)
+    calls = strikes >= forward
+    vols = 0.12 + strikes / 1e6
+    prices = black76_price(forward, strikes, t, vols, rate, calls)
+    informative = prices > 0.05  # a tick: far wings are worth less and carry no vol
+    # unknown, below and above the bounds, on the lower bound, below the MIN_VOL price
+    edge_prices = [math.nan, -1.0, 1e9, 0.0, 5e-4]
+    prices = np.concatenate([prices, edge_prices, [forward - 20_000.0 + 1.0]])
+    strikes = np.concatenate([strikes, [24_500.0] * 4, [forward], [20_000.0]])
+    calls = np.concatenate([calls, [False, False, True, True, True], [True]])
+    vector = implied_vol_array(prices, forward, strikes, t, rate, calls)
+    scalar = [
+        implied_vol(float(p), forward, float(k), t, rate, bool(c))
+        for p, k, c in zip(prices, strikes, calls, strict=True)
+    ]
+    np.testing.assert_allclose(vector, scalar, rtol=1e-10, equal_nan=True)
+    assert np.isnan(vector[-6:-3]).all()
+    assert vector[-3] == 0.0
+    assert vector[-2] == MIN_VOL
+    assert math.isnan(implied_vol_array(forward * 0.99, forward, 24_000.0, t, rate, True))
+    np.testing.assert_allclose(vector[: vols.size][informative], vols[informative], rtol=1e-8)
+
+
+def test_vectorised_delta_equals_the_greeks_delta() -> None:
+    strikes = np.array([23_500.0, 24_400.0, 25_300.0])
+    for is_call in (True, False):
+        deltas = black76_delta(24_400.0, strikes, 0.02, 0.15, 0.065, is_call)
+        for strike, delta in zip(strikes, deltas, strict=True):
+            greeks = black76_greeks(24_400.0, float(strike), 0.02, 0.15, 0.065, is_call)
+            assert delta == pytest.approx(greeks.delta, rel=1e-12, abs=1e-15)
+    assert black76_delta(24_400.0, 24_000.0, 0.0, 0.15, 0.0, True) == 1.0
+    assert black76_delta(24_400.0, 24_000.0, 0.0, 0.15, 0.0, False) == 0.0
