@@ -7,12 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nautilus_trader.core.nautilus_pyo3 import black_scholes_greeks, imply_vol
-
-from nautilus_options.domain.pricing import forward_from_parity, no_arbitrage_bounds
-
-# NautilusTrader's theta is per 1/365.25 year; domain.pricing uses ACT/365 days.
-_THETA_TO_ACT365 = 365.25 / 365.0
+from nautilus_options.domain.pricing import black76_greeks, forward_from_parity, implied_vol
 
 
 @dataclass(frozen=True)
@@ -70,23 +65,6 @@ class SpreadRisk:
 _UNKNOWN = LegRisk(math.nan, math.nan, math.nan, math.nan, math.nan)
 
 
-def black76_implied_vol(
-    price: float, forward: float, strike: float, t: float, rate: float, is_call: bool
-) -> float:
-    """Black-76 implied vol of ``price``; ``nan`` outside the no-arbitrage bounds.
-
-    Same result as :func:`nautilus_options.domain.pricing.implied_vol`, computed by the
-    Rust solver of NautilusTrader (generalised Black-Scholes with zero carry, which is
-    Black-76) because the monitor solves it for every leg at every snapshot.
-    """
-    if not (t > 0 and math.isfinite(price) and forward > 0 and strike > 0):
-        return math.nan
-    lower, upper = no_arbitrage_bounds(forward, strike, t, rate, is_call)
-    if not lower < price < upper:
-        return math.nan
-    return float(imply_vol(forward, rate, 0.0, is_call, strike, t, price))
-
-
 def parity_forward(
     pairs: Sequence[tuple[float, float, float]], t: float, rate: float
 ) -> float | None:
@@ -105,13 +83,13 @@ def parity_forward(
 def spread_risk(legs: Sequence[LegMarket], forward: float, t: float, rate: float) -> SpreadRisk:
     """Implied vols and position-weighted greeks of open legs sharing one expiry.
 
-    Each leg's vol is implied from its mid; when that fails it falls back to the leg's
-    ``prior_iv``, then to the mean implied vol of the other legs. A leg with no vol at all,
-    a non-finite ``forward`` or ``t <= 0`` (expired) leaves the totals ``nan``.
+    Each leg's vol is implied from its mid by
+    :func:`~nautilus_options.domain.pricing.implied_vol`; when that gives no positive vol it
+    falls back to the leg's ``prior_iv``, then to the mean implied vol of the other legs. A
+    leg with no vol at all, a non-finite ``forward`` or ``t <= 0`` (expired) leaves the
+    totals ``nan``. Greeks are :func:`~nautilus_options.domain.pricing.black76_greeks`.
     """
-    implied = (
-        black76_implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call) for leg in legs
-    )
+    implied = (implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call) for leg in legs)
     # ``nan > 0`` is False: unknown vols fall through to the next source.
     ivs = [iv if iv > 0 else leg.prior_iv for iv, leg in zip(implied, legs, strict=True)]
     known = [iv for iv in ivs if iv > 0]
@@ -129,19 +107,8 @@ def spread_risk(legs: Sequence[LegMarket], forward: float, t: float, rate: float
     return SpreadRisk(legs=risks, delta=delta, gamma=gamma, theta=theta, vega=vega)
 
 
-def black76_leg_greeks(
-    forward: float, strike: float, t: float, vol: float, rate: float, is_call: bool
-) -> LegRisk:
-    """Per-unit Black-76 greeks, in the units of ``domain.pricing.black76_greeks``.
-
-    Computed by NautilusTrader's Rust ``black_scholes_greeks`` with zero carry (Black-76;
-    single precision: relative error below 1e-3), with theta converted to ACT/365 days.
-    """
-    greeks = black_scholes_greeks(forward, rate, 0.0, vol, is_call, strike, t)
-    return LegRisk(vol, greeks.delta, greeks.gamma, greeks.theta * _THETA_TO_ACT365, greeks.vega)
-
-
 def _leg_risk(leg: LegMarket, iv: float, forward: float, t: float, rate: float) -> LegRisk:
     if not (t > 0 and math.isfinite(iv) and math.isfinite(forward) and forward > 0):
         return _UNKNOWN
-    return black76_leg_greeks(forward, leg.strike, t, iv, rate, leg.is_call)
+    greeks = black76_greeks(forward, leg.strike, t, iv, rate, leg.is_call)
+    return LegRisk(iv, greeks.delta, greeks.gamma, greeks.theta, greeks.vega)
