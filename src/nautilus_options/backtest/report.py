@@ -4,8 +4,10 @@ Everything here works on plain pandas objects so that a report can be rebuilt fr
 files of a finished run:
 
 - ``spreads``: one row per spread (:func:`spreads_frame`, columns :data:`SPREAD_COLUMNS`);
-- ``equity``: capital in INR indexed by UTC timestamps (the capital manager's history);
-- ``snapshots``: spread monitor snapshots (:func:`~nautilus_options.monitor.snapshots_frame`).
+- ``capital``: realized capital in INR indexed by UTC timestamps (the capital manager's
+  history);
+- ``snapshots``: spread monitor snapshots (:func:`~nautilus_options.monitor.snapshots_frame`);
+- ``equity``: capital marked to market with the snapshots (:func:`mark_to_market`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from matplotlib.figure import Figure
+
+from nautilus_options.domain.nse import trading_days
 
 if TYPE_CHECKING:
     from nautilus_options.strategy.tracker import SpreadView
@@ -143,24 +147,49 @@ def max_drawdown(equity: pd.Series) -> tuple[float, float]:
     return amount, (amount / top if top > 0 else 0.0)
 
 
-def daily_equity(equity: pd.Series) -> pd.Series:
-    """Closing ``equity`` of every weekday (IST trading days) from the first to the last value.
+def mark_to_market(capital: pd.Series, snapshots: pd.DataFrame) -> pd.Series:
+    """Equity marked to market: realized ``capital`` plus the open P&L of the open spreads.
 
-    Days without a change carry the previous close forward, so they count as flat days.
+    Both are taken at their last value per timestamp, so the updates of one instant (an
+    order's commission, then the position's close) make one point. Each spread's
+    ``unrealized_pnl`` is carried forward from its latest snapshot and is zero once the
+    spread is closed. Without snapshots the result is ``capital`` alone.
+    """
+    capital = capital.groupby(level=0).last()
+    if snapshots.empty or capital.empty:
+        return capital
+    open_pnl = snapshots["unrealized_pnl"].where(snapshots["is_open"].astype(bool), 0.0)
+    by_spread = (
+        open_pnl.groupby([pd.DatetimeIndex(snapshots["ts_event"]), snapshots["spread_id"]])
+        .last()
+        .unstack()
+    )
+    grid = capital.index.union(by_spread.index)
+    realized = capital.reindex(grid).ffill().fillna(float(capital.iloc[0]))
+    return realized + by_spread.reindex(grid).ffill().fillna(0.0).sum(axis=1)
+
+
+def daily_equity(equity: pd.Series) -> pd.Series:
+    """Closing ``equity`` of every NSE trading day from the first to the last value.
+
+    Days are IST days; trading days without a change carry the previous close forward, so
+    they count as flat days. Weekends and exchange holidays are left out.
     """
     if equity.empty:
         return equity
     index = pd.DatetimeIndex(equity.index).tz_convert(TRADING_TZ)
     closes = equity.groupby(index.normalize()).last()
-    days = pd.date_range(closes.index[0], closes.index[-1], freq="B")
+    sessions = trading_days(closes.index[0].date(), closes.index[-1].date())
+    days = pd.DatetimeIndex([pd.Timestamp(day, tz=TRADING_TZ) for day in sessions])
     return closes.reindex(closes.index.union(days)).ffill().loc[days]
 
 
 def sharpe_ratio(equity: pd.Series, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float | None:
-    """Annualised Sharpe ratio of the weekday returns of ``equity`` (zero risk-free rate).
+    """Annualised Sharpe ratio of the daily returns of ``equity`` (zero risk-free rate).
 
-    The first day's return is measured from the first ``equity`` value. None with fewer
-    than two daily returns or when they do not vary.
+    ``mean / std (ddof 1) * sqrt(periods_per_year)`` over the trading-day closes of
+    :func:`daily_equity`; the first day's return is measured from the first ``equity``
+    value. None with fewer than two daily returns or when they do not vary.
     """
     daily = daily_equity(equity)
     if daily.empty:
@@ -180,20 +209,26 @@ def _paise(amount: float) -> float:
     return round(float(amount), 2)
 
 
-def summarize(spreads: pd.DataFrame, equity: pd.Series, initial_capital: float) -> dict[str, Any]:
+def summarize(
+    spreads: pd.DataFrame,
+    capital: pd.Series,
+    initial_capital: float,
+    equity: pd.Series | None = None,
+) -> dict[str, Any]:
     """Headline figures of a run (keys :data:`SUMMARY_KEYS`).
 
     ``trades`` counts closed spreads and ``win_rate`` is the share of them with a positive
     net ``pnl`` (None without trades). ``pnl_total`` and ``charges_total`` sum the ``pnl``
     and ``charges`` columns over every spread, so ``pnl_total`` is net of charges.
-    ``ending_capital`` is the last ``equity`` value (``initial_capital`` when empty); the
-    drawdown (INR, and percent of the peak) and the Sharpe ratio come from ``equity`` too.
-    Money amounts are rounded to the paisa; percentages (``*_pct``) are in percent,
-    ``win_rate`` is a fraction.
+    ``ending_capital`` is the last ``capital`` value (``initial_capital`` when empty). The
+    drawdown (INR, and percent of the peak) and the Sharpe ratio come from ``equity``, the
+    marked-to-market curve (``capital`` when None). Money amounts are rounded to the paisa;
+    percentages (``*_pct``) are in percent, ``win_rate`` is a fraction.
     """
+    equity = capital if equity is None else equity
     closed = spreads[~spreads["is_open"].astype(bool)]
     wins = int((closed["pnl"] > 0).sum())
-    ending = float(equity.iloc[-1]) if not equity.empty else float(initial_capital)
+    ending = float(capital.iloc[-1]) if not capital.empty else float(initial_capital)
     drawdown_amount, drawdown_pct = max_drawdown(equity)
     return {
         "trades": len(closed),
@@ -224,8 +259,8 @@ def plot_equity(equity: pd.Series) -> str:
     """Equity curve as a base64 PNG."""
     figure = Figure(figsize=(10, 3.5))
     axis = figure.subplots()
-    axis.step(equity.index, equity.to_numpy(), where="post", color="#1f5fa8")
-    axis.set_title("Equity (capital, INR)")
+    axis.plot(equity.index, equity.to_numpy(), color="#1f5fa8")
+    axis.set_title("Equity marked to market (capital + open P&L at mids, INR)")
     axis.grid(alpha=0.3)
     figure.autofmt_xdate()
     return _png(figure)
@@ -237,7 +272,7 @@ def plot_drawdown(equity: pd.Series) -> str:
     axis = figure.subplots()
     fall = -drawdown(equity)
     axis.fill_between(fall.index, fall.to_numpy(), 0.0, step="post", color="#c0392b", alpha=0.5)
-    axis.set_title("Drawdown (INR)")
+    axis.set_title("Drawdown of the marked-to-market equity (INR)")
     axis.grid(alpha=0.3)
     figure.autofmt_xdate()
     return _png(figure)
@@ -326,7 +361,7 @@ def render_html(
     spreads : pd.DataFrame
         One row per spread (:data:`SPREAD_COLUMNS`).
     equity : pd.Series
-        Capital over time.
+        Equity over time (:func:`mark_to_market`), for the equity and drawdown charts.
     snapshots : pd.DataFrame
         Spread monitor snapshots; adds a greeks chart when not empty.
     tearsheet : str, optional

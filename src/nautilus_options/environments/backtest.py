@@ -40,7 +40,12 @@ from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_options.backtest.fees import importable_fee_model_config
-from nautilus_options.backtest.report import render_html, spreads_frame, summarize
+from nautilus_options.backtest.report import (
+    mark_to_market,
+    render_html,
+    spreads_frame,
+    summarize,
+)
 from nautilus_options.capital import CapitalManager, CapitalManagerConfig
 from nautilus_options.data.selection import chain_data_configs, select_chain
 from nautilus_options.domain.nse import IST
@@ -395,13 +400,14 @@ def _write_outputs(
     capital = _actor(engine, CapitalManager)
     capital.write_history_csv(files["capital"])
     history = capital.history_frame()
-    equity = pd.Series(
+    realized = pd.Series(
         history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
     )
     snapshots = snapshots_frame(_actor(engine, SpreadMonitor).snapshots)
     snapshots.to_csv(files["snapshots"], index=False)
+    equity = mark_to_market(realized, snapshots)
     initial = component_config("capital", settings.capital, CapitalManagerConfig).initial_capital
-    summary = summarize(spreads, equity, initial)
+    summary = summarize(spreads, realized, initial, equity)
     summary["start"] = _iso(engine.backtest_start)
     summary["end"] = _iso(engine.backtest_end)
     tearsheet = None

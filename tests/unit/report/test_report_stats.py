@@ -13,6 +13,7 @@ from nautilus_options.backtest.report import (
     SPREAD_COLUMNS,
     SUMMARY_KEYS,
     daily_equity,
+    mark_to_market,
     max_drawdown,
     render_html,
     sharpe_ratio,
@@ -50,6 +51,42 @@ def test_daily_equity_carries_flat_weekdays_and_skips_weekends() -> None:
     daily = daily_equity(equity)
     assert [day.strftime("%a") for day in daily.index] == ["Thu", "Fri", "Mon"]
     assert daily.tolist() == [100, 100, 99]
+
+
+def test_daily_equity_skips_exchange_holidays() -> None:
+    equity = _equity([100, 101], start="2026-01-23 10:00", freq="4D")  # Fri, Tue
+    daily = daily_equity(equity)
+    # Monday 26 Jan 2026 (Republic Day) is no trading day: no flat return for it.
+    assert [day.strftime("%a %d") for day in daily.index] == ["Fri 23", "Tue 27"]
+
+
+def _snapshot_rows(rows: list[tuple[str, str, bool, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["ts_event", "spread_id", "is_open", "unrealized_pnl"])
+    frame["ts_event"] = pd.to_datetime("2026-01-05 " + frame["ts_event"], utc=True)
+    return frame
+
+
+def test_mark_to_market_adds_each_open_spreads_latest_open_pnl() -> None:
+    capital = pd.Series(
+        [1000.0, 990.0, 1040.0, 1035.0],
+        index=pd.to_datetime(
+            [f"2026-01-05 {t}" for t in ("09:15", "09:30", "11:00", "11:00")], utc=True
+        ),
+    )
+    snapshots = _snapshot_rows(
+        [
+            ("09:30", "A", True, -5.0),
+            ("10:00", "A", True, -50.0),
+            ("10:00", "B", True, 10.0),
+            ("10:30", "A", True, 30.0),
+            ("11:00", "A", False, 0.0),  # A closed: its P&L is now in the capital
+        ]
+    )
+    equity = mark_to_market(capital, snapshots)
+    # One point per instant; B stays open, carried at its last open P&L.
+    assert equity.index.is_unique
+    assert equity.tolist() == [1000.0, 985.0, 950.0, 1030.0, 1045.0]
+    assert mark_to_market(capital, snapshots.iloc[:0]).tolist() == [1000.0, 990.0, 1035.0]
 
 
 def test_sharpe_ratio_of_daily_returns_from_the_starting_value() -> None:
