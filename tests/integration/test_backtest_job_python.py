@@ -102,3 +102,36 @@ def test_bad_ranges_are_refused_naming_the_bound(
     with pytest.raises(ConfigError) as exc:
         run_range(settings, catalog)
     assert exc.value.field == field
+
+
+def test_held_to_expiry_the_job_charges_exercise_stt(catalog: Path, tmp_path: Path) -> None:
+    # An iron butterfly with 50-point wings held to the 6 Jan expiry: the index ends beyond
+    # a wing, so a long leg is exercised and its holder pays STT on the intrinsic value.
+    settings = BacktestSettings(
+        catalog=str(catalog),
+        end="2026-01-06",
+        out=str(tmp_path),
+        strategy={
+            "spread_type": "iron_butterfly",
+            "wing_width": 50.0,
+            "min_days_to_expiry": 0,
+            "hold_to_expiry": True,
+            "exit_minutes_before_expiry": None,
+            "profit_target_pct": None,
+            "stop_loss_credit_multiple": None,
+        },
+        tearsheet=False,
+    )
+    outcome = run_backtest(settings)
+    summary = outcome.summary
+    spreads = pd.read_csv(outcome.files["spreads"])
+    assert summary["trades"] == len(spreads) == 1
+    assert pd.Timestamp(spreads["closed_at"].iloc[0]) == pd.Timestamp(spreads["expiry"].iloc[0])
+    assert summary["settlement_charges"] > 0
+    assert summary["settlement_charges"] == pytest.approx(spreads["settlement_charges"].sum())
+    assert summary["charges_total"] == pytest.approx(
+        summary["commissions"] + summary["settlement_charges"], abs=0.01
+    )
+    capital = pd.read_csv(outcome.files["capital"])
+    assert capital["exercise_charges"].iloc[-1] == pytest.approx(summary["settlement_charges"])
+    assert summary["ending_capital"] == pytest.approx(1_000_000 + summary["pnl_total"], abs=0.01)
