@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import time
 
 from hypothesis import given
@@ -49,25 +50,30 @@ def test_entries_only_inside_windows_and_below_limits(
     halted: bool,
 ) -> None:
     decision = entry_decision(rules, now, open_spreads, entries_today, last_exit, halted)
-    if decision.allowed:
-        local = ist_datetime(now)
-        start, end = rules.windows[0]
-        assert start <= local.time() < end
-        assert local.weekday() in rules.weekdays
-        assert open_spreads < rules.max_concurrent
-        assert entries_today < rules.max_entries_per_day
-        assert not halted
-        assert last_exit is None or now - last_exit >= rules.cooldown_minutes * 60e9
+    local = ist_datetime(now)
+    start, end = rules.windows[0]
+    every_rule_holds = (
+        start <= local.time() < end
+        and local.weekday() in rules.weekdays
+        and open_spreads < rules.max_concurrent
+        and entries_today < rules.max_entries_per_day
+        and not halted
+        and (last_exit is None or now - last_exit >= rules.cooldown_minutes * 60e9)
+    )
+    assert decision.allowed == every_rule_holds
 
 
 @st.composite
-def credit_spreads(draw: st.DrawFn) -> tuple[float, float, float]:
+def vertical_spreads(draw: st.DrawFn) -> tuple[float, float, float]:
+    """``(net premium, max profit, max loss)`` per unit of a credit or debit vertical."""
     width = draw(st.sampled_from([50.0, 100.0, 200.0, 300.0]))
-    credit = draw(st.floats(min_value=1, max_value=width - 1))
-    return credit, credit, width - credit  # net premium, max profit, max loss
+    premium = draw(st.floats(min_value=1, max_value=width - 1))
+    if draw(st.booleans()):
+        return premium, premium, width - premium  # credit
+    return -premium, width - premium, premium  # debit
 
 
-@given(credit_spreads(), st.floats(-400, 100), pcts, multiples, pcts, times)
+@given(vertical_spreads(), st.floats(-400, 400), pcts, multiples, pcts, times)
 def test_price_exits_fire_exactly_when_their_condition_holds(
     spread: tuple[float, float, float],
     close_value: float,
@@ -84,7 +90,7 @@ def test_price_exits_fire_exactly_when_their_condition_holds(
     )
     reason = exit_decision(rules, now, now + DAY_NS, premium, close_value, max_profit, max_loss)
     pnl = close_value + premium
-    stop_crossed = (multiple is not None and -pnl >= multiple * premium) or (
+    stop_crossed = (multiple is not None and premium > 0 and -pnl >= multiple * premium) or (
         loss_pct is not None and -pnl >= loss_pct / 100 * max_loss
     )
     target_reached = target is not None and pnl >= target / 100 * max_profit
@@ -110,3 +116,29 @@ def test_time_exit_never_before_its_time(now: int, minute: int) -> None:
         ExitRules(exit_time=at), now, now + 10 * DAY_NS, 50.0, -40.0, 50.0, 150.0
     )
     assert (reason == ExitReason.TIME_EXIT) == (ist_datetime(now).time() >= at)
+
+
+@given(entry_rules(), st.integers(0, 29), st.floats(0, 1), st.data())
+def test_entry_allowed_whenever_every_rule_holds(
+    rules: EntryRules, day: int, into_window: float, data: st.DataObject
+) -> None:
+    start, end = rules.windows[0]
+    minutes = start.hour * 60 + start.minute
+    span = end.hour * 60 + end.minute - minutes
+    # A time inside the window on a chosen day (IST midnight = 18:30 UTC the day before).
+    ist_midnight = START - 330 * 60 * 10**9 + day * DAY_NS
+    now = ist_midnight + int((minutes + into_window * span * 0.999) * 60e9)
+    weekdays = rules.weekdays | {ist_datetime(now).weekday()}
+    rules = EntryRules(
+        rules.windows,
+        weekdays,
+        rules.max_concurrent,
+        rules.max_entries_per_day,
+        rules.cooldown_minutes,
+    )
+    open_spreads = data.draw(st.integers(0, rules.max_concurrent - 1))
+    entries_today = data.draw(st.integers(0, rules.max_entries_per_day - 1))
+    cooldown_ns = math.ceil(rules.cooldown_minutes * 60e9)
+    last_exit = data.draw(st.one_of(st.none(), st.integers(START - DAY_NS, now - cooldown_ns)))
+    decision = entry_decision(rules, now, open_spreads, entries_today, last_exit, halted=False)
+    assert decision.allowed, decision.reason
