@@ -207,6 +207,18 @@ def test_legs_match_the_spread_shape(held_to_expiry: Run) -> None:
     assert spread.max_loss == pytest.approx((100.0 - spread.net_premium) * spread.units)
 
 
+def test_credit_vertical_legs_are_a_hedged_out_of_the_money_put(intraday: Run) -> None:
+    for spread in intraday.spreads:
+        assert spread.spread_type == "bull_put_credit"
+        hedge, short = spread.legs
+        assert (hedge.right, hedge.ratio, short.right, short.ratio) == ("PE", 1, "PE", -1)
+        assert short.strike - hedge.strike == 100.0
+        assert hedge.quantity == -short.quantity == spread.units
+        assert 0 < spread.net_premium < 100.0
+        assert spread.max_loss == pytest.approx((100.0 - spread.net_premium) * spread.units)
+        assert spread.breakevens == pytest.approx((short.strike - spread.net_premium,))
+
+
 def test_hedges_fill_before_shorts_are_sent(held_to_expiry: Run, intraday: Run) -> None:
     for run in (held_to_expiry, intraday):
         for spread in run.spreads:
