@@ -17,10 +17,11 @@ import html
 import io
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nautilus_options.domain.nse import trading_days
@@ -255,27 +256,36 @@ def _png(figure: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def plot_equity(equity: pd.Series) -> str:
-    """Equity curve as a base64 PNG."""
-    figure = Figure(figsize=(10, 3.5))
+def _time_chart(title: str, height: float, draw: Callable[[Axes], object]) -> str:
+    """A one-panel chart over time: ``draw`` fills the axis; returns a base64 PNG."""
+    figure = Figure(figsize=(10, height))
     axis = figure.subplots()
-    axis.plot(equity.index, equity.to_numpy(), color="#1f5fa8")
-    axis.set_title("Equity marked to market (capital + open P&L at mids, INR)")
+    draw(axis)
+    axis.set_title(title)
     axis.grid(alpha=0.3)
     figure.autofmt_xdate()
     return _png(figure)
+
+
+def plot_equity(equity: pd.Series) -> str:
+    """Equity curve as a base64 PNG."""
+    return _time_chart(
+        "Equity marked to market (capital + open P&L at mids, INR)",
+        3.5,
+        lambda axis: axis.plot(equity.index, equity.to_numpy(), color="#1f5fa8"),
+    )
 
 
 def plot_drawdown(equity: pd.Series) -> str:
     """Drawdown below the running peak (INR) as a base64 PNG."""
-    figure = Figure(figsize=(10, 2.5))
-    axis = figure.subplots()
     fall = -drawdown(equity)
-    axis.fill_between(fall.index, fall.to_numpy(), 0.0, step="post", color="#c0392b", alpha=0.5)
-    axis.set_title("Drawdown of the marked-to-market equity (INR)")
-    axis.grid(alpha=0.3)
-    figure.autofmt_xdate()
-    return _png(figure)
+    return _time_chart(
+        "Drawdown of the marked-to-market equity (INR)",
+        2.5,
+        lambda axis: axis.fill_between(
+            fall.index, fall.to_numpy(), 0.0, step="post", color="#c0392b", alpha=0.5
+        ),
+    )
 
 
 def plot_spread_pnl(spreads: pd.DataFrame) -> str:
