@@ -47,12 +47,15 @@ def test_dates_are_whole_ist_days_and_missing_bounds_come_from_the_catalog(
     catalog: Path, tmp_path: Path
 ) -> None:
     start, end = run_range(_settings(catalog, tmp_path), catalog)
+    assert start is not None
     assert pd.Timestamp(start, tz="UTC").tz_convert(IST).isoformat() == "2026-01-06T00:00:00+05:30"
     assert end is not None
     assert (
         pd.Timestamp(end + 1, tz="UTC").tz_convert(IST).isoformat() == "2026-01-08T00:00:00+05:30"
     )
     first, last = run_range(BacktestSettings(catalog=str(catalog)), catalog)
+    assert first is not None
+    assert last is not None
     assert pd.Timestamp(first, tz="UTC").tz_convert(IST).strftime("%F %R") == "2026-01-05 09:15"
     assert pd.Timestamp(last, tz="UTC").tz_convert(IST).strftime("%F") == "2026-01-07"
 
