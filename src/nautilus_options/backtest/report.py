@@ -58,6 +58,7 @@ SPREAD_COLUMNS: tuple[str, ...] = (
 SUMMARY_KEYS: tuple[str, ...] = (
     "trades",
     "open_spreads",
+    "open_pnl",
     "wins",
     "losses",
     "win_rate",
@@ -221,10 +222,12 @@ def summarize(
     ``trades`` counts closed spreads and ``win_rate`` is the share of them with a positive
     net ``pnl`` (None without trades). ``pnl_total`` and ``charges_total`` sum the ``pnl``
     and ``charges`` columns over every spread, so ``pnl_total`` is net of charges.
-    ``ending_capital`` is the last ``capital`` value (``initial_capital`` when empty). The
-    drawdown (INR, and percent of the peak) and the Sharpe ratio come from ``equity``, the
-    marked-to-market curve (``capital`` when None). Money amounts are rounded to the paisa;
-    percentages (``*_pct``) are in percent, ``win_rate`` is a fraction.
+    ``ending_capital`` is the last ``capital`` value (``initial_capital`` when empty) and
+    ``open_pnl`` what the spreads still open add to it at the end (the last ``equity`` value
+    minus ``ending_capital``). The drawdown (INR, and percent of the peak) and the Sharpe
+    ratio come from ``equity``, the marked-to-market curve (``capital`` when None). Money
+    amounts are rounded to the paisa; percentages (``*_pct``) are in percent, ``win_rate`` is
+    a fraction.
     """
     equity = capital if equity is None else equity
     closed = spreads[~spreads["is_open"].astype(bool)]
@@ -234,6 +237,7 @@ def summarize(
     return {
         "trades": len(closed),
         "open_spreads": len(spreads) - len(closed),
+        "open_pnl": _paise(float(equity.iloc[-1]) - ending) if not equity.empty else 0.0,
         "wins": wins,
         "losses": len(closed) - wins,
         "win_rate": wins / len(closed) if len(closed) else None,

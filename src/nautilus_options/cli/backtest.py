@@ -138,6 +138,7 @@ def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> 
         ("Period (IST)", f"{_ist(summary.get('start'))} → {_ist(summary.get('end'))}"),
         ("Trades (closed spreads)", str(summary["trades"])),
         ("Open spreads at the end", str(summary["open_spreads"])),
+        ("Their open P&L (at mids)", money("open_pnl")),
         ("Win rate", "n/a" if win_rate is None else f"{win_rate:.1%}"),
         ("Total P&L (net of charges)", money("pnl_total")),
         ("Charges paid", money("charges_total")),

@@ -122,6 +122,17 @@ def test_summary_counts_closed_spreads_and_sums_net_pnl() -> None:
     assert summary["return_pct"] == pytest.approx(6.0)
 
 
+def test_summary_drawdown_and_open_pnl_come_from_the_marked_equity() -> None:
+    capital = _equity([1000, 1000, 1060])
+    equity = _equity([1000, 940, 1080])  # a spread 60 under water, then 20 in profit still open
+    summary = summarize(_spreads([60.0, 5.0], open_last=True), capital, 1000, equity)
+    assert summary["ending_capital"] == 1060.0
+    assert summary["open_pnl"] == 20.0
+    assert summary["max_drawdown"] == 60.0
+    assert summary["max_drawdown_pct"] == pytest.approx(6.0)
+    assert summarize(_spreads([60.0]), capital, 1000)["open_pnl"] == 0.0
+
+
 def test_summary_without_trades() -> None:
     summary = summarize(_spreads([]), _equity([]), 5_000)
     assert summary["trades"] == 0
