@@ -28,8 +28,11 @@ MAX_VOL = 10.0
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _SQRT_HALF = math.sqrt(0.5)
-#: Relative tolerance on the volatility at which the implied-vol iteration stops.
+#: Relative change of the volatility at which a bisection step ends the implied-vol search.
 _VOL_TOLERANCE = 1e-12
+#: Relative change at which a Halley step ends it: Halley's method converges cubically, so the
+#: vol after such a step is within about 1e-12 of the root.
+_HALLEY_TOLERANCE = 1e-5
 _MAX_ITERATIONS = 100
 
 FloatArray = NDArray[np.float64]
@@ -215,14 +218,22 @@ def _halley_vol[F: (float, FloatArray)](vol: F, error: F, vega: F, value: F, d1:
 
 
 def implied_vol(
-    price: float, forward: float, strike: float, t: float, rate: float, is_call: bool
+    price: float,
+    forward: float,
+    strike: float,
+    t: float,
+    rate: float,
+    is_call: bool,
+    guess: float = math.nan,
 ) -> float:
-    """Black-76 implied volatility of ``price``, solved to a relative 1e-12 in the vol.
+    """Black-76 implied volatility of ``price``, to about a relative 1e-12 in the vol.
 
     The solver works on the time value of the out-of-the-money option of the strike
-    (put-call parity), starts from the Corrado-Miller estimate and takes Halley steps on the
-    log of the price, kept inside a bracket of ``[MIN_VOL, MAX_VOL]`` that shrinks at every
-    step; a step leaving the bracket is replaced by bisection.
+    (put-call parity), starts from ``guess`` (a vol known to be close, such as the last one
+    implied for the contract) or else from the Corrado-Miller estimate, and takes Halley
+    steps on the log of the price, kept inside a bracket of ``[MIN_VOL, MAX_VOL]`` that
+    shrinks at every step; a step leaving the bracket is replaced by bisection. The guess
+    only changes how many steps are taken.
 
     Returns ``nan`` when ``t <= 0``, when the price lies outside the no-arbitrage bounds
     (or on the upper bound), or when it needs a volatility above ``MAX_VOL``. A price on
@@ -242,15 +253,18 @@ def implied_vol(
     value = price / discount - intrinsic  # undiscounted price of the OTM option
     x = math.log(forward / strike)
     sqrt_t = math.sqrt(t)
-    if _otm_value_at(forward, strike, x, MIN_VOL * sqrt_t) >= value:
+    # No OTM price at MIN_VOL exceeds the at-the-money one: F (2 N(sd/2) - 1) <= F sd / sqrt(2pi).
+    at_most_min = value <= forward * _INV_SQRT_2PI * MIN_VOL * sqrt_t
+    if at_most_min and _otm_value_at(forward, strike, x, MIN_VOL * sqrt_t) >= value:
         return MIN_VOL
-    if _otm_value_at(forward, strike, x, MAX_VOL * sqrt_t) < value:
-        return math.nan
     target = math.log(value)
     low, high = MIN_VOL, MAX_VOL
-    vol = _initial_vol(value + max(forward - strike, 0.0), forward, strike, t)
+    vol = guess
+    if not low < vol < high:
+        vol = _initial_vol(value + max(forward - strike, 0.0), forward, strike, t)
     if not low < vol < high:
         vol = 0.5 * (low + high)
+    max_checked = False
     for _ in range(_MAX_ITERATIONS):
         sd = vol * sqrt_t
         d1 = x / sd + 0.5 * sd
@@ -263,13 +277,21 @@ def implied_vol(
             low = vol
         else:
             return vol
-        step = 0.5 * (low + high)
+        step = math.nan
+        tolerance = _HALLEY_TOLERANCE
         if model > 0.0:
             vega = forward * _INV_SQRT_2PI * math.exp(-0.5 * d1 * d1) * sqrt_t
-            halley = _halley_vol(vol, error, vega, model, d1, d2)
-            if low < halley < high:
-                step = halley
-        if abs(step - vol) <= _VOL_TOLERANCE * step:
+            step = _halley_vol(vol, error, vega, model, d1, d2)
+        if not low < step < high:
+            tolerance = _VOL_TOLERANCE
+            # Only a root above MAX_VOL can push every step out of a bracket never closed
+            # from above: check that bound once, then bisect.
+            if high == MAX_VOL and not max_checked:
+                if _otm_value_at(forward, strike, x, MAX_VOL * sqrt_t) < value:
+                    return math.nan
+                max_checked = True
+            step = 0.5 * (low + high)
+        if abs(step - vol) <= tolerance * step:
             return step
         vol = step
     return vol
@@ -358,7 +380,8 @@ def _solve_otm(
         halley = _halley_vol(guess, error, vega, model, d1, d2)
         inside = priced & (low < halley) & (halley < high)
         step = np.where(inside, halley, 0.5 * (low + high))
-        done = active & (np.abs(step - guess) <= _VOL_TOLERANCE * step)
+        tolerance = np.where(inside, _HALLEY_TOLERANCE, _VOL_TOLERANCE)
+        done = active & (np.abs(step - guess) <= tolerance * step)
         vol[done] = step[done]
         active &= ~done
         guess = np.where(active, step, guess)

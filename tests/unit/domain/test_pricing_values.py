@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from nautilus_trader.core.nautilus_pyo3 import black_scholes_greeks, imply_vol
 
 from nautilus_options.domain.pricing import (
+    MAX_VOL,
     MIN_VOL,
     black76_delta,
     black76_greeks,
@@ -138,3 +139,17 @@ def test_vectorised_delta_equals_the_greeks_delta() -> None:
             assert delta == pytest.approx(greeks.delta, rel=1e-12, abs=1e-15)
     assert black76_delta(24_400.0, 24_000.0, 0.0, 0.15, 0.0, True) == 1.0
     assert black76_delta(24_400.0, 24_000.0, 0.0, 0.15, 0.0, False) == 0.0
+
+
+def test_implied_vol_search_bounds_and_guesses() -> None:
+    # Above the price at MAX_VOL but below the upper bound: no vol in the search range.
+    at_max = black76_price(100.0, 100.0, 1.0, MAX_VOL, 0.0, True)
+    assert math.isnan(implied_vol((at_max + 100.0) / 2, 100.0, 100.0, 1.0, 0.0, True))
+    assert implied_vol(
+        black76_price(100.0, 100.0, 1.0, 9.0, 0.0, True), 100.0, 100.0, 1.0, 0.0, True
+    ) == pytest.approx(9.0)
+    # A guess, good, bad or unusable, changes nothing but the work done.
+    price = black76_price(24_400.0, 25_000.0, 0.01, 0.18, 0.065, True)
+    for guess in (0.18, 0.1801, 0.01, 5.0, -1.0, math.nan):
+        vol = implied_vol(price, 24_400.0, 25_000.0, 0.01, 0.065, True, guess)
+        assert vol == pytest.approx(0.18, rel=1e-10)
