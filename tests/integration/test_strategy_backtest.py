@@ -143,6 +143,15 @@ def run_strategy(
     return Run(engine, manager, strategy, SpreadTracker(engine.cache).spreads())
 
 
+def leg_quote_topics(engine: BacktestEngine, strategy: OptionsSpreadStrategy) -> set[str]:
+    """Quote topics on which the strategy handles quotes itself (not only caches them)."""
+    return {
+        subscription.topic
+        for subscription in engine.kernel.msgbus.subscriptions("data.quotes.*")
+        if subscription.handler == strategy._on_leg_quote
+    }
+
+
 def cash_flow(fill: OrderFilled) -> float:
     sign = 1.0 if fill.order_side == OrderSide.SELL else -1.0
     return sign * fill.last_qty.as_double() * fill.last_px.as_double()
@@ -469,8 +478,13 @@ def test_restart_adopts_the_open_spread(market: Market) -> None:
     engine.add_data([d for d in market.data if d.ts_init < split])
     engine.run(streaming=True)
     assert first.active_spread_ids == ["OptionsSpreadStrategy-000-S0001"]
+    # Of the chain's quotes, only those of the open spread's legs reach the strategy's code.
+    legs = SpreadTracker(engine.cache).spreads()[0].legs
+    topics = {f"data.quotes.{leg.instrument_id.venue}.{leg.instrument_id.symbol}" for leg in legs}
+    assert leg_quote_topics(engine, first) == topics
     state = first.on_save()
     engine.trader.stop()
+    assert leg_quote_topics(engine, first) == set()
     engine.trader.remove_strategy(first.id)
 
     second = OptionsSpreadStrategy(config)

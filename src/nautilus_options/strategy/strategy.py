@@ -106,6 +106,10 @@ class OptionsSpreadStrategy(Strategy):
     quote and on the timer; closing buys back the shorts before selling the hedges. Spreads
     held to expiry are settled by the venue at intrinsic value.
 
+    The strategy subscribes to the whole chain's quotes so that the cache holds the chain for
+    entries, but handles quotes only of the legs of its spreads: their message-bus topics are
+    followed while a spread holds them, so other quotes never reach Python code here.
+
     Parameters
     ----------
     config : OptionsSpreadStrategyConfig
@@ -124,6 +128,7 @@ class OptionsSpreadStrategy(Strategy):
         self._warned_no_manager = False
         self._active: dict[str, _ActiveSpread] = {}
         self._by_instrument: dict[InstrumentId, set[str]] = {}
+        self._quote_check_pending = False
         self._tracker: SpreadTracker | None = None
 
     @property
@@ -145,6 +150,8 @@ class OptionsSpreadStrategy(Strategy):
         self.subscribe_trade_ticks(self.index_id)
         for instrument in self._options():
             self.subscribe_quote_ticks(instrument.id)
+        for instrument_id in self._by_instrument:
+            self._follow_quotes(instrument_id)
         self.msgbus.subscribe(
             topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
         )
@@ -158,9 +165,12 @@ class OptionsSpreadStrategy(Strategy):
         self.msgbus.unsubscribe(
             topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
         )
+        for instrument_id in self._by_instrument:
+            self._unfollow_quotes(instrument_id)
         for name in (_CHECK_TIMER, _REPRICE_TIMER, _QUOTE_CHECK_ALERT):
             if name in self.clock.timer_names:
                 self.clock.cancel_timer(name)
+        self._quote_check_pending = False
 
     def on_reset(self) -> None:
         """Forget all spreads and counters (the engine's cache is reset too)."""
@@ -230,20 +240,30 @@ class OptionsSpreadStrategy(Strategy):
 
     # -- market data -------------------------------------------------------------------------
 
-    def on_quote_tick(self, tick: QuoteTick) -> None:
-        """Schedule an exit check just after a leg quote.
+    def _on_leg_quote(self, tick: QuoteTick) -> None:
+        """Schedule an exit check just after a quote of a spread's leg.
 
         The check runs once the other quotes of the same instant have arrived, so a spread
-        is never marked from one fresh leg and stale others.
+        is never marked from one fresh leg and stale others; the quotes arriving before it
+        runs share it.
         """
-        if not self._by_instrument.get(tick.instrument_id):
-            return
-        if _QUOTE_CHECK_ALERT not in self.clock.timer_names:
+        if not self._quote_check_pending:
+            self._quote_check_pending = True
             self.clock.set_time_alert_ns(
                 _QUOTE_CHECK_ALERT,
                 self.clock.timestamp_ns() + _QUOTE_SETTLE_NS,
-                self._check_open_spreads,
+                self._on_quote_check,
             )
+
+    def _on_quote_check(self, event: object) -> None:
+        self._quote_check_pending = False
+        self._check_open_spreads(event)
+
+    def _follow_quotes(self, instrument_id: InstrumentId) -> None:
+        self.msgbus.subscribe(topic=_quotes_topic(instrument_id), handler=self._on_leg_quote)
+
+    def _unfollow_quotes(self, instrument_id: InstrumentId) -> None:
+        self.msgbus.unsubscribe(topic=_quotes_topic(instrument_id), handler=self._on_leg_quote)
 
     def _check_open_spreads(self, event: object) -> None:
         now = self.clock.timestamp_ns()
@@ -411,7 +431,10 @@ class OptionsSpreadStrategy(Strategy):
     def _track(self, spread: _ActiveSpread) -> None:
         self._active[spread.spread_id] = spread
         for instrument in spread.instruments:
-            self._by_instrument.setdefault(instrument.id, set()).add(spread.spread_id)
+            spread_ids = self._by_instrument.setdefault(instrument.id, set())
+            if not spread_ids:
+                self._follow_quotes(instrument.id)
+            spread_ids.add(spread.spread_id)
 
     def _work_phase(self, spread: _ActiveSpread) -> None:
         """Submit orders for the current phase's legs not yet covered by working orders."""
@@ -557,7 +580,13 @@ class OptionsSpreadStrategy(Strategy):
     def _finish(self, spread: _ActiveSpread) -> None:
         self._active.pop(spread.spread_id, None)
         for instrument in spread.instruments:
-            self._by_instrument.get(instrument.id, set()).discard(spread.spread_id)
+            spread_ids = self._by_instrument.get(instrument.id)
+            if spread_ids is None:
+                continue
+            spread_ids.discard(spread.spread_id)
+            if not spread_ids:
+                del self._by_instrument[instrument.id]
+                self._unfollow_quotes(instrument.id)
         self.entry_manager.record_exit(self.clock.timestamp_ns())
         if spread.reserved:
             self.msgbus.send(
@@ -673,6 +702,11 @@ class OptionsSpreadStrategy(Strategy):
         if spread is None or client_order_id not in spread.orders:
             return None
         return spread
+
+
+def _quotes_topic(instrument_id: InstrumentId) -> str:
+    """Message-bus topic of an instrument's quotes (as ``subscribe_quote_ticks`` uses)."""
+    return f"data.quotes.{instrument_id.venue}.{instrument_id.symbol}"
 
 
 def _leg_count(spread_type: str) -> int:
