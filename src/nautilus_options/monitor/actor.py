@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import msgspec
@@ -21,12 +21,49 @@ from nautilus_options.errors import DataError
 from nautilus_options.monitor.config import SpreadMonitorConfig
 from nautilus_options.monitor.risk import LegMarket, LegRisk, parity_forward, spread_risk
 from nautilus_options.monitor.snapshot import SpreadSnapshot
-from nautilus_options.strategy.tracker import SpreadTracker, SpreadView, parse_leg_position_id
+from nautilus_options.strategy.tracker import (
+    LegView,
+    SpreadTracker,
+    SpreadView,
+    parse_leg_position_id,
+)
 
 #: Name of the monitor's interval timer.
 TIMER_NAME = "SpreadMonitor.interval"
 #: Message bus topic pattern of the position events the monitor reacts to.
 POSITION_EVENTS_TOPIC = "events.position.*"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the snapshots of one spread view need besides prices (fixed until a fill)."""
+
+    view: SpreadView
+    open_legs: tuple[LegView, ...]
+    quoted: tuple[InstrumentId, ...]  # the legs and their put-call partners
+    pairs: tuple[tuple[float, InstrumentId, InstrumentId], ...]  # strike, call, put
+    index_id: InstrumentId
+    strategy_id: str
+    breakevens: str
+
+
+class _LegRow(msgspec.Struct):
+    """One leg in a snapshot's ``legs`` JSON (msgspec writes nan and infinities as null)."""
+
+    index: int
+    instrument_id: str
+    strike: float
+    right: str
+    quantity: float
+    opened_quantity: float
+    avg_px_open: float
+    avg_px_close: float
+    mid: float
+    iv: float | None
+    delta: float | None
+    gamma: float | None
+    theta: float | None
+    vega: float | None
 
 
 class SpreadMonitor(Actor):
@@ -63,6 +100,7 @@ class SpreadMonitor(Actor):
         self._watched: dict[str, frozenset[InstrumentId]] = {}
         self._open: dict[str, SpreadView] = {}
         self._partners: dict[InstrumentId, tuple[InstrumentId | None, InstrumentId | None]] = {}
+        self._plans: dict[str, _Plan] = {}
         self._tracker: SpreadTracker | None = None
 
     @property
@@ -99,6 +137,7 @@ class SpreadMonitor(Actor):
         self._ivs.clear()
         self._watched.clear()
         self._open.clear()
+        self._plans.clear()
 
     def snapshot(self, spread_id: str, reason: str = "request") -> SpreadSnapshot | None:
         """Build, publish and keep a snapshot of one spread now.
@@ -134,6 +173,7 @@ class SpreadMonitor(Actor):
             self._open[view.spread_id] = view
         else:
             self._open.pop(view.spread_id, None)
+            self._plans.pop(view.spread_id, None)
         self._update_timer()
         if self._publish_on_fills:
             self._publish(view, "fill")
@@ -150,38 +190,40 @@ class SpreadMonitor(Actor):
     def _build(self, view: SpreadView, reason: str) -> SpreadSnapshot:
         now = self.clock.timestamp_ns()
         t = year_fraction(now, view.expiry_ns)
-        mids = {leg.instrument_id: self._mid(leg.instrument_id) for leg in view.legs}
-        forward = self._forward(view, t)
-        open_legs = [leg for leg in view.legs if leg.is_open]
+        plan = self._plan(view)
+        mids = {instrument_id: self._mid(instrument_id) for instrument_id in plan.quoted}
+        forward = self._forward(plan, mids, t)
+        ivs = self._ivs
         risk = spread_risk(
             [
                 LegMarket(
-                    strike=leg.strike,
-                    is_call=leg.right == "CE",
-                    quantity=leg.open_quantity,
-                    mid=mids[leg.instrument_id],
-                    prior_iv=self._ivs.get(leg.instrument_id, math.nan),
+                    leg.strike,
+                    leg.right == "CE",
+                    leg.open_quantity,
+                    mids[leg.instrument_id],
+                    ivs.get(leg.instrument_id, math.nan),
                 )
-                for leg in open_legs
+                for leg in plan.open_legs
             ],
             forward,
             t,
             self._rate,
         )
-        per_leg = dict(zip([leg.index for leg in open_legs], risk.legs, strict=True))
-        for leg in open_legs:
-            if math.isfinite(per_leg[leg.index].iv):
-                self._ivs[leg.instrument_id] = per_leg[leg.index].iv
+        per_leg: dict[int, LegRisk] = {}
+        for leg, leg_risk in zip(plan.open_legs, risk.legs, strict=True):
+            per_leg[leg.index] = leg_risk
+            if math.isfinite(leg_risk.iv):
+                ivs[leg.instrument_id] = leg_risk.iv
         unrealized = view.unrealized_pnl(lambda leg: _or_none(mids[leg.instrument_id]))
         return SpreadSnapshot(
             now,
             now,
             spread_id=view.spread_id,
-            strategy_id=str(view.strategy_id),
+            strategy_id=plan.strategy_id,
             reason=reason,
             is_open=view.is_open,
             legs=_legs_json(view, mids, per_leg),
-            mark=sum(leg.open_quantity * mids[leg.instrument_id] for leg in open_legs),
+            mark=sum(leg.open_quantity * mids[leg.instrument_id] for leg in plan.open_legs),
             unrealized_pnl=math.nan if unrealized is None else unrealized,
             realized_pnl=view.realized_pnl,
             net_delta=risk.delta,
@@ -190,9 +232,35 @@ class SpreadMonitor(Actor):
             vega=risk.vega,
             underlying=forward,
             max_loss=view.max_loss,
-            breakevens=msgspec.json.encode(view.breakevens).decode(),
+            breakevens=plan.breakevens,
             time_to_expiry=t,
         )
+
+    def _plan(self, view: SpreadView) -> _Plan:
+        """The fixed part of ``view``'s snapshots (kept until a fill replaces the view)."""
+        plan = self._plans.get(view.spread_id)
+        if plan is not None and plan.view is view:
+            return plan
+        pairs = []
+        quoted = {leg.instrument_id: None for leg in view.legs}
+        for strike in sorted({leg.strike for leg in view.legs}):
+            leg = next(leg for leg in view.legs if leg.strike == strike)
+            call, put = self._call_put(leg.instrument_id)
+            if call is not None and put is not None:
+                pairs.append((strike, call, put))
+                quoted.update({call: None, put: None})
+        plan = _Plan(
+            view=view,
+            open_legs=tuple(leg for leg in view.legs if leg.is_open),
+            quoted=tuple(quoted),
+            pairs=tuple(pairs),
+            index_id=InstrumentId(Symbol(view.underlying), self._index_venue),
+            strategy_id=str(view.strategy_id),
+            breakevens=msgspec.json.encode(view.breakevens).decode(),
+        )
+        if view.is_open:
+            self._plans[view.spread_id] = plan
+        return plan
 
     def _mid(self, instrument_id: InstrumentId) -> float:
         quote = self.cache.quote_tick(instrument_id)
@@ -201,18 +269,13 @@ class SpreadMonitor(Actor):
         bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
         return (bid + ask) / 2 if bid > 0 and ask > 0 else math.nan
 
-    def _forward(self, view: SpreadView, t: float) -> float:
-        pairs = []
-        for strike in sorted({leg.strike for leg in view.legs}):
-            leg = next(leg for leg in view.legs if leg.strike == strike)
-            call, put = self._call_put(leg.instrument_id)
-            if call is not None and put is not None:
-                pairs.append((strike, self._mid(call), self._mid(put)))
+    def _forward(self, plan: _Plan, mids: dict[InstrumentId, float], t: float) -> float:
+        """Put-call parity forward at the spread's strikes, else the index grown at the rate."""
+        pairs = [(strike, mids[call], mids[put]) for strike, call, put in plan.pairs]
         forward = parity_forward(pairs, t, self._rate)
         if forward is not None:
             return forward
-        index_id = InstrumentId(Symbol(view.underlying), self._index_venue)
-        last = self.cache.price(index_id, PriceType.LAST)
+        last = self.cache.price(plan.index_id, PriceType.LAST)
         return math.nan if last is None else last.as_double() * math.exp(self._rate * t)
 
     def _watch(self, view: SpreadView) -> None:
@@ -267,23 +330,22 @@ def _legs_json(
 ) -> str:
     rows = []
     for leg in view.legs:
-        leg_risk = per_leg.get(leg.index)
+        risk = per_leg.get(leg.index)
         rows.append(
-            {
-                "index": leg.index,
-                "instrument_id": leg.instrument_id.value,
-                "strike": leg.strike,
-                "right": leg.right,
-                "quantity": leg.open_quantity,
-                "opened_quantity": leg.quantity,
-                "avg_px_open": leg.avg_px_open,
-                "avg_px_close": leg.avg_px_close,
-                "mid": _or_none(mids[leg.instrument_id]),
-                "iv": _or_none(leg_risk.iv) if leg_risk else None,
-                "delta": _or_none(leg_risk.delta) if leg_risk else None,
-                "gamma": _or_none(leg_risk.gamma) if leg_risk else None,
-                "theta": _or_none(leg_risk.theta) if leg_risk else None,
-                "vega": _or_none(leg_risk.vega) if leg_risk else None,
-            }
+            _LegRow(
+                leg.index,
+                leg.instrument_id.value,
+                leg.strike,
+                leg.right,
+                leg.open_quantity,
+                leg.quantity,
+                leg.avg_px_open,
+                leg.avg_px_close,
+                mids[leg.instrument_id],
+                *((risk.iv, risk.delta, risk.gamma, risk.theta, risk.vega) if risk else _NO_RISK),
+            )
         )
     return msgspec.json.encode(rows).decode()
+
+
+_NO_RISK = (None, None, None, None, None)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nautilus_options.domain.pricing import black76_greeks, forward_from_parity, implied_vol
 
 
-@dataclass(frozen=True)
-class LegMarket:
+class LegMarket(NamedTuple):
     """Market inputs of one open leg.
 
     Attributes
@@ -25,8 +24,9 @@ class LegMarket:
     mid : float
         Mid price per unit (``nan`` when the leg has no two-sided quote).
     prior_iv : float
-        Last implied vol known for the contract (``nan`` if none); used when ``mid`` gives
-        no implied vol (outside the no-arbitrage bounds).
+        Last implied vol known for the contract (``nan`` if none): the solver starts from
+        it, and it is used when ``mid`` gives no implied vol (outside the no-arbitrage
+        bounds).
     """
 
     strike: float
@@ -36,8 +36,7 @@ class LegMarket:
     prior_iv: float = math.nan
 
 
-@dataclass(frozen=True)
-class LegRisk:
+class LegRisk(NamedTuple):
     """Implied vol and per-unit Black-76 greeks of one leg (``nan`` when unknown)."""
 
     iv: float
@@ -47,8 +46,7 @@ class LegRisk:
     vega: float
 
 
-@dataclass(frozen=True)
-class SpreadRisk:
+class SpreadRisk(NamedTuple):
     """Per-leg risk and the position-weighted totals of a spread.
 
     ``delta`` and ``gamma`` are per index point, ``theta`` per calendar day and ``vega`` per
@@ -89,26 +87,26 @@ def spread_risk(legs: Sequence[LegMarket], forward: float, t: float, rate: float
     leg with no vol at all, a non-finite ``forward`` or ``t <= 0`` (expired) leaves the
     totals ``nan``. Greeks are :func:`~nautilus_options.domain.pricing.black76_greeks`.
     """
-    implied = (implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call) for leg in legs)
-    # ``nan > 0`` is False: unknown vols fall through to the next source.
-    ivs = [iv if iv > 0 else leg.prior_iv for iv, leg in zip(implied, legs, strict=True)]
+    ivs = []
+    for leg in legs:
+        iv = implied_vol(leg.mid, forward, leg.strike, t, rate, leg.is_call, leg.prior_iv)
+        # ``nan > 0`` is False: unknown vols fall through to the next source.
+        ivs.append(iv if iv > 0 else leg.prior_iv)
     known = [iv for iv in ivs if iv > 0]
     fallback = statistics.fmean(known) if known else math.nan
-    risks = tuple(
-        _leg_risk(leg, iv if iv > 0 else fallback, forward, t, rate)
-        for leg, iv in zip(legs, ivs, strict=True)
-    )
+    priced = t > 0 and math.isfinite(forward) and forward > 0
+    risks = []
     delta = gamma = theta = vega = 0.0
-    for leg, risk in zip(legs, risks, strict=True):
+    for leg, iv in zip(legs, ivs, strict=True):
+        vol = iv if iv > 0 else fallback
+        if priced and math.isfinite(vol):
+            greeks = black76_greeks(forward, leg.strike, t, vol, rate, leg.is_call)
+            risk = LegRisk(vol, greeks.delta, greeks.gamma, greeks.theta, greeks.vega)
+        else:
+            risk = _UNKNOWN
+        risks.append(risk)
         delta += leg.quantity * risk.delta
         gamma += leg.quantity * risk.gamma
         theta += leg.quantity * risk.theta
         vega += leg.quantity * risk.vega
-    return SpreadRisk(legs=risks, delta=delta, gamma=gamma, theta=theta, vega=vega)
-
-
-def _leg_risk(leg: LegMarket, iv: float, forward: float, t: float, rate: float) -> LegRisk:
-    if not (t > 0 and math.isfinite(iv) and math.isfinite(forward) and forward > 0):
-        return _UNKNOWN
-    greeks = black76_greeks(forward, leg.strike, t, iv, rate, leg.is_call)
-    return LegRisk(iv, greeks.delta, greeks.gamma, greeks.theta, greeks.vega)
+    return SpreadRisk(tuple(risks), delta, gamma, theta, vega)
