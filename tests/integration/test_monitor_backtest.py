@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
 from nautilus_trader.config import LoggingConfig, StrategyConfig
+from nautilus_trader.core.data import Data
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.data import DataType, QuoteTick, TradeTick
 from nautilus_trader.model.enums import AccountType, AggressorSide, OmsType, OrderSide
@@ -137,7 +138,7 @@ def _market() -> tuple[list[object], list[object]]:
 
 
 def _run_engine(
-    config: SpreadMonitorConfig,
+    config: SpreadMonitorConfig, data_for: timedelta = RUN_FOR
 ) -> tuple[BacktestEngine, SpreadMonitor, list[SpreadSnapshot]]:
     engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
     engine.add_venue(
@@ -154,13 +155,14 @@ def _run_engine(
     instruments, data = _market()
     for instrument in instruments:
         engine.add_instrument(instrument)
-    engine.add_data(data)
+    until_ns = (OPEN_AT + data_for).timestamp() * 1e9
+    engine.add_data([d for d in data if isinstance(d, Data) and d.ts_init < until_ns])
     monitor = SpreadMonitor(config)
     engine.add_actor(monitor)
     engine.add_strategy(PutSpread(PutSpreadConfig()))
     published: list[SpreadSnapshot] = []
     engine.kernel.msgbus.subscribe(f"data.{DataType(SpreadSnapshot).topic}", published.append)
-    engine.run()
+    engine.run(end=OPEN_AT + RUN_FOR)
     return engine, monitor, published
 
 
@@ -247,6 +249,23 @@ def test_closed_spread_reports_realized_pnl_and_no_open_risk(
         leg["opened_quantity"] * (leg["avg_px_close"] - leg["avg_px_open"]) for leg in legs
     )
     assert final.realized_pnl == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("skip_unchanged", [True, False])
+def test_interval_snapshots_pause_while_prices_stand_still(skip_unchanged: bool) -> None:
+    # Market data stops after 20 minutes with the spread still open (no quote to exit on).
+    quiet_ns = int((OPEN_AT + timedelta(minutes=20)).timestamp() * 1e9)
+    engine, _, published = _run_engine(
+        SpreadMonitorConfig(interval_secs=INTERVAL_SECS, skip_unchanged=skip_unchanged),
+        data_for=timedelta(minutes=20),
+    )
+    interval_ns = INTERVAL_SECS * 1_000_000_000
+    late = [s for s in published if s.reason == "interval" and s.ts_event > quiet_ns + interval_ns]
+    if skip_unchanged:
+        assert late == []  # the snapshot just after the last quote, then nothing
+    else:
+        assert len(late) >= 25  # every minute to the end of the run
+    engine.dispose()
 
 
 def test_fill_snapshots_can_be_switched_off() -> None:

@@ -71,7 +71,7 @@ class SpreadMonitor(Actor):
 
     Spreads are the legs grouped by :class:`~nautilus_options.strategy.tracker.SpreadTracker`
     (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` the monitor snapshots each
-    open spread; with ``publish_on_fills`` it also snapshots a spread whenever one of its leg
+    open spread whose prices moved since its previous snapshot (``skip_unchanged``); with ``publish_on_fills`` it also snapshots a spread whenever one of its leg
     positions opens, changes or closes (expiry settlement included). Snapshots are published
     with ``publish_data(DataType(SpreadSnapshot), ...)`` (topic ``data.SpreadSnapshot*``)
     and kept in memory for export (:attr:`snapshots`).
@@ -101,6 +101,8 @@ class SpreadMonitor(Actor):
         self._open: dict[str, SpreadView] = {}
         self._partners: dict[InstrumentId, tuple[InstrumentId | None, InstrumentId | None]] = {}
         self._plans: dict[str, _Plan] = {}
+        self._skip_unchanged = config.skip_unchanged
+        self._last_prices: dict[str, tuple[float, ...]] = {}
         self._tracker: SpreadTracker | None = None
 
     @property
@@ -138,6 +140,7 @@ class SpreadMonitor(Actor):
         self._watched.clear()
         self._open.clear()
         self._plans.clear()
+        self._last_prices.clear()
 
     def snapshot(self, spread_id: str, reason: str = "request") -> SpreadSnapshot | None:
         """Build, publish and keep a snapshot of one spread now.
@@ -156,7 +159,12 @@ class SpreadMonitor(Actor):
         # Legs, entry prices and realized P&L change only with fills, which refresh the
         # cached views; between fills only the marks move.
         for spread_id in sorted(self._open):
-            self._publish(self._open[spread_id], "interval")
+            view = self._open[spread_id]
+            plan = self._plan(view)
+            prices = self._prices(plan)
+            if self._skip_unchanged and self._last_prices.get(spread_id) == prices:
+                continue
+            self._publish(view, "interval", plan, prices)
 
     def _on_position_event(self, event: PositionEvent) -> None:
         if not self.is_running:
@@ -174,25 +182,42 @@ class SpreadMonitor(Actor):
         else:
             self._open.pop(view.spread_id, None)
             self._plans.pop(view.spread_id, None)
+            self._last_prices.pop(view.spread_id, None)
         self._update_timer()
         if self._publish_on_fills:
             self._publish(view, "fill")
         else:
             self._watch(view)
 
-    def _publish(self, view: SpreadView, reason: str) -> SpreadSnapshot:
-        snapshot = self._build(view, reason)
+    def _publish(
+        self,
+        view: SpreadView,
+        reason: str,
+        plan: _Plan | None = None,
+        prices: tuple[float, ...] | None = None,
+    ) -> SpreadSnapshot:
+        plan = plan or self._plan(view)
+        prices = prices or self._prices(plan)
+        snapshot = self._build(view, reason, plan, prices)
+        self._last_prices[view.spread_id] = prices
         self._watch(view)
         self.publish_data(DataType(SpreadSnapshot), snapshot)
         self._snapshots.append(snapshot)
         return snapshot
 
-    def _build(self, view: SpreadView, reason: str) -> SpreadSnapshot:
+    def _prices(self, plan: _Plan) -> tuple[float, ...]:
+        """Mids of the quoted instruments, in ``plan.quoted`` order, then the index's last."""
+        last = self.cache.price(plan.index_id, PriceType.LAST)
+        index = math.nan if last is None else last.as_double()
+        return (*(self._mid(instrument_id) for instrument_id in plan.quoted), index)
+
+    def _build(
+        self, view: SpreadView, reason: str, plan: _Plan, prices: tuple[float, ...]
+    ) -> SpreadSnapshot:
         now = self.clock.timestamp_ns()
         t = year_fraction(now, view.expiry_ns)
-        plan = self._plan(view)
-        mids = {instrument_id: self._mid(instrument_id) for instrument_id in plan.quoted}
-        forward = self._forward(plan, mids, t)
+        mids = dict(zip(plan.quoted, prices[:-1], strict=True))
+        forward = self._forward(plan, mids, prices[-1], t)
         ivs = self._ivs
         risk = spread_risk(
             [
@@ -269,14 +294,13 @@ class SpreadMonitor(Actor):
         bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
         return (bid + ask) / 2 if bid > 0 and ask > 0 else math.nan
 
-    def _forward(self, plan: _Plan, mids: dict[InstrumentId, float], t: float) -> float:
+    def _forward(
+        self, plan: _Plan, mids: dict[InstrumentId, float], index: float, t: float
+    ) -> float:
         """Put-call parity forward at the spread's strikes, else the index grown at the rate."""
         pairs = [(strike, mids[call], mids[put]) for strike, call, put in plan.pairs]
         forward = parity_forward(pairs, t, self._rate)
-        if forward is not None:
-            return forward
-        last = self.cache.price(plan.index_id, PriceType.LAST)
-        return math.nan if last is None else last.as_double() * math.exp(self._rate * t)
+        return forward if forward is not None else index * math.exp(self._rate * t)
 
     def _watch(self, view: SpreadView) -> None:
         """Subscribe to the quotes a spread needs while open; unsubscribe once it closed."""

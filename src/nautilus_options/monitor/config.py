@@ -17,6 +17,10 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
     publish_on_fills : bool, default True
         Also publish a snapshot of a spread whenever one of its leg positions changes (every
         fill, including expiry settlement).
+    skip_unchanged : bool, default True
+        Skip a spread's interval snapshot while none of its prices (the mids of its legs and
+        their put-call partners, the index's last price) changed since its previous
+        snapshot, as when the market is closed: only the clock would have moved.
     strategy_id : str, optional
         Only monitor the spreads of this strategy (all strategies when None).
     risk_free_rate : float, default 0.065
@@ -30,6 +34,7 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
 
     interval_secs: float = 60.0
     publish_on_fills: bool = True
+    skip_unchanged: bool = True
     strategy_id: str | None = None
     risk_free_rate: float = 0.065
     index_venue: str = "NSE"
