@@ -138,7 +138,9 @@ def _market() -> tuple[list[object], list[object]]:
 
 
 def _run_engine(
-    config: SpreadMonitorConfig, data_for: timedelta = RUN_FOR
+    config: SpreadMonitorConfig,
+    data_for: timedelta = RUN_FOR,
+    gap: tuple[timedelta, timedelta] | None = None,
 ) -> tuple[BacktestEngine, SpreadMonitor, list[SpreadSnapshot]]:
     engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
     engine.add_venue(
@@ -156,7 +158,16 @@ def _run_engine(
     for instrument in instruments:
         engine.add_instrument(instrument)
     until_ns = (OPEN_AT + data_for).timestamp() * 1e9
-    engine.add_data([d for d in data if isinstance(d, Data) and d.ts_init < until_ns])
+    gap_ns = [(OPEN_AT + t).timestamp() * 1e9 for t in gap or (timedelta(0), timedelta(0))]
+    engine.add_data(
+        [
+            d
+            for d in data
+            if isinstance(d, Data)
+            and d.ts_init < until_ns
+            and not gap_ns[0] <= d.ts_init < gap_ns[1]
+        ]
+    )
     monitor = SpreadMonitor(config)
     engine.add_actor(monitor)
     engine.add_strategy(PutSpread(PutSpreadConfig()))
@@ -265,6 +276,24 @@ def test_interval_snapshots_pause_while_prices_stand_still(skip_unchanged: bool)
         assert late == []  # the snapshot just after the last quote, then nothing
     else:
         assert len(late) >= 25  # every minute to the end of the run
+    engine.dispose()
+
+
+def test_interval_snapshots_resume_on_schedule_after_a_quiet_spell() -> None:
+    # No market data from minute 12 to 25: the timer pauses, then resumes at the next quote
+    # on the schedule it started with at the entry fill.
+    engine, _, published = _run_engine(
+        SpreadMonitorConfig(interval_secs=INTERVAL_SECS),
+        gap=(timedelta(minutes=12), timedelta(minutes=25)),
+    )
+    entry_ns = next(s.ts_event for s in published if s.reason == "fill")
+    intervals = [s.ts_event for s in published if s.reason == "interval"]
+    interval_ns = INTERVAL_SECS * 1_000_000_000
+    assert all((ts - entry_ns) % interval_ns == 0 for ts in intervals)
+    resumed_ns = (OPEN_AT + timedelta(minutes=25)).timestamp() * 1e9
+    quiet = [ts for ts in intervals if resumed_ns - 12 * interval_ns < ts < resumed_ns]
+    assert quiet == []
+    assert any(ts >= resumed_ns for ts in intervals)
     engine.dispose()
 
 
