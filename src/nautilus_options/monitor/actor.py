@@ -71,11 +71,8 @@ class SpreadMonitor(Actor):
 
     Spreads are the legs grouped by :class:`~nautilus_options.strategy.tracker.SpreadTracker`
     (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` the monitor snapshots each
-    open spread whose prices moved since its previous snapshot (``skip_unchanged``; while
-    none moved, as when the market is closed, the timer waits for the next quote of their
-    legs or index trade and resumes on its schedule). With ``publish_on_fills`` it also
-    snapshots a spread whenever one of its leg positions opens, changes or closes (expiry
-    settlement included). Snapshots are published
+    open spread whose prices moved since its previous snapshot (``skip_unchanged``); with ``publish_on_fills`` it also snapshots a spread whenever one of its leg
+    positions opens, changes or closes (expiry settlement included). Snapshots are published
     with ``publish_data(DataType(SpreadSnapshot), ...)`` (topic ``data.SpreadSnapshot*``)
     and kept in memory for export (:attr:`snapshots`).
 
@@ -106,9 +103,6 @@ class SpreadMonitor(Actor):
         self._plans: dict[str, _Plan] = {}
         self._skip_unchanged = config.skip_unchanged
         self._last_prices: dict[str, tuple[float, ...]] = {}
-        self._timer_start_ns = 0
-        self._paused = False
-        self._paused_topics: tuple[str, ...] = ()
         self._tracker: SpreadTracker | None = None
 
     @property
@@ -127,61 +121,17 @@ class SpreadMonitor(Actor):
 
     def on_stop(self) -> None:
         """Stop the timer and the position-event listener."""
-        self._wake()
         if TIMER_NAME in self.clock.timer_names:
             self.clock.cancel_timer(TIMER_NAME)
         self.msgbus.unsubscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
 
     def _update_timer(self) -> None:
         """Run the interval timer only while some spread is open (it starts with the first)."""
-        if self._paused:
-            self._resume()
         running = TIMER_NAME in self.clock.timer_names
         if self._open and not running:
-            self._timer_start_ns = self.clock.timestamp_ns()
             self.clock.set_timer(TIMER_NAME, self._interval, callback=self._on_interval)
         elif not self._open and running:
             self.clock.cancel_timer(TIMER_NAME)
-
-    def _pause(self) -> None:
-        """Stop the timer until a price of an open spread can have moved.
-
-        Called when an interval skipped every open spread: until a quote of their legs or
-        put-call partners or an index trade arrives, every interval would skip them again.
-        """
-        if TIMER_NAME in self.clock.timer_names:
-            self.clock.cancel_timer(TIMER_NAME)
-        topics = {_trades_topic(plan.index_id) for plan in self._open_plans()}
-        for plan in self._open_plans():
-            topics.update(_quotes_topic(instrument_id) for instrument_id in plan.quoted)
-        self._paused_topics = tuple(sorted(topics))
-        for topic in self._paused_topics:
-            self.msgbus.subscribe(topic=topic, handler=self._on_wake)
-        self._paused = True
-
-    def _on_wake(self, data: object) -> None:
-        self._resume()
-
-    def _resume(self) -> None:
-        """Restart a paused timer on its original schedule (next tick at or after now)."""
-        self._wake()
-        if not self._open:
-            return
-        interval_ns = int(self._interval.total_seconds() * 1_000_000_000)
-        elapsed = self.clock.timestamp_ns() - self._timer_start_ns
-        next_ns = self._timer_start_ns + -(-elapsed // interval_ns) * interval_ns
-        self.clock.set_timer_ns(TIMER_NAME, interval_ns, next_ns, 0, self._on_interval, True, True)
-
-    def _wake(self) -> None:
-        """Stop following the prices of a paused timer."""
-        if self._paused:
-            for topic in self._paused_topics:
-                self.msgbus.unsubscribe(topic=topic, handler=self._on_wake)
-            self._paused = False
-            self._paused_topics = ()
-
-    def _open_plans(self) -> list[_Plan]:
-        return [self._plan(view) for view in self._open.values()]
 
     def on_reset(self) -> None:
         """Forget kept snapshots, open spreads, implied vols and watched instruments."""
@@ -191,8 +141,6 @@ class SpreadMonitor(Actor):
         self._open.clear()
         self._plans.clear()
         self._last_prices.clear()
-        self._paused = False
-        self._paused_topics = ()
 
     def snapshot(self, spread_id: str, reason: str = "request") -> SpreadSnapshot | None:
         """Build, publish and keep a snapshot of one spread now.
@@ -210,9 +158,6 @@ class SpreadMonitor(Actor):
     def _on_interval(self, event: TimeEvent) -> None:
         # Legs, entry prices and realized P&L change only with fills, which refresh the
         # cached views; between fills only the marks move.
-        if self._paused:
-            return  # a tick the engine had already queued when the timer paused
-        published = False
         for spread_id in sorted(self._open):
             view = self._open[spread_id]
             plan = self._plan(view)
@@ -220,9 +165,6 @@ class SpreadMonitor(Actor):
             if self._skip_unchanged and self._last_prices.get(spread_id) == prices:
                 continue
             self._publish(view, "interval", plan, prices)
-            published = True
-        if self._skip_unchanged and not published and self._open:
-            self._pause()
 
     def _on_position_event(self, event: PositionEvent) -> None:
         if not self.is_running:
@@ -399,16 +341,6 @@ def _call_put(instrument_id: InstrumentId) -> tuple[InstrumentId | None, Instrum
         InstrumentId(Symbol(replace(symbol, right="CE").tradingsymbol), venue),
         InstrumentId(Symbol(replace(symbol, right="PE").tradingsymbol), venue),
     )
-
-
-def _quotes_topic(instrument_id: InstrumentId) -> str:
-    """Message-bus topic of an instrument's quotes (as ``subscribe_quote_ticks`` uses)."""
-    return f"data.quotes.{instrument_id.venue}.{instrument_id.symbol}"
-
-
-def _trades_topic(instrument_id: InstrumentId) -> str:
-    """Message-bus topic of an instrument's trades (as ``subscribe_trade_ticks`` uses)."""
-    return f"data.trades.{instrument_id.venue}.{instrument_id.symbol}"
 
 
 def _or_none(value: float) -> float | None:
