@@ -280,8 +280,8 @@ def test_interval_snapshots_pause_while_prices_stand_still(skip_unchanged: bool)
 
 
 def test_interval_snapshots_resume_on_schedule_after_a_quiet_spell() -> None:
-    # No market data from minute 12 to 25: the timer pauses, then resumes at the next quote
-    # on the schedule it started with at the entry fill.
+    # No market data from minute 12 to 25: no interval snapshots in between, then they go on
+    # at the times of the timer started with the entry fill.
     engine, _, published = _run_engine(
         SpreadMonitorConfig(interval_secs=INTERVAL_SECS),
         gap=(timedelta(minutes=12), timedelta(minutes=25)),
