@@ -285,6 +285,8 @@ class OptionsSpreadStrategy(Strategy):
     # -- entries -----------------------------------------------------------------------------
 
     def _try_enter(self, now_ns: int) -> None:
+        if self._halted or len(self._active) >= self.entry_manager.rules.max_concurrent:
+            return  # denied whatever the time (the common case while a spread is held)
         decision = self.entry_manager.check(now_ns, len(self._active), self._halted)
         if not decision.allowed or not self._sizing_available():
             return
