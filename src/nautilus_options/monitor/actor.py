@@ -71,8 +71,9 @@ class SpreadMonitor(Actor):
 
     Spreads are the legs grouped by :class:`~nautilus_options.strategy.tracker.SpreadTracker`
     (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` the monitor snapshots each
-    open spread whose prices moved since its previous snapshot (``skip_unchanged``); with ``publish_on_fills`` it also snapshots a spread whenever one of its leg
-    positions opens, changes or closes (expiry settlement included). Snapshots are published
+    open spread whose prices moved since its previous snapshot (``skip_unchanged``). With
+    ``publish_on_fills`` it also snapshots a spread whenever one of its leg positions opens,
+    changes or closes (expiry settlement included). Snapshots are published
     with ``publish_data(DataType(SpreadSnapshot), ...)`` (topic ``data.SpreadSnapshot*``)
     and kept in memory for export (:attr:`snapshots`).
 

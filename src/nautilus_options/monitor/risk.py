@@ -13,20 +13,11 @@ from nautilus_options.domain.pricing import black76_greeks, forward_from_parity,
 class LegMarket(NamedTuple):
     """Market inputs of one open leg.
 
-    Attributes
-    ----------
-    strike : float
-        Strike in index points.
-    is_call : bool
-        Call (True) or put.
-    quantity : float
-        Signed open units (long positive).
-    mid : float
-        Mid price per unit (``nan`` when the leg has no two-sided quote).
-    prior_iv : float
-        Last implied vol known for the contract (``nan`` if none): the solver starts from
-        it, and it is used when ``mid`` gives no implied vol (outside the no-arbitrage
-        bounds).
+    ``strike`` in index points, ``is_call`` (call or put), ``quantity`` in signed open units
+    (long positive), ``mid`` per unit (``nan`` when the leg has no two-sided quote) and
+    ``prior_iv``, the last implied vol known for the contract (``nan`` if none): the solver
+    starts from it, and it is used when ``mid`` gives no implied vol (outside the
+    no-arbitrage bounds).
     """
 
     strike: float
