@@ -301,6 +301,29 @@ def session_bounds_ns(day: date) -> tuple[int, int]:
     return _ist_ns(day, SESSION_OPEN), _ist_ns(day, SESSION_CLOSE)
 
 
+def _in_session_calendar(day: date) -> bool:
+    """Whether ``day`` has a session: the holiday table inside its range, weekdays outside."""
+    if CALENDAR_START <= day <= CALENDAR_END:
+        return is_trading_day(day)
+    return day.weekday() < 5
+
+
+def next_session(now_ns: int) -> tuple[int, int]:
+    """The session in progress at ``now_ns`` or else the next one, as UNIX ns (open, close).
+
+    A session runs from 09:15 to 15:30 IST, both included. Days inside the holiday table
+    (:data:`CALENDAR_START` to :data:`CALENDAR_END`) follow it; days outside it are taken to
+    trade on every weekday, since no holidays are known for them.
+    """
+    day = datetime.fromtimestamp(now_ns // 1_000_000_000, tz=IST).date()
+    while True:
+        if _in_session_calendar(day):
+            bounds = session_bounds_ns(day)
+            if now_ns <= bounds[1]:
+                return bounds
+        day += timedelta(days=1)
+
+
 #: Month names of monthly tradingsymbols (``NIFTY26JAN24400CE``), independent of the locale.
 MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _WEEKLY_MONTH_CODES = "123456789OND"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 import msgspec
 from nautilus_trader.common.actor import Actor
@@ -15,6 +14,7 @@ from nautilus_trader.model.enums import PriceType
 from nautilus_trader.model.events import PositionEvent
 from nautilus_trader.model.identifiers import InstrumentId, StrategyId, Symbol, Venue
 
+from nautilus_options.common.session import SessionTimer
 from nautilus_options.domain.nse import parse_tradingsymbol
 from nautilus_options.domain.pricing import year_fraction
 from nautilus_options.errors import DataError
@@ -70,7 +70,8 @@ class SpreadMonitor(Actor):
     """Publish a :class:`SpreadSnapshot` of each spread on a timer and on every fill.
 
     Spreads are the legs grouped by :class:`~nautilus_options.strategy.tracker.SpreadTracker`
-    (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` the monitor snapshots each
+    (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` of an NSE session (09:15-15:30
+    IST, see :class:`~nautilus_options.common.session.SessionTimer`) the monitor snapshots each
     open spread whose prices moved since its previous snapshot (``skip_unchanged``). With
     ``publish_on_fills`` it also snapshots a spread whenever one of its leg positions opens,
     changes or closes (expiry settlement included). Snapshots are published
@@ -91,7 +92,8 @@ class SpreadMonitor(Actor):
     def __init__(self, config: SpreadMonitorConfig | None = None) -> None:
         config = config or SpreadMonitorConfig()
         super().__init__(config)
-        self._interval = timedelta(seconds=config.interval_secs)
+        self._interval_ns = round(config.interval_secs * 1_000_000_000)
+        self._timer: SessionTimer | None = None
         self._publish_on_fills = config.publish_on_fills
         self._strategy_id = StrategyId(config.strategy_id) if config.strategy_id else None
         self._rate = config.risk_free_rate
@@ -114,6 +116,7 @@ class SpreadMonitor(Actor):
     def on_start(self) -> None:
         """Start the interval timer and follow position events."""
         self._tracker = SpreadTracker(self.cache)
+        self._timer = SessionTimer(self.clock, TIMER_NAME, self._interval_ns, self._on_interval)
         for view in self._tracker.spreads(strategy_id=self._strategy_id, open_only=True):
             self._open[view.spread_id] = view
             self._watch(view)
@@ -122,17 +125,18 @@ class SpreadMonitor(Actor):
 
     def on_stop(self) -> None:
         """Stop the timer and the position-event listener."""
-        if TIMER_NAME in self.clock.timer_names:
-            self.clock.cancel_timer(TIMER_NAME)
+        if self._timer is not None:
+            self._timer.stop()
         self.msgbus.unsubscribe(POSITION_EVENTS_TOPIC, self._on_position_event)
 
     def _update_timer(self) -> None:
         """Run the interval timer only while some spread is open (it starts with the first)."""
-        running = TIMER_NAME in self.clock.timer_names
-        if self._open and not running:
-            self.clock.set_timer(TIMER_NAME, self._interval, callback=self._on_interval)
-        elif not self._open and running:
-            self.clock.cancel_timer(TIMER_NAME)
+        if self._timer is None:
+            return
+        if self._open:
+            self._timer.start()
+        else:
+            self._timer.stop()
 
     def on_reset(self) -> None:
         """Forget kept snapshots, open spreads, implied vols and watched instruments."""

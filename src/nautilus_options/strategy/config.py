@@ -120,7 +120,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         How exits mark legs: ``mid`` or ``conservative`` (price at which legs can be closed).
     exit_check_interval_secs : int, default 60
         Interval of the timer that looks for entries and re-evaluates exits (exits are also
-        checked after every quote of a held leg).
+        checked after every quote of a held leg); it ticks only in NSE sessions.
     reprice_steps : int, default 3
         Limit orders start at mid and move towards the far touch this many times.
     reprice_interval_secs : float, default 5.0

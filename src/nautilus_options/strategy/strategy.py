@@ -34,6 +34,7 @@ from nautilus_options.capital.messages import (
     SizingRequest,
     SizingResponse,
 )
+from nautilus_options.common.session import SessionTimer
 from nautilus_options.domain.nse import contract_spec, parse_tradingsymbol
 from nautilus_options.domain.spreads import LegSpec, Right, SpreadGeometry, SpreadType
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
@@ -130,6 +131,7 @@ class OptionsSpreadStrategy(Strategy):
         self._by_instrument: dict[InstrumentId, set[str]] = {}
         self._quote_check_pending = False
         self._tracker: SpreadTracker | None = None
+        self._check_timer: SessionTimer | None = None
 
     @property
     def tracker(self) -> SpreadTracker:
@@ -155,9 +157,10 @@ class OptionsSpreadStrategy(Strategy):
         self.msgbus.subscribe(
             topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
         )
-        self.clock.set_timer(
-            _CHECK_TIMER, timedelta(seconds=self.cfg.exit_check_interval_secs), callback=self._tick
+        self._check_timer = SessionTimer(
+            self.clock, _CHECK_TIMER, self.cfg.exit_check_interval_secs * 1_000_000_000, self._tick
         )
+        self._check_timer.start()
         self._adopt_open_spreads()
 
     def on_stop(self) -> None:
@@ -167,7 +170,9 @@ class OptionsSpreadStrategy(Strategy):
         )
         for instrument_id in self._by_instrument:
             self._unfollow_quotes(instrument_id)
-        for name in (_CHECK_TIMER, _REPRICE_TIMER, _QUOTE_CHECK_ALERT):
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        for name in (_REPRICE_TIMER, _QUOTE_CHECK_ALERT):
             if name in self.clock.timer_names:
                 self.clock.cancel_timer(name)
         self._quote_check_pending = False
