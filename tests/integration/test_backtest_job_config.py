@@ -110,6 +110,22 @@ def test_cli_reports_the_bad_key_and_exits_2(
     assert "strategy.spread_typ: unknown key" in captured.err
 
 
+def test_a_partial_capital_section_keeps_the_default_initial_capital(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, "capital:\n  risk_per_trade_pct: 1.0\n"))
+    assert settings.capital == {"initial_capital": 1_000_000.0, "risk_per_trade_pct": 1.0}
+
+
+def test_a_bad_key_is_reported_before_the_default_dataset_is_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    path = _write(tmp_path, "capital:\n  risk_per_trade_pct: 0\n")
+    assert main(["backtest", "--config", str(path), "--json"]) == 2
+    assert "capital.risk_per_trade_pct" in capsys.readouterr().err
+    assert not cache.exists()  # no first-run generation for a run that cannot start
+
+
 def test_cli_names_a_missing_run_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backtest", "--config", str(tmp_path / "nope.yaml")]) == 2
     assert "nope.yaml" in capsys.readouterr().err

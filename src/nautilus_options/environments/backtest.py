@@ -69,6 +69,7 @@ __all__ = [
     "DataSettings",
     "VenueSettings",
     "build_run_config",
+    "check_settings",
     "load_settings",
     "resolve_catalog",
     "run_backtest",
@@ -147,6 +148,26 @@ def resolve_catalog(settings: BacktestSettings, progress: BacktestProgress | Non
     return default_catalog()
 
 
+def check_settings(settings: BacktestSettings) -> CapitalManagerConfig:
+    """Validate the strategy, capital and monitor sections of ``settings``.
+
+    Returns
+    -------
+    CapitalManagerConfig
+        The capital section as its config.
+
+    Raises
+    ------
+    ConfigError
+        If a strategy, capital or monitor key is unknown or invalid (named
+        ``section.key``).
+    """
+    component_config("strategy", _strategy_values(settings), OptionsSpreadStrategyConfig)
+    capital = component_config("capital", settings.capital, CapitalManagerConfig)
+    component_config("monitor", settings.monitor, SpreadMonitorConfig)
+    return capital
+
+
 def build_run_config(settings: BacktestSettings, catalog: Path) -> BacktestRunConfig:
     """The ``BacktestRunConfig`` of a run over ``catalog``.
 
@@ -163,9 +184,7 @@ def build_run_config(settings: BacktestSettings, catalog: Path) -> BacktestRunCo
         If a strategy, capital or monitor key is unknown or invalid (named
         ``section.key``).
     """
-    component_config("strategy", _strategy_values(settings), OptionsSpreadStrategyConfig)
-    capital = component_config("capital", settings.capital, CapitalManagerConfig)
-    component_config("monitor", settings.monitor, SpreadMonitorConfig)
+    capital = check_settings(settings)
     balance = settings.venue.starting_balance or capital.initial_capital
     venues = [
         BacktestVenueConfig(
@@ -236,6 +255,7 @@ def run_backtest(
     """
     settings = settings or BacktestSettings()
     started = time.perf_counter()
+    check_settings(settings)  # before a first run spends seconds generating the dataset
     catalog = resolve_catalog(settings, progress)
     run_config = build_run_config(settings, catalog)
     out_dir = _out_dir(settings)

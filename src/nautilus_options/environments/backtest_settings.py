@@ -92,7 +92,8 @@ class BacktestSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown
     strategy : dict, default {}
         Strategy configuration fields.
     capital : dict, default {"initial_capital": 1000000.0}
-        Capital manager configuration fields.
+        Capital manager configuration fields; a run file's ``capital`` section is laid over
+        this default, so it may leave ``initial_capital`` out.
     monitor : dict, default {}
         Spread monitor configuration fields.
     venue : VenueSettings
@@ -180,6 +181,9 @@ def settings_from_mapping(
         If a key is unknown or invalid, naming it (``section.key``) and ``source``.
     """
     merged = {**data, **{key: value for key, value in overrides.items() if value is not None}}
+    if isinstance(merged.get("capital"), Mapping):
+        # A partial capital section overrides the default initial capital, not replaces it.
+        merged["capital"] = {**_default_capital(), **merged["capital"]}
     try:
         return msgspec.convert(merged, BacktestSettings)
     except msgspec.ValidationError as exc:
