@@ -27,3 +27,15 @@ def test_module_entry_point_matches_console_script() -> None:
     )
     assert result.stdout.strip() == f"options-nt {__version__}"
     assert __version__ == "0.1.0"
+
+
+def test_package_and_command_line_start_without_loading_nautilus() -> None:
+    code = (
+        "import sys, nautilus_options\n"
+        "from nautilus_options.cli import build_parser\n"
+        "build_parser()\n"
+        "assert 'nautilus_trader' not in sys.modules, 'nautilus_trader imported at start-up'\n"
+        "from nautilus_options import CapitalManager\n"
+        "assert CapitalManager.__module__ == 'nautilus_options.capital.manager'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
