@@ -11,15 +11,14 @@ import calendar
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
+from nautilus_options.domain.time import IST, ist_date
 from nautilus_options.errors import ConfigError, DataError
 
-#: India Standard Time: a fixed +05:30 offset (no daylight saving).
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 #: Continuous-session open and close, IST.
 SESSION_OPEN = time(9, 15)
 SESSION_CLOSE = time(15, 30)
@@ -315,7 +314,7 @@ def next_session(now_ns: int) -> tuple[int, int]:
     (:data:`CALENDAR_START` to :data:`CALENDAR_END`) follow it; days outside it are taken to
     trade on every weekday, since no holidays are known for them.
     """
-    day = datetime.fromtimestamp(now_ns // 1_000_000_000, tz=IST).date()
+    day = ist_date(now_ns)
     while True:
         if _in_session_calendar(day):
             bounds = session_bounds_ns(day)
