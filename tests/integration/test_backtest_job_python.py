@@ -19,7 +19,7 @@ from nautilus_options.environments.backtest import (
     run_range,
 )
 from nautilus_options.errors import ConfigError
-from nautilus_options.strategy.tracker import SpreadTracker
+from nautilus_options.portfolio import SpreadTracker
 
 pytestmark = pytest.mark.slow
 

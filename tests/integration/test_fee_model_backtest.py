@@ -33,9 +33,11 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options.backtest.fees import IndianOptionsFeeModel, importable_fee_model_config
-from nautilus_options.backtest.settlement import exercise_charge, is_settlement_fill
 from nautilus_options.data.instruments import NFO, index_instrument, option_contract
 from nautilus_options.domain.nse import IST, OptionSymbol
+from nautilus_options.portfolio import SettlementRules
+
+SETTLEMENT = SettlementRules.from_paths()
 
 pytestmark = pytest.mark.slow
 
@@ -195,7 +197,7 @@ def summary(fills: list[OrderFilled]) -> list[tuple[OrderSide, int, float, float
 
 def test_engine_fills_carry_zerodha_charges_with_brokerage_once_per_order() -> None:
     fills = run_engine([*FEE_QUOTES, index_trade(ist_ns(TRADE_DAY, 10, 0), 24100.0)], FEE_PLAN)
-    trades = [f for f in fills if not is_settlement_fill(f)]
+    trades = [f for f in fills if not SETTLEMENT.is_settlement(f)]
     assert summary(trades) == EXPECTED_FEE_FILLS
     assert {f.commission.currency for f in fills} == {INR}
     # The two fills of the partially filled order share its client order id.
@@ -213,7 +215,7 @@ def test_spread_order_is_charged_per_leg_with_each_legs_side() -> None:
     trades = {
         (f.instrument_id, f.order_side, f.last_px.as_double()): f.commission.as_double()
         for f in fills
-        if not is_settlement_fill(f)
+        if not SETTLEMENT.is_settlement(f)
     }
     assert trades == {
         # the combo fill itself is free: the legs carry the charges
@@ -241,8 +243,8 @@ def test_expiry_settlement_fills_are_detected_and_charged_exercise_stt() -> None
     ]
     fills = run_engine(data, plan)
     trades, settlements = fills[:3], fills[3:]
-    assert not any(is_settlement_fill(f) for f in trades)
-    assert all(is_settlement_fill(f) for f in settlements)
+    assert not any(SETTLEMENT.is_settlement(f) for f in trades)
+    assert all(SETTLEMENT.is_settlement(f) for f in settlements)
     instruments = {i.id: i for i in (CE_24000, CE_24100, PE_23900)}
     settled = {
         f.instrument_id: (
@@ -250,7 +252,7 @@ def test_expiry_settlement_fills_are_detected_and_charged_exercise_stt() -> None
             f.order_side,
             f.last_px.as_double(),
             f.commission.as_double(),
-            exercise_charge(instruments[f.instrument_id], f),
+            SETTLEMENT.charge(instruments[f.instrument_id], f),
         )
         for f in settlements
     }
@@ -262,7 +264,7 @@ def test_expiry_settlement_fills_are_detected_and_charged_exercise_stt() -> None
         PE_23900.id: ("OTM", OrderSide.SELL, 0.0, 0.0, 0.0),
     }
     assert all(f.ts_event == ist_ns(EXPIRY, 15, 30) for f in settlements)
-    assert exercise_charge(CE_24000, trades[0]) == 0.0
+    assert SETTLEMENT.charge(CE_24000, trades[0]) == 0.0
 
 
 def test_fee_model_is_created_from_its_importable_config() -> None:
@@ -319,7 +321,7 @@ def test_backtest_node_venue_uses_the_fee_model_by_path(tmp_path: Path) -> None:
         if isinstance(event, OrderFilled)
     ]
     trades = sorted(
-        (f for f in fills if not is_settlement_fill(f)),
+        (f for f in fills if not SETTLEMENT.is_settlement(f)),
         key=lambda f: (f.ts_event, f.client_order_id.value, f.last_qty.as_double()),
     )
     assert summary(trades) == EXPECTED_FEE_FILLS

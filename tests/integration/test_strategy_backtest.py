@@ -25,15 +25,16 @@ from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
 from nautilus_options import CapitalManager, CapitalManagerConfig
 from nautilus_options.backtest.fees import IndianOptionsFeeModel
-from nautilus_options.backtest.settlement import is_settlement_fill
 from nautilus_options.data.instruments import NFO, NSE
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.charges import exercise_stt, order_charges
 from nautilus_options.domain.nse import IST
+from nautilus_options.portfolio import SettlementRules, SpreadTracker, SpreadView, tag_value
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import ist_datetime
 from nautilus_options.strategy.strategy import OptionsSpreadStrategy
-from nautilus_options.strategy.tracker import SpreadTracker, SpreadView, tag_value
+
+SETTLEMENT = SettlementRules.from_paths()
 
 pytestmark = pytest.mark.slow
 
@@ -163,7 +164,7 @@ def hand_charges(fills: list[OrderFilled]) -> float:
     charged: set[str] = set()
     total = 0.0
     for fill in fills:
-        if is_settlement_fill(fill):
+        if SETTLEMENT.is_settlement(fill):
             continue
         order_id = fill.client_order_id.value
         side: Literal["BUY", "SELL"] = "SELL" if fill.order_side == OrderSide.SELL else "BUY"
@@ -250,7 +251,7 @@ def test_expiry_settles_at_intrinsic_with_exercise_stt(market: Market, held_to_e
     spread = run.spreads[0]
     assert not spread.is_open
     assert spread.closed_ns == spread.expiry_ns
-    settlement = [fill for fill in run.fills(spread.spread_id) if is_settlement_fill(fill)]
+    settlement = [fill for fill in run.fills(spread.spread_id) if SETTLEMENT.is_settlement(fill)]
     assert len(settlement) == 4
     spot = max(
         (tick.ts_event, tick.price.as_double())

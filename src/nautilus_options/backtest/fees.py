@@ -20,8 +20,8 @@ from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import Money, Price, Quantity
 from nautilus_trader.model.orders import Order
 
-from nautilus_options.backtest.settlement import trade_date
 from nautilus_options.domain.charges import order_charges
+from nautilus_options.domain.time import ist_date
 
 FEE_MODEL_PATH = "nautilus_options.backtest.fees:IndianOptionsFeeModel"
 FEE_MODEL_CONFIG_PATH = "nautilus_options.backtest.fees:IndianOptionsFeeModelConfig"
@@ -82,7 +82,7 @@ class IndianOptionsFeeModel(FeeModel):
         charges = order_charges(
             "BUY" if _leg_side(order, instrument.id) == OrderSide.BUY else "SELL",
             turnover,
-            trade_date(order.ts_last),
+            ist_date(order.ts_last),
             brokerage_orders=1 if first_fill else 0,
         )
         return Money(charges.total, currency)

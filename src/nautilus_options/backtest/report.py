@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from nautilus_options.domain.nse import trading_days
 
 if TYPE_CHECKING:
-    from nautilus_options.strategy.tracker import SpreadView
+    from nautilus_options.portfolio import SpreadView
 
 #: Columns of ``spreads.csv``, in order.
 SPREAD_COLUMNS: tuple[str, ...] = (

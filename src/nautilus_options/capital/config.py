@@ -8,6 +8,7 @@ from nautilus_trader.config import ActorConfig
 from nautilus_trader.model.objects import Currency
 
 from nautilus_options.errors import ConfigError
+from nautilus_options.portfolio.settlement import DEFAULT_SETTLEMENT_RECOGNIZERS
 
 
 def _require_number(field: str, value: object) -> float:
@@ -46,6 +47,9 @@ class CapitalManagerConfig(ActorConfig, kw_only=True, frozen=True):
         Fixed cap on lots granted to one request (``>= 1``); ``None`` (default) for no cap.
     currency : str, default "INR"
         ISO code of the capital currency. Only P&L and commissions in this currency count.
+    settlement_recognizers : tuple of str, default the backtest venue's
+        Import paths of the callables that recognise the venues' expiry settlement fills (see
+        :mod:`nautilus_options.portfolio.settlement`).
     """
 
     initial_capital: float
@@ -55,6 +59,7 @@ class CapitalManagerConfig(ActorConfig, kw_only=True, frozen=True):
     max_drawdown_pct: float | None = None
     max_lots: int | None = None
     currency: str = "INR"
+    settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
 
     def __post_init__(self) -> None:
         if _require_number("initial_capital", self.initial_capital) <= 0.0:

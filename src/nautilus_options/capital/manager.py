@@ -19,7 +19,6 @@ from nautilus_trader.model.events import (
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import Currency
 
-from nautilus_options.backtest.settlement import exercise_charge, is_settlement_fill
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.capital.events import CapitalUpdated
 from nautilus_options.capital.ledger import CapitalLedger
@@ -32,6 +31,7 @@ from nautilus_options.capital.messages import (
 )
 from nautilus_options.domain.sizing import size_lots
 from nautilus_options.errors import DataError
+from nautilus_options.portfolio.settlement import SettlementRules
 
 FILLS_TOPIC = "events.fills.*"
 POSITIONS_TOPIC = "events.position.*"
@@ -68,6 +68,8 @@ class CapitalManager(Actor):
         self._ledger = self._new_ledger()
         self._history: list[CapitalUpdated] = []
         self._restored = False
+        self._settlement = SettlementRules.from_paths(config.settlement_recognizers)
+        self._settlement = SettlementRules.from_paths(config.settlement_recognizers)
 
     # -- read-only view ---------------------------------------------------------------------
 
@@ -191,13 +193,11 @@ class CapitalManager(Actor):
             self._publish(f"exercise STT {fill.instrument_id}: -{charged:.2f}", fill.ts_event)
 
     def _exercise_charge(self, fill: OrderFilled) -> float:
-        """Return the exercise STT of an option's expiry settlement fill (0 for other fills)."""
-        if not is_settlement_fill(fill):
-            return 0.0
+        """Return the charges of an option's expiry settlement fill (0 for other fills)."""
         instrument = self.cache.instrument(fill.instrument_id)
         if not isinstance(instrument, OptionContract):
             return 0.0
-        return exercise_charge(instrument, fill)
+        return self._settlement.charge(instrument, fill)
 
     def _on_position_event(self, event: object) -> None:
         if not isinstance(event, PositionEvent) or event.realized_pnl is None:

@@ -59,8 +59,8 @@ from nautilus_options.environments.backtest_settings import (
 )
 from nautilus_options.errors import ConfigError, DataError
 from nautilus_options.monitor import SpreadMonitor, SpreadMonitorConfig, snapshots_frame
+from nautilus_options.portfolio import SpreadTracker
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
-from nautilus_options.strategy.tracker import SpreadTracker
 
 __all__ = [
     "BacktestOutcome",

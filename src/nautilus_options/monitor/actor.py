@@ -21,8 +21,9 @@ from nautilus_options.errors import DataError
 from nautilus_options.monitor.config import SpreadMonitorConfig
 from nautilus_options.monitor.risk import LegMarket, LegRisk, parity_forward, spread_risk
 from nautilus_options.monitor.snapshot import SpreadSnapshot
-from nautilus_options.strategy.tracker import (
+from nautilus_options.portfolio import (
     LegView,
+    SettlementRules,
     SpreadTracker,
     SpreadView,
     parse_leg_position_id,
@@ -69,7 +70,7 @@ class _LegRow(msgspec.Struct):
 class SpreadMonitor(Actor):
     """Publish a :class:`SpreadSnapshot` of each spread on a timer and on every fill.
 
-    Spreads are the legs grouped by :class:`~nautilus_options.strategy.tracker.SpreadTracker`
+    Spreads are the legs grouped by :class:`~nautilus_options.portfolio.SpreadTracker`
     (position ids ``{spread_id}-L{i}``). Every ``interval_secs`` of an NSE session (09:15-15:30
     IST, see :class:`~nautilus_options.common.session.SessionTimer`) the monitor snapshots each
     open spread whose prices moved since its previous snapshot (``skip_unchanged``). With
@@ -97,6 +98,7 @@ class SpreadMonitor(Actor):
         self._publish_on_fills = config.publish_on_fills
         self._strategy_id = StrategyId(config.strategy_id) if config.strategy_id else None
         self._rate = config.risk_free_rate
+        self._settlement = SettlementRules.from_paths(config.settlement_recognizers)
         self._index_venue = Venue(config.index_venue)
         self._snapshots: deque[SpreadSnapshot] = deque(maxlen=config.max_snapshots)
         self._ivs: dict[InstrumentId, float] = {}
@@ -115,9 +117,8 @@ class SpreadMonitor(Actor):
 
     def on_start(self) -> None:
         """Start the interval timer and follow position events."""
-        self._tracker = SpreadTracker(self.cache)
         self._timer = SessionTimer(self.clock, TIMER_NAME, self._interval_ns, self._on_interval)
-        for view in self._tracker.spreads(strategy_id=self._strategy_id, open_only=True):
+        for view in self._spreads().spreads(strategy_id=self._strategy_id, open_only=True):
             self._open[view.spread_id] = view
             self._watch(view)
         self._update_timer()
@@ -157,7 +158,7 @@ class SpreadMonitor(Actor):
 
     def _spreads(self) -> SpreadTracker:
         if self._tracker is None:
-            self._tracker = SpreadTracker(self.cache)
+            self._tracker = SpreadTracker(self.cache, self._settlement)
         return self._tracker
 
     def _on_interval(self, event: TimeEvent) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nautilus_trader.common.config import ActorConfig
 
 from nautilus_options.errors import ConfigError
+from nautilus_options.portfolio.settlement import DEFAULT_SETTLEMENT_RECOGNIZERS
 
 
 class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
@@ -30,6 +31,9 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
         the forward when no put-call pair is quoted at the spread's strikes.
     max_snapshots : int, optional
         Keep at most this many of the latest snapshots in memory for export (all when None).
+    settlement_recognizers : tuple of str, default the backtest venue's
+        Import paths of the callables that recognise the venues' expiry settlement fills (see
+        :mod:`nautilus_options.portfolio.settlement`).
     """
 
     interval_secs: float = 60.0
@@ -39,6 +43,7 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
     risk_free_rate: float = 0.065
     index_venue: str = "NSE"
     max_snapshots: int | None = None
+    settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
 
     def __post_init__(self) -> None:
         if not self.interval_secs > 0:

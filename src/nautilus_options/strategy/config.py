@@ -9,6 +9,7 @@ from nautilus_trader.trading.config import StrategyConfig
 
 from nautilus_options.domain.spreads import SpreadType
 from nautilus_options.errors import ConfigError
+from nautilus_options.portfolio.settlement import DEFAULT_SETTLEMENT_RECOGNIZERS
 
 SPREAD_TYPES: tuple[str, ...] = tuple(member.name.lower() for member in SpreadType)
 """Accepted ``spread_type`` values: lower-case names of :class:`SpreadType` members."""
@@ -140,6 +141,9 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         Continuously compounded rate used by Black-76.
     oms_type : str, default "HEDGING"
         Must be ``HEDGING``: every leg has its own position ``{spread_id}-L{i}``.
+    settlement_recognizers : tuple of str, default the backtest venue's
+        Import paths of the callables that recognise the venues' expiry settlement fills (see
+        :mod:`nautilus_options.portfolio.settlement`).
     """
 
     underlying: str = "NIFTY"
@@ -173,6 +177,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     capital_manager: bool = True
     risk_free_rate: float = 0.065
     oms_type: str | None = "HEDGING"
+    settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
 
     def __post_init__(self) -> None:
         if not self.underlying:

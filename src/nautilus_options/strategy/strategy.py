@@ -37,6 +37,15 @@ from nautilus_options.capital.messages import (
 from nautilus_options.common.session import SessionTimer
 from nautilus_options.domain.nse import contract_spec, parse_tradingsymbol
 from nautilus_options.domain.spreads import LegSpec, Right, SpreadGeometry, SpreadType
+from nautilus_options.portfolio import (
+    SettlementRules,
+    SpreadTracker,
+    leg_position_id,
+    leg_tags,
+    option_right,
+    parse_leg_position_id,
+    tag_value,
+)
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import EntryManager, ist_datetime
 from nautilus_options.strategy.exit import ExitManager, ExitReason
@@ -48,13 +57,6 @@ from nautilus_options.strategy.selection import (
     StrikeRule,
     choose_expiry,
     select_spread,
-)
-from nautilus_options.strategy.tracker import (
-    SpreadTracker,
-    leg_position_id,
-    option_right,
-    parse_leg_position_id,
-    tag_value,
 )
 
 _CHECK_TIMER = "spread-check"
@@ -137,7 +139,9 @@ class OptionsSpreadStrategy(Strategy):
     def tracker(self) -> SpreadTracker:
         """The spread tracker over this strategy's cache."""
         if self._tracker is None:
-            self._tracker = SpreadTracker(self.cache)
+            self._tracker = SpreadTracker(
+                self.cache, SettlementRules.from_paths(self.cfg.settlement_recognizers)
+            )
         return self._tracker
 
     @property
@@ -471,10 +475,12 @@ class OptionsSpreadStrategy(Strategy):
         side: Side = spread.sequencer.side(leg, closing)
         step = self.cfg.reprice_steps + 1 if spread.urgent else 0
         tags = [
-            f"spread={spread.spread_id}",
-            f"leg={spread.leg_ids[leg]}",
-            f"intent={'close' if closing else 'open'}",
-            f"type={self.cfg.spread_type}",
+            *leg_tags(
+                spread.spread_id,
+                spread.leg_ids[leg],
+                closing=closing,
+                spread_type=self.cfg.spread_type,
+            ),
             f"protection={self.cfg.market_protection_pct:g}%",
         ]
         if spread.exit_reason:

@@ -20,7 +20,7 @@ from nautilus_options.backtest.report import (
     spreads_frame,
     summarize,
 )
-from nautilus_options.strategy.tracker import LegView, SpreadView
+from nautilus_options.portfolio import LegView, SpreadView
 
 
 def _equity(values: list[float], start: str = "2026-01-05 04:00", freq: str = "1D") -> pd.Series:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from nautilus_trader.model.identifiers import InstrumentId, PositionId, StrategyId
 
-from nautilus_options.strategy import OptionsSpreadStrategy, OptionsSpreadStrategyConfig
-from nautilus_options.strategy.tracker import (
+from nautilus_options.portfolio import (
     LegView,
     SpreadView,
     leg_position_id,
     parse_leg_position_id,
     tag_value,
 )
+from nautilus_options.strategy import OptionsSpreadStrategy, OptionsSpreadStrategyConfig
 
 SPREAD = "OptionsSpreadStrategy-000-S0007"
 

@@ -1,4 +1,4 @@
-"""Recognising the backtest venue's expiry fills and charging exercise STT on them."""
+"""Recognising the backtest venue's expiry fills, and the charges a settlement owes."""
 
 from __future__ import annotations
 
@@ -22,14 +22,17 @@ from nautilus_trader.model.identifiers import (
 )
 from nautilus_trader.model.objects import Money, Price, Quantity
 
-from nautilus_options.backtest.settlement import (
-    exercise_charge,
-    is_cash_exercise,
-    is_settlement_fill,
-    trade_date,
-)
+from nautilus_options.backtest.settlement import recognize_simulated_exchange
 from nautilus_options.data.instruments import option_contract
 from nautilus_options.domain.nse import IST, OptionSymbol
+from nautilus_options.portfolio.settlement import SettlementKind, SettlementRules
+
+RULES = SettlementRules.from_paths()
+CASH, OTM, CLOSED = (
+    SettlementKind.CASH_EXERCISE,
+    SettlementKind.EXPIRED,
+    SettlementKind.CLOSED_AT_EXPIRY,
+)
 
 EXPIRY = date(2026, 1, 20)
 CALL = option_contract(OptionSymbol("NIFTY", EXPIRY, Decimal(24000), "CE", monthly=False))
@@ -67,48 +70,55 @@ def fill(
 
 
 @pytest.mark.parametrize(
-    ("client_order_id", "settlement", "cash"),
+    ("client_order_id", "kind"),
     [
-        ("NFO-LEG-CASH-4be8adbc", True, True),
-        ("NFO-LEG-OTM-eed8975f", True, False),
-        ("NFO-LEG-EX-0a1b2c3d-CLOSE", True, False),
-        ("EXPIRATION-LEG-0f8e2a3c-5b6d-4e7f-8a9b-0c1d2e3f4a5b", True, False),
+        ("NFO-LEG-CASH-4be8adbc", CASH),
+        ("NFO-LEG-OTM-eed8975f", OTM),
+        ("NFO-LEG-EX-0a1b2c3d-CLOSE", CLOSED),
+        ("EXPIRATION-LEG-0f8e2a3c-5b6d-4e7f-8a9b-0c1d2e3f4a5b", CLOSED),
         # a strategy order and a spread-leg fill are ordinary trades
-        ("O-20260113-043100-001-000-1", False, False),
-        ("O-20260113-043100-001-000-1-LEG-NIFTY2612024000CE", False, False),
+        ("O-20260113-043100-001-000-1", None),
+        ("O-20260113-043100-001-000-1-LEG-NIFTY2612024000CE", None),
         # another venue's prefix or a malformed suffix is not the venue's expiry
-        ("NSE-LEG-CASH-4be8adbc", False, False),
-        ("NFO-LEG-CASH-4be8adbc-x", False, False),
+        ("NSE-LEG-CASH-4be8adbc", None),
+        ("NFO-LEG-CASH-4be8adbc-x", None),
     ],
 )
 def test_settlement_fills_are_recognised_by_their_ids(
-    client_order_id: str, settlement: bool, cash: bool
+    client_order_id: str, kind: SettlementKind | None
 ) -> None:
-    assert is_settlement_fill(fill(client_order_id)) is settlement
-    assert is_cash_exercise(fill(client_order_id)) is cash
+    assert recognize_simulated_exchange(fill(client_order_id)) is kind
+    assert RULES.kind(fill(client_order_id)) is kind
 
 
 def test_a_trade_id_differing_from_the_order_id_is_not_a_settlement() -> None:
-    assert not is_settlement_fill(fill("NFO-LEG-CASH-4be8adbc", trade_id="T-1"))
+    assert recognize_simulated_exchange(fill("NFO-LEG-CASH-4be8adbc", trade_id="T-1")) is None
 
 
 def test_exercise_charge_falls_on_the_long_holder_only() -> None:
     # 0.125% x 150 x 65 = 12.1875 -> 12.19
-    assert exercise_charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.SELL)) == 12.19
-    assert exercise_charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.BUY)) == 0.0
-    assert exercise_charge(CALL, fill("NFO-LEG-OTM-4be8adbc", OrderSide.SELL, 0.0)) == 0.0
-    assert exercise_charge(CALL, fill("O-1", OrderSide.SELL)) == 0.0
+    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.SELL)) == 12.19
+    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.BUY)) == 0.0
+    assert RULES.charge(CALL, fill("NFO-LEG-OTM-4be8adbc", OrderSide.SELL, 0.0)) == 0.0
+    assert RULES.charge(CALL, fill("O-1", OrderSide.SELL)) == 0.0
 
 
-def test_exercise_charge_rejects_a_fill_of_another_instrument() -> None:
+def test_settlement_charge_rejects_a_fill_of_another_instrument() -> None:
     other = InstrumentId.from_str("NIFTY2612024100CE.NFO")
     with pytest.raises(ValueError, match="fill"):
-        exercise_charge(CALL, fill("NFO-LEG-CASH-4be8adbc", instrument_id=other))
+        RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", instrument_id=other))
 
 
-def test_trade_date_is_the_indian_calendar_date() -> None:
-    # 18:30 UTC on 12 Jan is 00:00 IST on 13 Jan.
-    midnight_ist = int(datetime(2026, 1, 13, tzinfo=IST).timestamp()) * 10**9
-    assert trade_date(midnight_ist) == date(2026, 1, 13)
-    assert trade_date(midnight_ist - 1) == date(2026, 1, 12)
-    assert trade_date(EXPIRY_NS) == EXPIRY
+def test_a_venue_supplies_its_own_recognizer() -> None:
+    def kite_style(f: OrderFilled) -> SettlementKind | None:
+        return CASH if f.trade_id.value.startswith("EXERCISE-") else None
+
+    rules = SettlementRules([kite_style])
+    assert rules.kind(fill("O-9", trade_id="EXERCISE-1")) is CASH
+    assert rules.kind(fill("NFO-LEG-CASH-4be8adbc")) is None
+    assert rules.charge(CALL, fill("O-9", OrderSide.SELL, trade_id="EXERCISE-1")) == 12.19
+
+
+def test_an_unknown_recognizer_path_is_an_error() -> None:
+    with pytest.raises((ImportError, AttributeError, ValueError, TypeError)):
+        SettlementRules.from_paths(["nautilus_options.domain.time:NS_PER_DAY"])

@@ -1,17 +1,18 @@
 """Spreads reconstructed from leg positions in the cache.
 
-Every leg of a spread is held in its own position with id ``{spread_id}-L{i}`` (HEDGING OMS)
-and its orders carry the tags ``spread=<id>``, ``leg=<i>``, ``intent=open|close`` and
-``type=<spread type>``. :class:`SpreadTracker` groups those positions back into
-:class:`SpreadView` snapshots; it keeps no state of its own, so any component with cache
-access (the strategy, a monitor, a report) sees the same spreads.
+Legs are named by the scheme of :mod:`nautilus_options.portfolio.ids` (position id
+``{spread_id}-L{i}``, order tags ``spread=``, ``leg=``, ``intent=``, ``type=``).
+:class:`SpreadTracker` groups those positions back into :class:`SpreadView` snapshots; it keeps
+no state of its own, so any component with cache access (the strategy, a monitor, a report,
+the bridge) sees the same spreads. Expiry settlement fills are recognised by the venue's
+rules (:class:`~nautilus_options.portfolio.settlement.SettlementRules`) and their charges
+booked on the leg.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,34 +23,12 @@ from nautilus_trader.model.identifiers import InstrumentId, PositionId, Strategy
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.position import Position
 
-from nautilus_options.backtest.settlement import exercise_charge, is_settlement_fill
+from nautilus_options.domain.quotes import mid_price
 from nautilus_options.domain.spreads import LegSpec, SpreadGeometry
-
-_LEG_POSITION_ID = re.compile(r"^(?P<spread>.+)-L(?P<leg>\d+)$")
+from nautilus_options.portfolio.ids import parse_leg_position_id, tag_value
+from nautilus_options.portfolio.settlement import SettlementRules
 
 MarkSide = Literal["mid", "conservative"]
-
-
-def leg_position_id(spread_id: str, leg_index: int) -> PositionId:
-    """Return the position id of leg ``leg_index`` of ``spread_id``."""
-    return PositionId(f"{spread_id}-L{leg_index}")
-
-
-def parse_leg_position_id(position_id: PositionId | str) -> tuple[str, int] | None:
-    """Split ``{spread_id}-L{i}`` into ``(spread_id, i)``; None for other position ids."""
-    match = _LEG_POSITION_ID.match(str(position_id))
-    if match is None:
-        return None
-    return match.group("spread"), int(match.group("leg"))
-
-
-def tag_value(tags: Iterable[str] | None, key: str) -> str | None:
-    """Return the value of the first ``key=value`` tag, or None."""
-    prefix = f"{key}="
-    for tag in tags or ():
-        if tag.startswith(prefix):
-            return tag[len(prefix) :]
-    return None
 
 
 @dataclass(frozen=True)
@@ -204,10 +183,13 @@ class SpreadTracker:
     ----------
     cache : CacheFacade
         The cache of the node (a strategy's or actor's ``self.cache``).
+    settlement : SettlementRules, optional
+        How the venues' expiry settlement fills are recognised (default: the backtest venue's).
     """
 
-    def __init__(self, cache: CacheFacade) -> None:
+    def __init__(self, cache: CacheFacade, settlement: SettlementRules | None = None) -> None:
         self._cache = cache
+        self._settlement = settlement or SettlementRules.from_paths()
 
     def spreads(
         self,
@@ -249,10 +231,9 @@ class SpreadTracker:
         if quote is None:
             return None
         bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
-        if bid <= 0 or ask <= 0:
-            return None
-        if side == "mid":
-            return (bid + ask) / 2
+        mid = mid_price(bid, ask)
+        if mid is None or side == "mid":
+            return mid
         return bid if leg.ratio > 0 else ask
 
     def unrealized_pnl(self, view: SpreadView, side: MarkSide = "mid") -> float | None:
@@ -300,8 +281,8 @@ class SpreadTracker:
         settlement = 0.0
         if instrument is not None:
             for fill in position.events:
-                if isinstance(fill, OrderFilled) and is_settlement_fill(fill):
-                    settlement += exercise_charge(instrument, fill)
+                if isinstance(fill, OrderFilled):
+                    settlement += self._settlement.charge(instrument, fill)
         return LegView(
             index=index,
             instrument_id=position.instrument_id,
