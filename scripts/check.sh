@@ -14,6 +14,8 @@ step "ruff format --check"
 .venv/bin/ruff format --check src tests examples bench docs
 step "mypy src"
 .venv/bin/mypy
+step "import-linter"
+.venv/bin/lint-imports --no-cache
 step "pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 step "sphinx -W"
