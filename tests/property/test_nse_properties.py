@@ -15,6 +15,7 @@ from nautilus_options.domain.nse import (
     EXPIRY_RULES,
     HOLIDAYS,
     OptionSymbol,
+    contract_spec,
     expiry_rule,
     is_trading_day,
     next_trading_day,
@@ -23,6 +24,7 @@ from nautilus_options.domain.nse import (
     trading_days,
 )
 from nautilus_options.domain.nse import expiries as list_expiries
+from nautilus_options.errors import ConfigError
 
 underlyings = st.sampled_from(sorted(EXPIRY_RULES))
 months = st.dates(CALENDAR_START + timedelta(days=7), CALENDAR_END - timedelta(days=50))
@@ -74,4 +76,27 @@ def test_symbol_round_trip(underlying: str, start: date, steps: int, right: str)
             right,
             expiry.monthly,  # type: ignore[arg-type]
         )
+        assert parse_tradingsymbol(symbol.tradingsymbol) == symbol
+
+
+@given(
+    underlyings,
+    st.dates(CALENDAR_START, CALENDAR_END),
+    st.decimals(1, 80_000, places=2),
+    st.booleans(),
+)
+def test_option_symbol_exists_exactly_for_listed_contracts(
+    underlying: str, day: date, strike: Decimal, monthly: bool
+) -> None:
+    """A symbol can be built iff the calendar lists the expiry (with that form) and the
+    strike lies on the step; then its tradingsymbol parses back to it."""
+    listed = {e.day: e.monthly for e in list_expiries(underlying, day, day)}
+    on_step = day in listed and strike % contract_spec(underlying, day).strike_step == 0
+    exists = listed.get(day) == monthly and on_step
+    try:
+        symbol = OptionSymbol(underlying, day, strike, "CE", monthly)
+    except ConfigError:
+        assert not exists
+    else:
+        assert exists
         assert parse_tradingsymbol(symbol.tradingsymbol) == symbol

@@ -10,147 +10,75 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
-from nautilus_options.domain.time import IST, ist_date
+from nautilus_options.domain.nse_tables import (
+    CALENDAR_END,
+    CALENDAR_START,
+    CONTRACT_SPECS,
+    EXPIRY_RULES,
+    FREEZE_LIMITS,
+    HOLIDAYS,
+    MON,
+    THU,
+    TUE,
+    WED,
+    ContractSpec,
+    ExpiryRule,
+    FreezeLimit,
+)
+from nautilus_options.domain.time import IST, ist_date, ist_ns
 from nautilus_options.errors import ConfigError, DataError
+
+__all__ = [
+    "CALENDAR_END",
+    "CALENDAR_START",
+    "CONTRACT_SPECS",
+    "EXPIRY_RULES",
+    "FREEZE_LIMITS",
+    "HOLIDAYS",
+    "IST",
+    "MON",
+    "MONTH_NAMES",
+    "SESSION_CLOSE",
+    "SESSION_OPEN",
+    "THU",
+    "TUE",
+    "WED",
+    "ContractSpec",
+    "Expiry",
+    "ExpiryRule",
+    "FreezeLimit",
+    "OptionSymbol",
+    "check_expiry",
+    "contract_spec",
+    "expiries",
+    "expiry_ns",
+    "expiry_rule",
+    "freeze_quantity",
+    "is_trading_day",
+    "monthly_expiry",
+    "next_session",
+    "next_trading_day",
+    "parse_tradingsymbol",
+    "previous_trading_day",
+    "session_bounds_ns",
+    "trading_days",
+    "validate_underlying",
+]
 
 #: Continuous-session open and close, IST.
 SESSION_OPEN = time(9, 15)
 SESSION_CLOSE = time(15, 30)
 
-#: First and last day covered by :data:`HOLIDAYS`; the calendar refuses days outside.
-CALENDAR_START = date(2024, 1, 1)
-CALENDAR_END = date(2026, 12, 31)
 
-#: Weekday trading holidays of the NSE equity-derivatives segment (weekend holidays omitted).
-HOLIDAYS: frozenset[date] = frozenset(
-    {
-        # 2024
-        date(2024, 1, 22),  # special holiday (Ayodhya Pran Pratishtha)
-        date(2024, 1, 26),  # Republic Day
-        date(2024, 3, 8),  # Mahashivratri
-        date(2024, 3, 25),  # Holi
-        date(2024, 3, 29),  # Good Friday
-        date(2024, 4, 11),  # Id-Ul-Fitr (Ramadan Eid)
-        date(2024, 4, 17),  # Shri Ram Navami
-        date(2024, 5, 1),  # Maharashtra Day
-        date(2024, 5, 20),  # general election in Mumbai
-        date(2024, 6, 17),  # Bakri Id
-        date(2024, 7, 17),  # Moharram
-        date(2024, 8, 15),  # Independence Day
-        date(2024, 10, 2),  # Mahatma Gandhi Jayanti
-        date(2024, 11, 1),  # Diwali Laxmi Pujan
-        date(2024, 11, 15),  # Gurunanak Jayanti
-        date(2024, 11, 20),  # Maharashtra assembly election
-        date(2024, 12, 25),  # Christmas
-        # 2025
-        date(2025, 2, 26),  # Mahashivratri
-        date(2025, 3, 14),  # Holi
-        date(2025, 3, 31),  # Id-Ul-Fitr (Ramadan Eid)
-        date(2025, 4, 10),  # Shri Mahavir Jayanti
-        date(2025, 4, 14),  # Dr. Baba Saheb Ambedkar Jayanti
-        date(2025, 4, 18),  # Good Friday
-        date(2025, 5, 1),  # Maharashtra Day
-        date(2025, 8, 15),  # Independence Day
-        date(2025, 8, 27),  # Ganesh Chaturthi
-        date(2025, 10, 2),  # Mahatma Gandhi Jayanti / Dussehra
-        date(2025, 10, 21),  # Diwali Laxmi Pujan
-        date(2025, 10, 22),  # Diwali Balipratipada
-        date(2025, 11, 5),  # Prakash Gurpurb Sri Guru Nanak Dev
-        date(2025, 12, 25),  # Christmas
-        # 2026
-        date(2026, 1, 15),  # municipal corporation elections in Maharashtra
-        date(2026, 1, 26),  # Republic Day
-        date(2026, 3, 3),  # Holi
-        date(2026, 3, 26),  # Shri Ram Navami
-        date(2026, 3, 31),  # Shri Mahavir Jayanti
-        date(2026, 4, 3),  # Good Friday
-        date(2026, 4, 14),  # Dr. Baba Saheb Ambedkar Jayanti
-        date(2026, 5, 1),  # Maharashtra Day
-        date(2026, 5, 28),  # Bakri Id
-        date(2026, 6, 26),  # Muharram
-        date(2026, 9, 14),  # Ganesh Chaturthi
-        date(2026, 10, 2),  # Mahatma Gandhi Jayanti
-        date(2026, 10, 20),  # Dussehra
-        date(2026, 11, 10),  # Diwali Balipratipada
-        date(2026, 11, 24),  # Prakash Gurpurb Sri Guru Nanak Dev
-        date(2026, 12, 25),  # Christmas
-    }
-)
-
-MON, TUE, WED, THU = 0, 1, 2, 3
-
-
-@dataclass(frozen=True)
-class ContractSpec:
-    """Contract facts of an index-option series, in force from ``effective_from``.
-
-    ``effective_from`` refers to the contract's expiry: a row applies to every series that
-    expires on or after that date (lot sizes change per series, not per trading day).
-    """
-
-    underlying: str
-    effective_from: date
-    lot_size: int
-    strike_step: int
-    tick_size: Decimal
-    freeze_qty: int
-    weekly: bool
-
-
-_TICK = Decimal("0.05")
-
-CONTRACT_SPECS: dict[str, tuple[ContractSpec, ...]] = {
-    "NIFTY": (
-        ContractSpec("NIFTY", date(2024, 1, 1), 50, 50, _TICK, 1800, weekly=True),
-        ContractSpec("NIFTY", date(2024, 4, 26), 25, 50, _TICK, 1800, weekly=True),
-        ContractSpec("NIFTY", date(2024, 11, 20), 75, 50, _TICK, 1800, weekly=True),
-        ContractSpec("NIFTY", date(2026, 1, 1), 65, 50, _TICK, 1800, weekly=True),
-    ),
-    "BANKNIFTY": (
-        ContractSpec("BANKNIFTY", date(2024, 1, 1), 15, 100, _TICK, 600, weekly=True),
-        ContractSpec("BANKNIFTY", date(2024, 11, 14), 15, 100, _TICK, 600, weekly=False),
-        ContractSpec("BANKNIFTY", date(2024, 11, 20), 30, 100, _TICK, 600, weekly=False),
-        ContractSpec("BANKNIFTY", date(2025, 6, 27), 35, 100, _TICK, 600, weekly=False),
-        ContractSpec("BANKNIFTY", date(2026, 1, 1), 30, 100, _TICK, 600, weekly=False),
-    ),
-}
-
-
-@dataclass(frozen=True)
-class ExpiryRule:
-    """Expiry weekdays in force for series expiring on or after ``effective_from``.
-
-    ``weekly_weekday`` is ``None`` when the underlying has no weekly series; the monthly
-    expiry is the last ``monthly_weekday`` of the month.
-    """
-
-    effective_from: date
-    weekly_weekday: int | None
-    monthly_weekday: int
-
-
-EXPIRY_RULES: dict[str, tuple[ExpiryRule, ...]] = {
-    "NIFTY": (
-        ExpiryRule(date(2024, 1, 1), THU, THU),
-        ExpiryRule(date(2025, 9, 1), TUE, TUE),
-    ),
-    "BANKNIFTY": (
-        ExpiryRule(date(2024, 1, 1), WED, THU),
-        ExpiryRule(date(2024, 3, 1), WED, WED),
-        ExpiryRule(date(2024, 11, 14), None, WED),
-        ExpiryRule(date(2025, 1, 1), None, THU),
-        ExpiryRule(date(2025, 9, 1), None, TUE),
-    ),
-}
-
-
-def _in_force[T: (ContractSpec, ExpiryRule)](rows: tuple[T, ...], on: date, what: str) -> T:
+def _in_force[T: (ContractSpec, ExpiryRule, FreezeLimit)](
+    rows: tuple[T, ...], on: date, what: str
+) -> T:
     index = bisect_right([row.effective_from for row in rows], on) - 1
     if index < 0:
         raise ConfigError(
@@ -174,12 +102,25 @@ def _rows[T](table: dict[str, tuple[T, ...]], underlying: str) -> tuple[T, ...]:
 def contract_spec(underlying: str, on: date) -> ContractSpec:
     """Return the contract facts of the ``underlying`` series expiring on ``on``.
 
+    ``freeze_qty`` is the freeze limit in force on the day ``on`` itself
+    (:func:`freeze_quantity`); for an order, ask :func:`freeze_quantity` about the day the
+    order is placed.
+
     Raises
     ------
     ConfigError
         If the underlying is unknown or ``on`` precedes the table.
     """
-    return _in_force(_rows(CONTRACT_SPECS, underlying), on, "on")
+    row = _in_force(_rows(CONTRACT_SPECS, underlying), on, "on")
+    return replace(row, freeze_qty=freeze_quantity(underlying, on))
+
+
+def freeze_quantity(underlying: str, day: date) -> int:
+    """NSE's quantity freeze limit (units per order) of ``underlying`` options on ``day``.
+
+    Orders above it are rejected by the exchange and must be sliced (Kite ``autoslice``).
+    """
+    return _in_force(_rows(FREEZE_LIMITS, underlying), day, "on").units
 
 
 def expiry_rule(underlying: str, on: date) -> ExpiryRule:
@@ -187,10 +128,13 @@ def expiry_rule(underlying: str, on: date) -> ExpiryRule:
     return _in_force(_rows(EXPIRY_RULES, underlying), on, "on")
 
 
-def _check_covered(day: date) -> None:
+def _check_covered(day: date, field: str = "day") -> None:
     if not CALENDAR_START <= day <= CALENDAR_END:
         raise ConfigError(
-            "day", f"{day} is outside the holiday table ({CALENDAR_START} to {CALENDAR_END})"
+            field,
+            f"{day} is outside the NSE calendar ({CALENDAR_START} to {CALENDAR_END}); "
+            "to extend it, add the year's trading holidays to HOLIDAYS and move CALENDAR_END "
+            "in nautilus_options.domain.nse_tables",
         )
 
 
@@ -284,20 +228,47 @@ def expiries(underlying: str, start: date, end: date) -> list[Expiry]:
     return list(_expiries_cached(underlying, start, end))
 
 
-def _ist_ns(day: date, at: time) -> int:
-    moment = datetime.combine(day, at, tzinfo=IST).astimezone(UTC)
-    seconds = int((moment - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds())
-    return seconds * 1_000_000_000
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@lru_cache(maxsize=1024)
+def check_expiry(underlying: str, day: date) -> Expiry:
+    """The expiry of ``underlying`` on ``day``, which must be one of its expiry days.
+
+    Validity comes from the tables: the expiry weekdays in force, the holiday adjustment and
+    the weekly/monthly series listed (see :func:`expiries`).
+
+    Raises
+    ------
+    ConfigError
+        Field ``expiry``: ``day`` is outside the calendar (the message says how to extend
+        it) or no ``underlying`` series expires on it (the message lists that week's expiries).
+    """
+    validate_underlying(underlying)
+    _check_covered(day, "expiry")
+    monday = max(day - timedelta(days=day.weekday()), CALENDAR_START)
+    sunday = min(monday + timedelta(days=6), CALENDAR_END)
+    week = expiries(underlying, monday, sunday)
+    for expiry in week:
+        if expiry.day == day:
+            return expiry
+    listed = ", ".join(f"{e.day} ({_WEEKDAYS[e.day.weekday()]})" for e in week) or "none"
+    reason = "" if is_trading_day(day) else ", not a trading day"
+    raise ConfigError(
+        "expiry",
+        f"{day} ({_WEEKDAYS[day.weekday()]}{reason}) is not a {underlying} expiry day "
+        f"(expiries that week: {listed})",
+    )
 
 
 def expiry_ns(day: date) -> int:
     """UNIX nanoseconds of 15:30 IST on ``day`` (options expire at the close)."""
-    return _ist_ns(day, SESSION_CLOSE)
+    return ist_ns(day, SESSION_CLOSE)
 
 
 def session_bounds_ns(day: date) -> tuple[int, int]:
     """UNIX nanoseconds of the session open (09:15 IST) and close (15:30 IST) on ``day``."""
-    return _ist_ns(day, SESSION_OPEN), _ist_ns(day, SESSION_CLOSE)
+    return ist_ns(day, SESSION_OPEN), ist_ns(day, SESSION_CLOSE)
 
 
 def _in_session_calendar(day: date) -> bool:
@@ -338,10 +309,17 @@ _WEEKLY_RE = re.compile(
 
 @dataclass(frozen=True)
 class OptionSymbol:
-    """An NFO index option identified as Kite does.
+    """An NFO index option identified as Kite does; only contracts NSE lists can be built.
 
     ``monthly`` selects the symbol format: the monthly (last) expiry of a month is written
     ``NIFTY26JAN24400CE``, any other expiry ``NIFTY2611324400CE`` (YY, month code 1-9/O/N/D, DD).
+
+    Raises
+    ------
+    ConfigError
+        Naming the field: ``right`` not CE/PE; ``strike`` not positive or off the strike step
+        (fractional strikes included); ``underlying`` unknown; ``expiry`` not an expiry day
+        of the underlying or outside the calendar; ``monthly`` not matching the expiry.
     """
 
     underlying: str
@@ -357,6 +335,19 @@ class OptionSymbol:
             raise ConfigError("strike", f"must be positive, got {self.strike}")
         if not re.fullmatch(r"[A-Z]+", self.underlying):
             raise ConfigError("underlying", f"must be upper-case letters, got {self.underlying!r}")
+        expiry = check_expiry(self.underlying, self.expiry)
+        if self.monthly != expiry.monthly:
+            kind, form = ("the monthly", "monthly") if expiry.monthly else ("a weekly", "weekly")
+            raise ConfigError(
+                "monthly",
+                f"{self.expiry} is {kind} {self.underlying} expiry: use the {form} symbol form",
+            )
+        step = contract_spec(self.underlying, self.expiry).strike_step
+        if self.strike % step:
+            raise ConfigError(
+                "strike",
+                f"{self.strike} is not on the {self.underlying} strike step of {step} points",
+            )
 
     @property
     def tradingsymbol(self) -> str:
@@ -373,12 +364,13 @@ class OptionSymbol:
 def parse_tradingsymbol(symbol: str) -> OptionSymbol:
     """Parse a Kite NFO option tradingsymbol (weekly or monthly format).
 
-    The expiry day of a monthly symbol comes from the calendar (:func:`monthly_expiry`).
+    The expiry day of a monthly symbol comes from the calendar (:func:`monthly_expiry`). The
+    contract must exist: the rules of :class:`OptionSymbol` apply.
 
     Raises
     ------
     DataError
-        If ``symbol`` is in neither format or names an impossible date.
+        If ``symbol`` is in neither format or names a contract NSE does not list.
     """
     try:
         if match := _MONTHLY_RE.match(symbol):

@@ -9,9 +9,11 @@ import pytest
 
 from nautilus_options.domain.nse import (
     Expiry,
+    check_expiry,
     contract_spec,
     expiries,
     expiry_ns,
+    freeze_quantity,
     is_trading_day,
     monthly_expiry,
     next_trading_day,
@@ -45,9 +47,10 @@ def test_neighbouring_trading_days() -> None:
     assert next_trading_day(date(2026, 1, 23)) == date(2026, 1, 27)
 
 
-def test_calendar_refuses_days_outside_the_holiday_table() -> None:
-    with pytest.raises(ConfigError, match="holiday table"):
+def test_calendar_refuses_days_outside_it_and_says_how_to_extend_it() -> None:
+    with pytest.raises(ConfigError, match="outside the NSE calendar") as caught:
         is_trading_day(date(2027, 1, 4))
+    assert "add the year's trading holidays to HOLIDAYS and move CALENDAR_END" in str(caught.value)
 
 
 def test_nifty_weekly_expiries_move_from_thursday_to_tuesday_in_september_2025() -> None:
@@ -144,3 +147,60 @@ def test_expiry_and_session_times_in_utc() -> None:
     open_ns, close_ns = session_bounds_ns(date(2026, 1, 13))
     assert close_ns - open_ns == (6 * 60 + 15) * 60 * 1_000_000_000
     assert open_ns == int(datetime(2026, 1, 13, 3, 45, tzinfo=UTC).timestamp() * 1e9)
+
+
+@pytest.mark.parametrize(
+    ("day", "units"),
+    [
+        (date(2024, 8, 1), 900),  # NSE circular, revision of 1 Aug 2024
+        (date(2025, 3, 3), 900),  # revision of 3 Mar 2025
+        (date(2025, 6, 30), 900),
+        (date(2025, 7, 1), 600),  # circular of 30 Jun 2025
+        (date(2025, 8, 29), 600),
+        (date(2025, 9, 1), 900),  # circular of 29 Aug 2025
+        (date(2025, 11, 2), 900),
+        (date(2025, 11, 3), 600),  # circular of 31 Oct 2025
+        (date(2026, 1, 27), 600),
+    ],
+)
+def test_banknifty_freeze_limit_follows_nse_revisions_by_trading_day(day: date, units: int) -> None:
+    assert freeze_quantity("BANKNIFTY", day) == units
+    assert contract_spec("BANKNIFTY", day).freeze_qty == units
+
+
+def test_nifty_freeze_limit_stayed_1800() -> None:
+    assert {freeze_quantity("NIFTY", date(y, 6, 3)) for y in (2024, 2025, 2026)} == {1800}
+
+
+@pytest.mark.parametrize(
+    ("underlying", "day", "monthly"),
+    [
+        ("NIFTY", date(2025, 8, 21), False),  # Thursday weekly before September 2025
+        ("NIFTY", date(2025, 8, 28), True),  # last Thursday monthly
+        ("NIFTY", date(2025, 9, 2), False),  # Tuesday weekly from September 2025
+        ("NIFTY", date(2026, 3, 2), False),  # Tuesday 3 March 2026 is Holi: moves to Monday
+        ("BANKNIFTY", date(2024, 11, 13), False),  # the last BANKNIFTY weekly
+        ("BANKNIFTY", date(2026, 1, 27), True),
+    ],
+)
+def test_check_expiry_accepts_listed_expiries(underlying: str, day: date, monthly: bool) -> None:
+    assert check_expiry(underlying, day) == Expiry(underlying, day, monthly)
+
+
+@pytest.mark.parametrize(
+    ("underlying", "day", "message"),
+    [
+        ("NIFTY", date(2026, 1, 14), "2026-01-14 (Wednesday) is not a NIFTY expiry day"),
+        ("NIFTY", date(2026, 1, 17), "(Saturday, not a trading day)"),
+        ("NIFTY", date(2026, 3, 3), "expiries that week: 2026-03-02 (Monday)"),
+        ("NIFTY", date(2025, 9, 4), "Thursday"),  # weekly moved to Tuesday
+        ("BANKNIFTY", date(2026, 1, 20), "not a BANKNIFTY expiry day"),  # monthly only
+        ("NIFTY", date(2099, 1, 27), "outside the NSE calendar"),
+    ],
+)
+def test_check_expiry_refuses_days_without_a_series(
+    underlying: str, day: date, message: str
+) -> None:
+    with pytest.raises(ConfigError, match="expiry") as caught:
+        check_expiry(underlying, day)
+    assert message in str(caught.value)

@@ -29,10 +29,43 @@ def test_monthly_symbol_format_and_parse_uses_the_calendar() -> None:
     assert parse_tradingsymbol("BANKNIFTY26MAR52000PE").expiry == date(2026, 3, 30)
 
 
-def test_fractional_strike_round_trips() -> None:
-    symbol = parse_tradingsymbol("NIFTY2611324412.5PE")
-    assert symbol.strike == Decimal("24412.5")
-    assert symbol.tradingsymbol == "NIFTY2611324412.5PE"
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("NIFTY2611326013CE", "26013 is not on the NIFTY strike step of 50"),
+        ("NIFTY2611326000.5CE", "26000.5 is not on the NIFTY strike step"),
+        ("BANKNIFTY26JAN58050CE", "strike step of 100"),
+        ("NIFTY2611426000CE", "2026-01-14 (Wednesday) is not a NIFTY expiry day"),
+        ("NIFTY2611726000CE", "Saturday"),
+        ("NIFTY2630326000CE", "2026-03-03 (Tuesday, not a trading day)"),  # Holi
+        ("NIFTY2612726000CE", "monthly NIFTY expiry: use the monthly symbol form"),
+        ("BANKNIFTY2612058000CE", "not a BANKNIFTY expiry day"),  # no weeklies since Nov 2024
+        ("NIFTY99JAN26000CE", "outside the NSE calendar"),
+        ("NIFTY9911226000CE", "to extend it"),
+    ],
+)
+def test_symbols_of_contracts_nse_does_not_list_are_refused(text: str, message: str) -> None:
+    with pytest.raises(DataError, match=text) as caught:
+        parse_tradingsymbol(text)
+    assert message in str(caught.value)
+
+
+def test_weekly_on_the_day_before_a_holiday_is_accepted() -> None:
+    assert parse_tradingsymbol("NIFTY2630226000CE").expiry == date(2026, 3, 2)
+
+
+def test_option_symbol_refuses_the_weekly_form_on_a_monthly_expiry() -> None:
+    with pytest.raises(ConfigError, match="monthly: 2026-01-27 is the monthly NIFTY expiry"):
+        OptionSymbol("NIFTY", date(2026, 1, 27), Decimal(24400), "CE", monthly=False)
+    with pytest.raises(ConfigError, match="monthly: 2026-01-13 is a weekly NIFTY expiry"):
+        OptionSymbol("NIFTY", date(2026, 1, 13), Decimal(24400), "CE", monthly=True)
+
+
+def test_option_symbol_refuses_off_step_and_non_expiry_contracts() -> None:
+    with pytest.raises(ConfigError, match=r"strike: 24412\.5 is not on the NIFTY strike step"):
+        OptionSymbol("NIFTY", date(2026, 1, 13), Decimal("24412.5"), "CE", monthly=False)
+    with pytest.raises(ConfigError, match="expiry: 2026-01-15"):
+        OptionSymbol("NIFTY", date(2026, 1, 15), Decimal(24400), "CE", monthly=False)
 
 
 @pytest.mark.parametrize(
