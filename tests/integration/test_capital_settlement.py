@@ -36,7 +36,7 @@ def _index_tick(instrument_id: object, price: str, ts: int, n: int) -> TradeTick
     )
 
 
-def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
+def test_long_itm_call_held_to_expiry_pays_exercise_stt_and_brokerage() -> None:
     option = option_contract(parse_tradingsymbol("NIFTY2611324400CE"))
     mirror = index_instrument("NIFTY", NFO)
     assert option.expiration_ns == OPEN_NS + 375 * MINUTE  # 15:30 IST
@@ -81,17 +81,18 @@ def test_long_itm_call_held_to_expiry_pays_exercise_stt() -> None:
     # 2% of 10 lakh = 20,000 at 120.50 x 65 = 7,832.50 a lot -> 2 lots = 130 units.
     # Open: -20 commission. Expiry: cash settlement at intrinsic 150.00, no commission, so
     # Nautilus books 130 x (150 - 120.50) - 20 = 3,815 for the position (+3,835 on close).
-    # Exercise STT: 0.125% of 130 x 150 = 24.375 -> 24.38, booked when the settlement fill
-    # arrives, just before the position closes.
+    # Settlement charges, booked when the settlement fill arrives, just before the position
+    # closes: exercise STT 0.125% of 130 x 150 = 24.375 -> 24.38, plus brokerage on the
+    # exercised contract, 20 + 18% GST = 23.60: 47.98 in all.
     trade = "SizedRoundTripStrategy-000-T0001"
     rows = [(u.capital, u.exercise_charges, u.reason.split(":")[0]) for u in manager.history]
     assert rows == [
         (1_000_000.0, 0.0, "start"),
         (1_000_000.0, 0.0, f"reserved 15665.00 for {trade} (2 lots, limited by risk)"),
         (999_980.0, 0.0, "opened NFO-1-001"),
-        (999_955.62, 24.38, "exercise STT NIFTY2611324400CE.NFO"),
-        (1_003_790.62, 24.38, "closed NFO-1-001"),
-        (1_003_790.62, 24.38, f"released 15665.00 from {trade}"),
+        (999_932.02, 47.98, "settlement charges NIFTY2611324400CE.NFO"),
+        (1_003_767.02, 47.98, "closed NFO-1-001"),
+        (1_003_767.02, 47.98, f"released 15665.00 from {trade}"),
     ]
     (position,) = engine.cache.positions()
     assert position.realized_pnl == Money(3_815, INR)

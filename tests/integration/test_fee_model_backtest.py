@@ -257,10 +257,11 @@ def test_expiry_settlement_fills_are_detected_and_charged_exercise_stt() -> None
         for f in settlements
     }
     assert settled == {
-        # 0.125% x 150 x 130 = 24.375 -> 24.38, payable by the holder of the long call
-        CE_24000.id: ("CASH", OrderSide.SELL, 150.0, 0.0, 24.38),
-        # the writer of an exercised call pays no exercise STT
-        CE_24100.id: ("CASH", OrderSide.BUY, 50.0, 0.0, 0.0),
+        # STT 0.125% x 150 x 130 = 24.375 -> 24.38 on the holder of the long call, and
+        # brokerage on the exercised contract: 20 + 18% GST = 23.60
+        CE_24000.id: ("CASH", OrderSide.SELL, 150.0, 0.0, 47.98),
+        # the writer of an assigned call pays no exercise STT, but the brokerage
+        CE_24100.id: ("CASH", OrderSide.BUY, 50.0, 0.0, 23.6),
         PE_23900.id: ("OTM", OrderSide.SELL, 0.0, 0.0, 0.0),
     }
     assert all(f.ts_event == ist_ns(EXPIRY, 15, 30) for f in settlements)

@@ -27,7 +27,7 @@ from nautilus_options import CapitalManager, CapitalManagerConfig
 from nautilus_options.backtest.fees import IndianOptionsFeeModel
 from nautilus_options.data.instruments import NFO, NSE
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
-from nautilus_options.domain.charges import exercise_stt, order_charges
+from nautilus_options.domain.charges import expiry_settlement_charges, order_charges
 from nautilus_options.domain.nse import IST
 from nautilus_options.portfolio import SettlementRules, SpreadTracker, SpreadView, tag_value
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
@@ -260,7 +260,7 @@ def test_expiry_settles_at_intrinsic_with_exercise_stt(market: Market, held_to_e
         and tick.instrument_id == NFO_INDEX
         and tick.ts_event <= spread.expiry_ns
     )[1]
-    expected_stt = 0.0
+    expected_stt = expected_total = 0.0
     for fill in settlement:
         option = run.option(fill)
         strike = option.strike_price.as_double()
@@ -270,10 +270,13 @@ def test_expiry_settles_at_intrinsic_with_exercise_stt(market: Market, held_to_e
             else max(strike - spot, 0.0)
         )
         assert fill.last_px.as_double() == pytest.approx(intrinsic, abs=0.01)
-        if fill.order_side == OrderSide.SELL and intrinsic > 0:  # a long leg exercised
-            day = date(2026, 1, 6)
-            expected_stt += exercise_stt(intrinsic * fill.last_qty.as_double(), day)
-    assert spread.settlement_charges == pytest.approx(expected_stt)
+        if intrinsic > 0:  # exercised (a long leg) or assigned (a short leg)
+            side = "long" if fill.order_side == OrderSide.SELL else "short"
+            turnover = intrinsic * fill.last_qty.as_double()
+            charges = expiry_settlement_charges(side, turnover, date(2026, 1, 6))
+            expected_stt += charges.stt
+            expected_total += charges.total
+    assert spread.settlement_charges == pytest.approx(expected_total)
     assert expected_stt > 0  # the market moves past a wing: the long leg is exercised
 
 

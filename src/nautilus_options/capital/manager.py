@@ -190,7 +190,7 @@ class CapitalManager(Actor):
         charge = self._exercise_charge(fill)
         if charge > 0.0:
             charged = self._ledger.charge(charge)
-            self._publish(f"exercise STT {fill.instrument_id}: -{charged:.2f}", fill.ts_event)
+            self._publish(f"settlement charges {fill.instrument_id}: -{charged:.2f}", fill.ts_event)
 
     def _exercise_charge(self, fill: OrderFilled) -> float:
         """Return the charges of an option's expiry settlement fill (0 for other fills)."""

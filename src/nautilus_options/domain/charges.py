@@ -237,6 +237,47 @@ def exercise_stt(intrinsic_turnover: float, day: date) -> float:
     return float(_paise(turnover * schedule_on(day).stt_exercise_rate))
 
 
+def expiry_settlement_charges(
+    position: Literal["long", "short"], intrinsic_turnover: float, day: date, orders: int = 1
+) -> Charges:
+    """Charges on an in-the-money option settled in cash at expiry.
+
+    The holder of an exercised option pays STT on the intrinsic value (:func:`exercise_stt`).
+    Zerodha charges brokerage on in-the-money contracts exercised *or assigned* at expiry,
+    on both the long and the short side, one executed order per freeze-quantity slice of the
+    position, plus GST on it (Zerodha support, TradingQnA, Aug 2023: "whenever options
+    expire ITM, a brokerage of Rs. 20 per order applies to both sides"). No exchange
+    transaction charge, SEBI fee or stamp duty is levied on the settlement itself.
+
+    Parameters
+    ----------
+    position : {"long", "short"}
+        The side of the expiring position: ``long`` is exercised, ``short`` assigned.
+    intrinsic_turnover : float
+        Quantity (units) x intrinsic value at settlement, in rupees.
+    day : date
+        Expiry date, selecting the schedule.
+    orders : int, default 1
+        Orders the exchange counts for the position: ``ceil(units / freeze quantity)``.
+
+    Returns
+    -------
+    Charges
+        Brokerage, GST and (for the long side) STT, each rounded to the paisa.
+    """
+    if position not in ("long", "short"):
+        raise ValueError(f"position: must be 'long' or 'short', was {position!r}")
+    if isinstance(orders, bool) or orders < 1:
+        raise ValueError(f"orders: must be an int >= 1, was {orders}")
+    rates = schedule_on(day)
+    brokerage = _paise(rates.brokerage_per_order * orders)
+    return Charges(
+        brokerage=float(brokerage),
+        stt=exercise_stt(intrinsic_turnover, day) if position == "long" else 0.0,
+        gst=float(_paise(brokerage * rates.gst_rate)),
+    )
+
+
 def _rupees(amount: float, name: str) -> Decimal:
     if not (math.isfinite(amount) and amount >= 0):
         raise ValueError(f"{name}: must be a finite amount >= 0, was {amount}")

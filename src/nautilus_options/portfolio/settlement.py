@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import Enum
+import math
 from functools import lru_cache
 
 from nautilus_trader.common.config import resolve_path
@@ -25,7 +26,8 @@ from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.events import OrderFilled
 from nautilus_trader.model.instruments import OptionContract
 
-from nautilus_options.domain.charges import exercise_stt
+from nautilus_options.domain.charges import expiry_settlement_charges
+from nautilus_options.domain.nse import contract_spec
 from nautilus_options.domain.time import ist_date
 
 
@@ -94,16 +96,16 @@ def _load(path: str) -> SettlementRecognizer:
 def settlement_charge(instrument: OptionContract, fill: OrderFilled, kind: SettlementKind) -> float:
     """Charges owed on an expiry settlement fill of ``instrument``, in rupees.
 
-    Index options on NSE are exercised automatically when in the money at expiry, and the
-    holder pays STT on the intrinsic value (the Finance (No. 2) Act 2004, chapter VII, charges
-    the tax on the *purchaser* of an exercised option). The venue closes a long position
-    with a SELL, so only a cash-exercise SELL fill is charged:
-    ``rate x settlement price x quantity x multiplier`` on the expiry date (IST).
+    Only a cash exercise costs anything (an option that expires worthless owes nothing):
+    the holder pays STT on the intrinsic value, and both sides pay Zerodha's brokerage per
+    freeze-quantity slice of the position, with GST (see
+    :func:`~nautilus_options.domain.charges.expiry_settlement_charges` for the rules and
+    sources). The venue closes a long position with a SELL and a short one with a BUY.
 
     Parameters
     ----------
     instrument : OptionContract
-        The option that expired (for its multiplier and id).
+        The option that expired (for its multiplier, underlying and id).
     fill : OrderFilled
         The settlement fill of ``instrument``.
     kind : SettlementKind
@@ -112,7 +114,7 @@ def settlement_charge(instrument: OptionContract, fill: OrderFilled, kind: Settl
     Returns
     -------
     float
-        The charge (> 0) for a long cash exercise; 0.0 otherwise.
+        The total charge (> 0) for a cash exercise or assignment; 0.0 otherwise.
 
     Raises
     ------
@@ -121,9 +123,15 @@ def settlement_charge(instrument: OptionContract, fill: OrderFilled, kind: Settl
     """
     if fill.instrument_id != instrument.id:
         raise ValueError(f"fill: is for {fill.instrument_id}, not {instrument.id}")
-    if kind is not SettlementKind.CASH_EXERCISE or fill.order_side != OrderSide.SELL:
+    if kind is not SettlementKind.CASH_EXERCISE:
         return 0.0
-    intrinsic_turnover = (
-        fill.last_qty.as_double() * fill.last_px.as_double() * instrument.multiplier.as_double()
+    units = fill.last_qty.as_double()
+    day = ist_date(fill.ts_event)
+    freeze_qty = contract_spec(instrument.underlying, day).freeze_qty
+    charges = expiry_settlement_charges(
+        "long" if fill.order_side == OrderSide.SELL else "short",
+        units * fill.last_px.as_double() * instrument.multiplier.as_double(),
+        day,
+        orders=max(1, math.ceil(units / freeze_qty)),
     )
-    return exercise_stt(intrinsic_turnover, ist_date(fill.ts_event))
+    return charges.total

@@ -113,7 +113,7 @@ class SpreadView:
     closed_ns : int | None
         When the last leg closed; None while any leg is open.
     realized_pnl : float
-        Realized P&L net of commissions and exercise STT.
+        Realized P&L net of commissions and expiry settlement charges.
     commissions : float
         Commissions on all leg fills.
     settlement_charges : float

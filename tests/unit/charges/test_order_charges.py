@@ -10,6 +10,7 @@ from nautilus_options.domain.charges import (
     SCHEDULES,
     Charges,
     exercise_stt,
+    expiry_settlement_charges,
     order_charges,
     schedule_on,
 )
@@ -77,6 +78,14 @@ def test_exercise_stt_on_intrinsic_value() -> None:
     assert exercise_stt(0.0, date(2026, 1, 13)) == 0.0
 
 
+def test_expiry_settlement_charges_both_sides_brokerage_holder_stt() -> None:
+    long = expiry_settlement_charges("long", 65 * 150.0, date(2026, 1, 13))
+    short = expiry_settlement_charges("short", 65 * 150.0, date(2026, 1, 13))
+    assert (long.brokerage, long.gst, long.stt, long.total) == (20.0, 3.6, 12.19, 35.79)
+    assert (short.brokerage, short.gst, short.stt, short.total) == (20.0, 3.6, 0.0, 23.6)
+    assert expiry_settlement_charges("short", 0.0, date(2026, 4, 7), orders=3).total == 70.8
+
+
 def test_float_turnover_is_taken_to_the_paisa() -> None:
     # 65 x 120.55 is 7835.749999999999 in binary floating point; the rupee amount is 7,835.75.
     assert order_charges("SELL", 65 * 120.55, date(2026, 1, 13)).stt == 7.84  # 7.83575
@@ -101,6 +110,8 @@ def test_schedule_rows_are_sorted_and_selected_by_trade_date() -> None:
         (lambda: order_charges("BUY", float("nan"), date(2026, 1, 13)), "premium_turnover"),
         (lambda: order_charges("BUY", 1.0, date(2026, 1, 13), -1), "brokerage_orders"),
         (lambda: exercise_stt(-5.0, date(2026, 1, 13)), "intrinsic_turnover"),
+        (lambda: expiry_settlement_charges("flat", 1.0, date(2026, 1, 13)), "position"),  # type: ignore[arg-type]
+        (lambda: expiry_settlement_charges("long", 1.0, date(2026, 1, 13), 0), "orders"),
     ],
 )
 def test_bad_arguments_are_named(call: object, field: str) -> None:

@@ -95,12 +95,18 @@ def test_a_trade_id_differing_from_the_order_id_is_not_a_settlement() -> None:
     assert recognize_simulated_exchange(fill("NFO-LEG-CASH-4be8adbc", trade_id="T-1")) is None
 
 
-def test_exercise_charge_falls_on_the_long_holder_only() -> None:
-    # 0.125% x 150 x 65 = 12.1875 -> 12.19
-    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.SELL)) == 12.19
-    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.BUY)) == 0.0
+def test_the_holder_pays_exercise_stt_and_both_sides_pay_brokerage() -> None:
+    # long: STT 0.125% x 150 x 65 = 12.1875 -> 12.19; brokerage 20 + GST 3.60
+    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.SELL)) == 35.79
+    # short (assigned): brokerage 20 + GST 3.60, no STT
+    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.BUY)) == 23.60
     assert RULES.charge(CALL, fill("NFO-LEG-OTM-4be8adbc", OrderSide.SELL, 0.0)) == 0.0
     assert RULES.charge(CALL, fill("O-1", OrderSide.SELL)) == 0.0
+
+
+def test_brokerage_is_per_freeze_quantity_slice() -> None:
+    # 28 lots = 1,820 units > NIFTY's 1,800 freeze: two exchange orders, 2 x (20 + 3.60)
+    assert RULES.charge(CALL, fill("NFO-LEG-CASH-4be8adbc", OrderSide.BUY, quantity=1820)) == 47.2
 
 
 def test_settlement_charge_rejects_a_fill_of_another_instrument() -> None:
@@ -116,7 +122,7 @@ def test_a_venue_supplies_its_own_recognizer() -> None:
     rules = SettlementRules([kite_style])
     assert rules.kind(fill("O-9", trade_id="EXERCISE-1")) is CASH
     assert rules.kind(fill("NFO-LEG-CASH-4be8adbc")) is None
-    assert rules.charge(CALL, fill("O-9", OrderSide.SELL, trade_id="EXERCISE-1")) == 12.19
+    assert rules.charge(CALL, fill("O-9", OrderSide.SELL, trade_id="EXERCISE-1")) == 35.79
 
 
 def test_an_unknown_recognizer_path_is_an_error() -> None:
