@@ -1,18 +1,28 @@
-"""Shared pytest configuration for the options-nt test suite."""
+"""Shared pytest configuration for the options-nt test suite.
+
+Hypothesis profiles (``HYPOTHESIS_PROFILE`` selects one; ``CI`` set means ``ci``):
+
+* ``ci``: bounded for a small shared machine, and *random*: every run explores new inputs.
+  A failure prints the ``@reproduce_failure`` blob and the seed to rerun it with
+  ``pytest --hypothesis-seed=<seed>``.
+* ``dev``: the default locally, the same bounds.
+* ``deep``: 2,000 examples a test, for an occasional thorough exploration.
+"""
 
 from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Verbosity, settings
 
-# CI machines are small and shared: keep property tests deterministic and bounded.
-settings.register_profile(
-    "ci",
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
+_SHARED = {
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+settings.register_profile("ci", max_examples=150, verbosity=Verbosity.normal, **_SHARED)
+settings.register_profile("dev", max_examples=100, **_SHARED)
+settings.register_profile("deep", max_examples=2_000, **_SHARED)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
