@@ -74,9 +74,11 @@ def test_breakevens_are_the_sign_changes_of_pnl(case: tuple[SpreadGeometry, floa
     for i in crossings:
         assert any(in_crossing(point, i) for point in breakevens)
     # Where the P&L touches zero on the grid, only the ends of each zero run are breakevens
-    # (a plateau at exactly zero, e.g. a credit equal to one wing, counts its two ends).
+    # (a plateau at exactly zero, e.g. a credit equal to one wing, counts its two ends). The
+    # P&L is flat beyond the top strike, so a run reaching the grid's top goes on for ever:
+    # its top is the grid's edge, not an end.
     zero = pnl == 0
-    inner = np.r_[False, zero[:-1]] & np.r_[zero[1:], False]
+    inner = np.r_[False, zero[:-1]] & np.r_[zero[1:], zero[-1]]
     run_ends = spots[zero & ~inner & (spots > 0)]
     between = [p for p in breakevens if not any(in_crossing(p, i) for i in crossings)]
     assert between == pytest.approx(sorted(run_ends.tolist()))
