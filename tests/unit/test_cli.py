@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +28,12 @@ def test_module_entry_point_matches_console_script() -> None:
         check=True,
     )
     assert result.stdout.strip() == f"options-nt {__version__}"
-    assert __version__ == "0.1.0"
+
+
+def test_installed_version_is_the_project_version() -> None:
+    # A stale install (pyproject bumped, package not reinstalled) reports an old version.
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert __version__ == project["project"]["version"]
 
 
 def test_package_and_command_line_start_without_loading_nautilus() -> None:

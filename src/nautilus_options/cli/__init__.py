@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from nautilus_options import __version__
 from nautilus_options.errors import OptionsNTError
 
+__all__ = ["build_parser", "main"]
+
 #: Subcommand modules, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = ("backtest", "data")
 

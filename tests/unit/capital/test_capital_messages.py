@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 
 from nautilus_options.capital import (
-    RELEASE_ENDPOINT,
-    SIZING_ENDPOINT,
     CapitalRelease,
     SizingRequest,
     SizingResponse,
@@ -15,10 +13,6 @@ from nautilus_options.capital import (
 
 def _ignore(response: SizingResponse) -> None:
     del response
-
-
-def test_endpoints() -> None:
-    assert (SIZING_ENDPOINT, RELEASE_ENDPOINT) == ("CapitalManager.size", "CapitalManager.release")
 
 
 @pytest.mark.parametrize(
