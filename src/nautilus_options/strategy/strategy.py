@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import cast
 
-import numpy as np
 from nautilus_trader.core.data import Data
 from nautilus_trader.model.data import DataType, QuoteTick
-from nautilus_trader.model.enums import OrderSide, PriceType
+from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.events import (
     OrderCanceled,
     OrderDenied,
@@ -35,68 +32,35 @@ from nautilus_options.capital.messages import (
     SizingResponse,
 )
 from nautilus_options.common.session import SessionTimer
-from nautilus_options.domain.nse import contract_spec, parse_tradingsymbol
-from nautilus_options.domain.spreads import LegSpec, Right, SpreadGeometry, SpreadType
+from nautilus_options.domain.nse import contract_spec
+from nautilus_options.domain.quotes import mid_price
+from nautilus_options.domain.time import NS_PER_SECOND, ist_date
 from nautilus_options.portfolio import (
     SettlementRules,
     SpreadTracker,
     leg_position_id,
     leg_tags,
-    option_right,
     parse_leg_position_id,
     tag_value,
 )
+from nautilus_options.strategy.book import (
+    ActiveSpread,
+    SpreadBook,
+    WorkingOrder,
+    adopt,
+    is_complete,
+)
+from nautilus_options.strategy.chain import ChainReader
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
-from nautilus_options.strategy.entry import EntryManager, ist_datetime
+from nautilus_options.strategy.entry import EntryManager
 from nautilus_options.strategy.exit import ExitManager, ExitReason
 from nautilus_options.strategy.legging import LegSequencer, Phase, Side, limit_price, slice_quantity
-from nautilus_options.strategy.selection import (
-    Chain,
-    ExpiryChoice,
-    SpreadSelection,
-    StrikeRule,
-    choose_expiry,
-    select_spread,
-)
+from nautilus_options.strategy.selection import SpreadSelection
 
 _CHECK_TIMER = "spread-check"
 _REPRICE_TIMER = "spread-reprice"
 _QUOTE_CHECK_ALERT = "spread-quote-check"
 _QUOTE_SETTLE_NS = 1_000_000  # 1 ms
-
-
-@dataclass
-class _WorkingOrder:
-    """An order of a spread still working at the venue."""
-
-    leg: int
-    closing: bool
-    step: int = 0
-
-
-@dataclass
-class _ActiveSpread:
-    """A spread the strategy is opening, holding or closing."""
-
-    spread_id: str
-    instruments: tuple[OptionContract, ...]
-    sequencer: LegSequencer
-    phase_started_ns: int
-    reserved: bool
-    leg_ids: tuple[int, ...]  # position leg index ``i`` of each geometry leg
-    urgent: bool = False
-    exit_reason: str = ""
-    net_premium: float = 0.0
-    max_profit: float = 0.0
-    max_loss: float = 0.0
-
-    def set_premium(self, net_premium: float) -> None:
-        """Fix the entry premium per unit and the spread's max profit and loss from it."""
-        self.net_premium = net_premium
-        self.max_profit = self.sequencer.geometry.max_profit(net_premium)
-        self.max_loss = self.sequencer.geometry.max_loss(net_premium)
-
-    orders: dict[ClientOrderId, _WorkingOrder] = field(default_factory=dict)
 
 
 class OptionsSpreadStrategy(Strategy):
@@ -125,12 +89,11 @@ class OptionsSpreadStrategy(Strategy):
         self.entry_manager = EntryManager.from_config(config)
         self.exit_manager = ExitManager.from_config(config)
         self.index_id = InstrumentId(Symbol(config.underlying), Venue(config.index_venue))
-        self._venue = Venue(config.venue)
+        self._chain: ChainReader | None = None
         self._spread_counter = 0
         self._halted = False
         self._warned_no_manager = False
-        self._active: dict[str, _ActiveSpread] = {}
-        self._by_instrument: dict[InstrumentId, set[str]] = {}
+        self._book = SpreadBook()
         self._quote_check_pending = False
         self._tracker: SpreadTracker | None = None
         self._check_timer: SessionTimer | None = None
@@ -145,24 +108,31 @@ class OptionsSpreadStrategy(Strategy):
         return self._tracker
 
     @property
+    def chain(self) -> ChainReader:
+        """The option chain in this strategy's cache."""
+        if self._chain is None:
+            self._chain = ChainReader(self.cache, self.cfg, self.index_id)
+        return self._chain
+
+    @property
     def active_spread_ids(self) -> list[str]:
         """Ids of spreads being opened, held or closed by this strategy."""
-        return list(self._active)
+        return self._book.ids()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def on_start(self) -> None:
         """Subscribe to the index, the option chain and capital updates; start timers."""
         self.subscribe_trade_ticks(self.index_id)
-        for instrument in self._options():
+        for instrument in self.chain.options():
             self.subscribe_quote_ticks(instrument.id)
-        for instrument_id in self._by_instrument:
+        for instrument_id in self._book.instrument_ids():
             self._follow_quotes(instrument_id)
         self.msgbus.subscribe(
             topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
         )
         self._check_timer = SessionTimer(
-            self.clock, _CHECK_TIMER, self.cfg.exit_check_interval_secs * 1_000_000_000, self._tick
+            self.clock, _CHECK_TIMER, self.cfg.exit_check_interval_secs * NS_PER_SECOND, self._tick
         )
         self._check_timer.start()
         self._adopt_open_spreads()
@@ -172,7 +142,7 @@ class OptionsSpreadStrategy(Strategy):
         self.msgbus.unsubscribe(
             topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
         )
-        for instrument_id in self._by_instrument:
+        for instrument_id in self._book.instrument_ids():
             self._unfollow_quotes(instrument_id)
         if self._check_timer is not None:
             self._check_timer.stop()
@@ -186,42 +156,26 @@ class OptionsSpreadStrategy(Strategy):
         self.entry_manager = EntryManager.from_config(self.cfg)
         self._spread_counter = 0
         self._halted = False
-        self._active.clear()
-        self._by_instrument.clear()
+        self._book.clear()
         self._tracker = None
 
     def _adopt_open_spreads(self) -> None:
         """Take over spreads this strategy left open before a restart.
 
-        A spread whose legs are all fully held is managed as open (exits apply); any other
-        (an entry or exit cut short) has its orders cancelled and is unwound.
+        A complete spread is managed as open (exits apply); any other has its orders
+        cancelled and is unwound (see :mod:`nautilus_options.strategy.book`).
         """
         for view in self.tracker.spreads(strategy_id=self.id, open_only=True):
-            if view.spread_id in self._active:
+            if view.spread_id in self._book:
                 continue
-            instruments = tuple(self._option(leg.instrument_id) for leg in view.legs)
+            instruments = tuple(self.chain.option(leg.instrument_id) for leg in view.legs)
             options = tuple(option for option in instruments if option is not None)
             if len(options) != len(view.legs):
                 self.log.error(f"{view.spread_id}: leg instruments missing; not adopted")
                 continue
-            legs = tuple(LegSpec(leg.strike, leg.right, leg.ratio) for leg in view.legs)
-            sequencer = LegSequencer(SpreadGeometry(legs), int(view.units), phase=Phase.OPEN)
-            for i, leg in enumerate(view.legs):
-                sequencer.opened[i] = int(abs(leg.quantity))
-                sequencer.closed[i] = int(abs(leg.quantity) - abs(leg.open_quantity))
-            spread = _ActiveSpread(
-                spread_id=view.spread_id,
-                instruments=options,
-                sequencer=sequencer,
-                phase_started_ns=self.clock.timestamp_ns(),
-                reserved=self.cfg.capital_manager,
-                leg_ids=tuple(leg.index for leg in view.legs),
-            )
-            spread.set_premium(view.net_premium)
+            spread = adopt(view, options, self.clock.timestamp_ns(), self.cfg.capital_manager)
             self._track(spread)
-            complete = len(view.legs) == _leg_count(view.spread_type) and all(
-                leg.open_quantity == leg.quantity for leg in view.legs
-            )
+            complete = is_complete(view)
             self.log.info(f"{view.spread_id}: adopted ({'open' if complete else 'unwinding'})")
             if not complete:
                 for order in self.cache.orders_open(strategy_id=self.id):
@@ -230,10 +184,6 @@ class OptionsSpreadStrategy(Strategy):
                 spread.urgent = True
                 spread.exit_reason = "unwind"
                 self._start_closing(spread)
-
-    def _option(self, instrument_id: InstrumentId) -> OptionContract | None:
-        instrument = self.cache.instrument(instrument_id)
-        return instrument if isinstance(instrument, OptionContract) else None
 
     def on_save(self) -> dict[str, bytes]:
         """Persist the spread counter and the entry state."""
@@ -276,7 +226,7 @@ class OptionsSpreadStrategy(Strategy):
 
     def _check_open_spreads(self, event: object) -> None:
         now = self.clock.timestamp_ns()
-        for spread in list(self._active.values()):
+        for spread in self._book:
             if spread.sequencer.phase == Phase.OPEN:
                 self._check_exit(spread, now)
 
@@ -286,7 +236,7 @@ class OptionsSpreadStrategy(Strategy):
 
     def _tick(self, event: object) -> None:
         self._check_open_spreads(event)
-        for spread in list(self._active.values()):
+        for spread in self._book:
             if spread.sequencer.phase.is_closing:
                 self._work_phase(spread)
         self._try_enter(self.clock.timestamp_ns())
@@ -294,12 +244,12 @@ class OptionsSpreadStrategy(Strategy):
     # -- entries -----------------------------------------------------------------------------
 
     def _try_enter(self, now_ns: int) -> None:
-        if self._halted or len(self._active) >= self.entry_manager.rules.max_concurrent:
+        if self._halted or len(self._book) >= self.entry_manager.rules.max_concurrent:
             return  # denied whatever the time (the common case while a spread is held)
-        decision = self.entry_manager.check(now_ns, len(self._active), self._halted)
+        decision = self.entry_manager.check(now_ns, len(self._book), self._halted)
         if not decision.allowed or not self._sizing_available():
             return
-        picked = self._select(now_ns)
+        picked = self.chain.select(now_ns)
         if picked is None:
             return
         selection, instruments = picked
@@ -345,74 +295,6 @@ class OptionsSpreadStrategy(Strategy):
     def _capped(self, lots: int) -> int:
         return min(lots, self.cfg.max_lots) if self.cfg.max_lots is not None else lots
 
-    def _options(self) -> list[OptionContract]:
-        return [
-            instrument
-            for instrument in self.cache.instruments(venue=self._venue)
-            if isinstance(instrument, OptionContract)
-            and instrument.underlying == self.cfg.underlying
-        ]
-
-    def _select(self, now_ns: int) -> tuple[SpreadSelection, tuple[OptionContract, ...]] | None:
-        options = self._options()
-        expiries = {
-            option.expiration_ns: parse_tradingsymbol(option.id.symbol.value).monthly
-            for option in options
-        }
-        choice = choose_expiry(
-            [ExpiryChoice(ns, monthly) for ns, monthly in expiries.items()],
-            now_ns,
-            "monthly" if self.cfg.expiry_rule == "monthly" else "weekly",
-            self.cfg.min_days_to_expiry,
-        )
-        if choice is None:
-            return None
-        series = {
-            (option.strike_price.as_double(), option_right(option)): option
-            for option in options
-            if option.expiration_ns == choice.expiry_ns
-        }
-        chain = self._chain(series, choice.expiry_ns)
-        if chain is None:
-            return None
-        selection = select_spread(
-            chain,
-            self.cfg.spread,
-            cast(StrikeRule, self.cfg.strike_rule),
-            self.cfg.strike_value,
-            self.cfg.wing_width,
-            now_ns,
-            self.cfg.risk_free_rate,
-        )
-        if selection is None:
-            return None
-        legs = tuple(series[(leg.strike, leg.right)] for leg in selection.geometry.legs)
-        return selection, legs
-
-    def _chain(
-        self, series: dict[tuple[float, Right], OptionContract], expiry_ns: int
-    ) -> Chain | None:
-        spot = self.cache.price(self.index_id, PriceType.LAST)
-        if spot is None:
-            return None
-        strikes = np.array(sorted({strike for strike, _ in series}), dtype=np.float64)
-        mids = {
-            right: np.array([self._mid(series.get((s, right))) for s in strikes])
-            for right in ("CE", "PE")
-        }
-        return Chain(strikes, mids["CE"], mids["PE"], spot.as_double(), expiry_ns)
-
-    def _mid(self, option: OptionContract | None) -> float:
-        touch = self._touch(option.id) if option is not None else None
-        return (touch[0] + touch[1]) / 2 if touch is not None else math.nan
-
-    def _touch(self, instrument_id: InstrumentId) -> tuple[float, float] | None:
-        quote = self.cache.quote_tick(instrument_id)
-        if quote is None:
-            return None
-        bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
-        return (bid, ask) if 0 < bid <= ask else None
-
     # -- legging -----------------------------------------------------------------------------
 
     def _open(
@@ -425,7 +307,7 @@ class OptionsSpreadStrategy(Strategy):
     ) -> None:
         now = self.clock.timestamp_ns()
         units = lots * int(instruments[0].lot_size.as_double())
-        spread = _ActiveSpread(
+        spread = ActiveSpread(
             spread_id=spread_id,
             instruments=instruments,
             sequencer=LegSequencer(selection.geometry, units),
@@ -439,15 +321,11 @@ class OptionsSpreadStrategy(Strategy):
         self.log.info(f"{spread_id}: opening {self.cfg.spread_type} {strikes} x {lots} lots")
         self._work_phase(spread)
 
-    def _track(self, spread: _ActiveSpread) -> None:
-        self._active[spread.spread_id] = spread
-        for instrument in spread.instruments:
-            spread_ids = self._by_instrument.setdefault(instrument.id, set())
-            if not spread_ids:
-                self._follow_quotes(instrument.id)
-            spread_ids.add(spread.spread_id)
+    def _track(self, spread: ActiveSpread) -> None:
+        for instrument_id in self._book.add(spread):
+            self._follow_quotes(instrument_id)
 
-    def _work_phase(self, spread: _ActiveSpread) -> None:
+    def _work_phase(self, spread: ActiveSpread) -> None:
         """Submit orders for the current phase's legs not yet covered by working orders."""
         sequencer = spread.sequencer
         closing = sequencer.phase.is_closing
@@ -460,7 +338,7 @@ class OptionsSpreadStrategy(Strategy):
             if needed <= 0:
                 continue
             instrument = spread.instruments[leg]
-            expiry_day = ist_datetime(instrument.expiration_ns).date()
+            expiry_day = ist_date(instrument.expiration_ns)
             freeze_qty = contract_spec(self.cfg.underlying, expiry_day).freeze_qty
             lot_size = int(instrument.lot_size.as_double())
             for qty in slice_quantity(needed, lot_size, freeze_qty):
@@ -470,7 +348,7 @@ class OptionsSpreadStrategy(Strategy):
         order = self.cache.order(client_order_id)
         return int(order.leaves_qty.as_double()) if order is not None and order.is_open else 0
 
-    def _submit(self, spread: _ActiveSpread, leg: int, qty: int, closing: bool) -> None:
+    def _submit(self, spread: ActiveSpread, leg: int, qty: int, closing: bool) -> None:
         instrument = spread.instruments[leg]
         side: Side = spread.sequencer.side(leg, closing)
         step = self.cfg.reprice_steps + 1 if spread.urgent else 0
@@ -485,7 +363,7 @@ class OptionsSpreadStrategy(Strategy):
         ]
         if spread.exit_reason:
             tags.append(f"reason={spread.exit_reason}")
-        touch = self._touch(instrument.id)
+        touch = self.chain.touch(instrument.id)
         order_side = OrderSide.BUY if side == "BUY" else OrderSide.SELL
         order: Order
         if touch is None:
@@ -502,7 +380,7 @@ class OptionsSpreadStrategy(Strategy):
                 reduce_only=closing,
                 tags=tags,
             )
-        spread.orders[order.client_order_id] = _WorkingOrder(leg, closing, step)
+        spread.orders[order.client_order_id] = WorkingOrder(leg, closing, step)
         params = {"market_protection": self.cfg.market_protection_pct} if touch is None else None
         self.submit_order(
             order, position_id=leg_position_id(spread.spread_id, spread.leg_ids[leg]), params=params
@@ -530,27 +408,25 @@ class OptionsSpreadStrategy(Strategy):
     def _reprice(self, event: object) -> None:
         now = self.clock.timestamp_ns()
         timeout_ns = int(self.cfg.leg_timeout_secs * 1e9)
-        for spread in list(self._active.values()):
+        for spread in self._book:
             if spread.sequencer.phase.is_opening and now - spread.phase_started_ns >= timeout_ns:
                 self.log.warning(f"{spread.spread_id}: legs not filled in time; unwinding")
                 self._unwind(spread)
                 continue
             for client_order_id, working in list(spread.orders.items()):
                 self._step_order(spread, client_order_id, working)
-        idle = not any(
-            spread.orders or spread.sequencer.phase.is_opening for spread in self._active.values()
-        )
+        idle = not any(spread.orders or spread.sequencer.phase.is_opening for spread in self._book)
         if idle and _REPRICE_TIMER in self.clock.timer_names:
             self.clock.cancel_timer(_REPRICE_TIMER)
 
     def _step_order(
-        self, spread: _ActiveSpread, client_order_id: ClientOrderId, working: _WorkingOrder
+        self, spread: ActiveSpread, client_order_id: ClientOrderId, working: WorkingOrder
     ) -> None:
         order = self.cache.order(client_order_id)
         if order is None or not order.is_open or order.is_pending_update or not order.has_price:
             return
         instrument = spread.instruments[working.leg]
-        touch = self._touch(instrument.id)
+        touch = self.chain.touch(instrument.id)
         if touch is None:
             return
         working.step += 1
@@ -559,7 +435,7 @@ class OptionsSpreadStrategy(Strategy):
         if price.as_double() != order.price.as_double():
             self.modify_order(order, price=price)
 
-    def _unwind(self, spread: _ActiveSpread) -> None:
+    def _unwind(self, spread: ActiveSpread) -> None:
         """Cancel the spread's working orders and close whatever legs are held."""
         for client_order_id in list(spread.orders):
             order = self.cache.order(client_order_id)
@@ -569,12 +445,12 @@ class OptionsSpreadStrategy(Strategy):
         spread.exit_reason = spread.exit_reason or "unwind"
         self._start_closing(spread)
 
-    def _start_closing(self, spread: _ActiveSpread) -> None:
+    def _start_closing(self, spread: ActiveSpread) -> None:
         spread.sequencer.start_closing()
         spread.phase_started_ns = self.clock.timestamp_ns()
         self._after_phase(spread)
 
-    def _after_phase(self, spread: _ActiveSpread) -> None:
+    def _after_phase(self, spread: ActiveSpread) -> None:
         phase = spread.sequencer.phase
         if phase == Phase.OPEN:
             view = self.tracker.spread(spread.spread_id)
@@ -585,21 +461,14 @@ class OptionsSpreadStrategy(Strategy):
         else:
             self._work_phase(spread)
 
-    def _maybe_finish(self, spread: _ActiveSpread) -> None:
+    def _maybe_finish(self, spread: ActiveSpread) -> None:
         """Finish a closed spread once none of its orders can still fill."""
         if not any(self._leaves(order_id) for order_id in spread.orders):
             self._finish(spread)
 
-    def _finish(self, spread: _ActiveSpread) -> None:
-        self._active.pop(spread.spread_id, None)
-        for instrument in spread.instruments:
-            spread_ids = self._by_instrument.get(instrument.id)
-            if spread_ids is None:
-                continue
-            spread_ids.discard(spread.spread_id)
-            if not spread_ids:
-                del self._by_instrument[instrument.id]
-                self._unfollow_quotes(instrument.id)
+    def _finish(self, spread: ActiveSpread) -> None:
+        for instrument_id in self._book.remove(spread):
+            self._unfollow_quotes(instrument_id)
         self.entry_manager.record_exit(self.clock.timestamp_ns())
         if spread.reserved:
             self.msgbus.send(
@@ -609,7 +478,7 @@ class OptionsSpreadStrategy(Strategy):
 
     # -- exits -------------------------------------------------------------------------------
 
-    def _check_exit(self, spread: _ActiveSpread, now_ns: int) -> None:
+    def _check_exit(self, spread: ActiveSpread, now_ns: int) -> None:
         geometry = spread.sequencer.geometry
         marks = [
             self._leg_mark(instrument.id, leg.is_long)
@@ -634,14 +503,14 @@ class OptionsSpreadStrategy(Strategy):
             self._exit(spread, reason)
 
     def _leg_mark(self, instrument_id: InstrumentId, is_long: bool) -> float | None:
-        touch = self._touch(instrument_id)
+        touch = self.chain.touch(instrument_id)
         if touch is None:
             return None
         if self.cfg.mark_side == "mid":
-            return (touch[0] + touch[1]) / 2
+            return mid_price(*touch)
         return touch[0] if is_long else touch[1]
 
-    def _exit(self, spread: _ActiveSpread, reason: ExitReason) -> None:
+    def _exit(self, spread: ActiveSpread, reason: ExitReason) -> None:
         self.log.info(f"{spread.spread_id}: exit ({reason.value})")
         spread.exit_reason = reason.value
         spread.urgent = reason.urgent
@@ -701,17 +570,17 @@ class OptionsSpreadStrategy(Strategy):
     def on_position_closed(self, event: PositionClosed) -> None:
         """Finish a spread whose legs were all closed outside the strategy (expiry)."""
         parsed = parse_leg_position_id(event.position_id)
-        spread = self._active.get(parsed[0]) if parsed is not None else None
+        spread = self._book.get(parsed[0]) if parsed is not None else None
         if spread is None or spread.sequencer.phase.is_opening:
             return
         view = self.tracker.spread(spread.spread_id)
         if view is not None and not view.is_open:
             self._maybe_finish(spread)
 
-    def _spread_of(self, client_order_id: ClientOrderId) -> _ActiveSpread | None:
+    def _spread_of(self, client_order_id: ClientOrderId) -> ActiveSpread | None:
         order = self.cache.order(client_order_id)
         spread_id = tag_value(order.tags if order is not None else None, "spread")
-        spread = self._active.get(spread_id) if spread_id else None
+        spread = self._book.get(spread_id) if spread_id else None
         if spread is None or client_order_id not in spread.orders:
             return None
         return spread
@@ -720,12 +589,3 @@ class OptionsSpreadStrategy(Strategy):
 def _quotes_topic(instrument_id: InstrumentId) -> str:
     """Message-bus topic of an instrument's quotes (as ``subscribe_quote_ticks`` uses)."""
     return f"data.quotes.{instrument_id.venue}.{instrument_id.symbol}"
-
-
-def _leg_count(spread_type: str) -> int:
-    """Legs of a fully opened spread of ``spread_type`` (0 when unknown)."""
-    try:
-        kind = SpreadType[spread_type.upper()]
-    except KeyError:
-        return 0
-    return 4 if kind in (SpreadType.IRON_CONDOR, SpreadType.IRON_BUTTERFLY) else 2

@@ -1,0 +1,136 @@
+"""The option chain as the strategy sees it: listed contracts and quotes read from the cache.
+
+:class:`ChainReader` turns what the cache holds (the venue's option contracts of one
+underlying, their latest quotes and the index's last price) into the plain arrays of
+:class:`~nautilus_options.strategy.selection.Chain`, picks the spread for an entry, and
+reads the touch of a leg for pricing and marking. Mids follow the one rule of
+:mod:`nautilus_options.domain.quotes`.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import numpy as np
+from nautilus_trader.cache.base import CacheFacade
+from nautilus_trader.model.enums import PriceType
+from nautilus_trader.model.identifiers import InstrumentId, Venue
+from nautilus_trader.model.instruments import OptionContract
+
+from nautilus_options.domain.nse import parse_tradingsymbol
+from nautilus_options.domain.quotes import FloatArray, mid_prices
+from nautilus_options.domain.spreads import Right
+from nautilus_options.portfolio import option_right
+from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
+from nautilus_options.strategy.selection import (
+    Chain,
+    ExpiryChoice,
+    SpreadSelection,
+    StrikeRule,
+    choose_expiry,
+    select_spread,
+)
+
+Series = dict[tuple[float, Right], OptionContract]
+"""One expiry's contracts by ``(strike, right)``."""
+
+
+class ChainReader:
+    """Read the configured underlying's option chain from a cache.
+
+    Parameters
+    ----------
+    cache : CacheFacade
+        The strategy's cache.
+    config : OptionsSpreadStrategyConfig
+        Venue, underlying and the expiry and strike rules.
+    index_id : InstrumentId
+        The index whose last price is the chain's spot.
+    """
+
+    def __init__(
+        self, cache: CacheFacade, config: OptionsSpreadStrategyConfig, index_id: InstrumentId
+    ) -> None:
+        self._cache = cache
+        self._cfg = config
+        self._venue = Venue(config.venue)
+        self._index_id = index_id
+
+    def options(self) -> list[OptionContract]:
+        """The venue's option contracts on the configured underlying."""
+        return [
+            instrument
+            for instrument in self._cache.instruments(venue=self._venue)
+            if isinstance(instrument, OptionContract)
+            and instrument.underlying == self._cfg.underlying
+        ]
+
+    def option(self, instrument_id: InstrumentId) -> OptionContract | None:
+        """The cached option contract ``instrument_id`` (None if absent or not an option)."""
+        instrument = self._cache.instrument(instrument_id)
+        return instrument if isinstance(instrument, OptionContract) else None
+
+    def touch(self, instrument_id: InstrumentId) -> tuple[float, float] | None:
+        """Latest ``(bid, ask)`` of an instrument; None unless ``0 < bid <= ask``."""
+        quote = self._cache.quote_tick(instrument_id)
+        if quote is None:
+            return None
+        bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
+        return (bid, ask) if 0 < bid <= ask else None
+
+    def select(self, now_ns: int) -> tuple[SpreadSelection, tuple[OptionContract, ...]] | None:
+        """The spread to enter now and its legs' contracts, or None when nothing qualifies."""
+        options = self.options()
+        expiries = {
+            option.expiration_ns: parse_tradingsymbol(option.id.symbol.value).monthly
+            for option in options
+        }
+        choice = choose_expiry(
+            [ExpiryChoice(ns, monthly) for ns, monthly in expiries.items()],
+            now_ns,
+            "monthly" if self._cfg.expiry_rule == "monthly" else "weekly",
+            self._cfg.min_days_to_expiry,
+        )
+        if choice is None:
+            return None
+        series: Series = {
+            (option.strike_price.as_double(), option_right(option)): option
+            for option in options
+            if option.expiration_ns == choice.expiry_ns
+        }
+        chain = self.chain(series, choice.expiry_ns)
+        if chain is None:
+            return None
+        selection = select_spread(
+            chain,
+            self._cfg.spread,
+            cast(StrikeRule, self._cfg.strike_rule),
+            self._cfg.strike_value,
+            self._cfg.wing_width,
+            now_ns,
+            self._cfg.risk_free_rate,
+        )
+        if selection is None:
+            return None
+        legs = tuple(series[(leg.strike, leg.right)] for leg in selection.geometry.legs)
+        return selection, legs
+
+    def chain(self, series: Series, expiry_ns: int) -> Chain | None:
+        """The chain of one expiry's ``series`` (None while the index has no last price)."""
+        spot = self._cache.price(self._index_id, PriceType.LAST)
+        if spot is None:
+            return None
+        strikes = np.array(sorted({strike for strike, _ in series}), dtype=np.float64)
+        calls = self._mids([series.get((strike, "CE")) for strike in strikes])
+        puts = self._mids([series.get((strike, "PE")) for strike in strikes])
+        return Chain(strikes, calls, puts, spot.as_double(), expiry_ns)
+
+    def _mids(self, options: list[OptionContract | None]) -> FloatArray:
+        bids = np.zeros(len(options))
+        asks = np.zeros(len(options))
+        for i, option in enumerate(options):
+            quote = self._cache.quote_tick(option.id) if option is not None else None
+            if quote is not None:
+                bids[i] = quote.bid_price.as_double()
+                asks[i] = quote.ask_price.as_double()
+        return mid_prices(bids, asks)
