@@ -1,0 +1,226 @@
+"""The ticker WebSocket: connections, subscriptions, broadcast, heartbeats and order updates.
+
+Protocol (KITE_API.md §5): the client connects with ``api_key`` and ``access_token`` in the
+query string (any path); bad or expired credentials are refused at the upgrade (HTTP 403).
+Text messages from the client are JSON: ``{"a": "subscribe", "v": [tokens]}`` (new tokens
+stream in ``quote`` mode), ``{"a": "unsubscribe", "v": [...]}`` and
+``{"a": "mode", "v": [mode, [tokens]]}``. The server sends binary frames of the subscribed
+instruments that changed at each market step, a 1-byte heartbeat after
+``heartbeat_interval`` seconds of silence, and JSON text messages
+``{"type": "order", "data": {...}}`` and ``{"type": "error", "data": "..."}``.
+
+Limits (Kite): 3,000 instruments per connection (the excess is refused with an error
+message) and 3 connections per API key (a fourth gets an error message and is closed with
+code 1008). Subscriptions do not survive a reconnection, as on Kite.
+
+Each connection has a bounded queue of outgoing messages; when a slow client lets it fill,
+the oldest market frame is dropped (market data is conflated, order updates never are).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from nautilus_options.simulator.faults import FaultInjector
+from nautilus_options.simulator.market.state import Quote
+from nautilus_options.simulator.ticker.encoder import (
+    HEARTBEAT,
+    MODES,
+    Mode,
+    encode_frame,
+    encode_packet,
+)
+
+MAX_TOKENS = 3000
+MAX_CONNECTIONS = 3
+QUEUE_FRAMES = 64
+
+
+@dataclass
+class Connection:
+    """One ticker client: its subscriptions and its outgoing queue."""
+
+    websocket: WebSocket
+    api_key: str
+    modes: dict[int, Mode] = field(default_factory=dict)
+    queue: deque[bytes | str] = field(default_factory=deque)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    closed: bool = False
+    sent_frames: int = 0
+    stalled_until: float = 0.0
+
+    def put(self, message: bytes | str) -> None:
+        """Queue a message; drop the oldest market frame when the queue is full."""
+        if len(self.queue) >= QUEUE_FRAMES:
+            for i, queued in enumerate(self.queue):
+                if isinstance(queued, bytes):
+                    del self.queue[i]
+                    break
+        self.queue.append(message)
+        self.wake.set()
+
+
+def _tokens(value: Any) -> list[int]:
+    if not isinstance(value, list):
+        return []
+    return [int(v) for v in value if isinstance(v, int | str) and str(v).isdigit()]
+
+
+class TickerHub:
+    """Every ticker connection of the simulator, fed by the market loop and the broker."""
+
+    def __init__(
+        self, quotes: dict[int, Quote], indices: set[int], faults: FaultInjector, heartbeat_s: float
+    ) -> None:
+        self.quotes, self.indices = quotes, indices
+        self.faults = faults
+        self.heartbeat_s = heartbeat_s
+        self.connections: list[Connection] = []
+
+    def count(self, api_key: str) -> int:
+        """Open connections of ``api_key``."""
+        return sum(1 for c in self.connections if c.api_key == api_key and not c.closed)
+
+    def broadcast(self, changed: list[int]) -> None:
+        """Queue one frame per connection with its subscribed instruments that changed."""
+        for conn in self.connections:
+            if not conn.modes or conn.closed:
+                continue
+            packets = [
+                encode_packet(self.quotes[t], conn.modes[t], t not in self.indices)
+                for t in changed
+                if t in conn.modes and t in self.quotes
+            ]
+            if packets:
+                conn.put(encode_frame(packets))
+
+    def push_order(self, payload: dict[str, Any]) -> None:
+        """Queue an order update for every connection (one account per simulator)."""
+        text = json.dumps({"type": "order", "data": payload})
+        for conn in self.connections:
+            if not conn.closed:
+                conn.put(text)
+
+    def drop_all(self) -> int:
+        """Close every connection abruptly (the dropped-socket fault); return how many."""
+        count = 0
+        for conn in self.connections:
+            if not conn.closed:
+                conn.put(b"")  # sentinel: close
+                count += 1
+        return count
+
+    async def serve(self, websocket: WebSocket, api_key: str) -> None:
+        """Run one accepted connection until it closes."""
+        conn = Connection(websocket, api_key)
+        if self.count(api_key) >= MAX_CONNECTIONS:
+            await websocket.send_text(
+                json.dumps(
+                    {
+                        "type": "error",
+                        "data": f"Maximum {MAX_CONNECTIONS} connections per api_key exceeded.",
+                    }
+                )
+            )
+            await websocket.close(code=1008)
+            return
+        self.connections.append(conn)
+        writer = asyncio.create_task(self._write(conn))
+        try:
+            while True:
+                message = await websocket.receive_text()
+                self._handle(conn, message)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            conn.closed = True
+            conn.wake.set()
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+            self.connections.remove(conn)
+
+    def _handle(self, conn: Connection, message: str) -> None:
+        try:
+            request = json.loads(message)
+            action, value = request.get("a"), request.get("v")
+        except (ValueError, AttributeError):
+            return
+        if action == "subscribe":
+            tokens = _tokens(value)
+            room = MAX_TOKENS - len(conn.modes)
+            new = [t for t in tokens if t not in conn.modes]
+            if len(new) > room:
+                conn.put(
+                    json.dumps(
+                        {
+                            "type": "error",
+                            "data": f"Subscription limit of {MAX_TOKENS} instruments "
+                            "per connection exceeded.",
+                        }
+                    )
+                )
+                new = new[: max(room, 0)]
+            for token in new:
+                conn.modes[token] = "quote"
+            self._snapshot(conn, new)
+        elif action == "unsubscribe":
+            for token in _tokens(value):
+                conn.modes.pop(token, None)
+        elif action == "mode" and isinstance(value, list) and len(value) == 2 and value[0] in MODES:
+            mode: Mode = value[0]
+            tokens = [t for t in _tokens(value[1]) if t in conn.modes]
+            for token in tokens:
+                conn.modes[token] = mode
+            self._snapshot(conn, tokens)
+
+    def _snapshot(self, conn: Connection, tokens: list[int]) -> None:
+        packets = [
+            encode_packet(self.quotes[t], conn.modes[t], t not in self.indices)
+            for t in tokens
+            if t in self.quotes
+        ]
+        if packets:
+            conn.put(encode_frame(packets))
+
+    async def _write(self, conn: Connection) -> None:
+        websocket = conn.websocket
+        loop = asyncio.get_running_loop()
+        while not conn.closed:
+            if conn.stalled_until > loop.time():
+                await asyncio.sleep(conn.stalled_until - loop.time())
+                continue
+            if not conn.queue:
+                conn.wake.clear()
+                try:
+                    await asyncio.wait_for(conn.wake.wait(), self.heartbeat_s)
+                except TimeoutError:
+                    await websocket.send_bytes(HEARTBEAT)
+                continue
+            message = conn.queue.popleft()
+            if message == b"":
+                await websocket.close(code=1011)
+                return
+            if isinstance(message, bytes):
+                await websocket.send_bytes(message)
+                conn.sent_frames += 1
+            else:
+                await websocket.send_text(message)
+
+    def socket_faults(self, stall_s: float) -> None:
+        """Draw the per-second socket faults for every connection (called once a second)."""
+        now = asyncio.get_running_loop().time()
+        for conn in self.connections:
+            if conn.closed:
+                continue
+            if self.faults.happens("drop_socket"):
+                conn.put(b"")
+            elif self.faults.happens("stall_socket"):
+                conn.stalled_until = now + stall_s
