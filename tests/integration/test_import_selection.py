@@ -89,6 +89,19 @@ def test_bad_selections_name_the_parameter(catalog: Path) -> None:
         select_chain(catalog, "NIFTY", "2026-01-12", "2026-01-11")
 
 
+def test_bounds_follow_the_one_date_rule(catalog: Path) -> None:
+    """A timestamp without a zone is IST wall-clock time, as everywhere in options-nt."""
+    naive = select_chain(catalog, "NIFTY", "2026-01-12 09:15", "2026-01-12 15:30", spot=24040)
+    aware = select_chain(
+        catalog, "NIFTY", "2026-01-12T03:45Z", "2026-01-12T10:00:00+00:00", spot=24040
+    )
+    assert (naive.start_ns, naive.end_ns) == (aware.start_ns, aware.end_ns)
+    day = select_chain(catalog, "NIFTY", "2026-01-12", "2026-01-12", spot=24040)
+    assert day.end_ns - day.start_ns == 86_400 * 10**9 - 1
+    with pytest.raises(ConfigError, match=r"start: .*outside 1970-01-01 to 2262-04-11"):
+        select_chain(catalog, "NIFTY", "1969-12-31", "2026-01-12")
+
+
 @pytest.mark.slow
 def test_backtest_node_loads_exactly_the_window(catalog: Path) -> None:
     window = select_chain(

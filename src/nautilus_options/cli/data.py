@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,20 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another process is writing the catalog, wait for it instead of failing",
+    )
+
+
+def _print_notices(notices: Sequence[str]) -> None:
+    """Tell the user what a writer repaired before it started (stale lock, journal, folders)."""
+    for notice in notices:
+        print(f"options-nt: note: {notice}", file=sys.stderr)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -42,7 +56,8 @@ def _generate(args: argparse.Namespace) -> int:
         bar_minutes=args.bar_minutes,
         spot=args.spot,
     )
-    summary = generate_market(config, args.out, progress=not args.json)
+    summary = generate_market(config, args.out, progress=not args.json, wait=args.wait)
+    _print_notices(summary.notices)
     if args.json:
         print(json.dumps(summary.to_dict()))
         return 0
@@ -92,6 +107,7 @@ def _register_generate(commands: argparse._SubParsersAction[argparse.ArgumentPar
     parser.add_argument(
         "--spot", type=float, help="index level at the first open (default: per underlying)"
     )
+    _add_wait(parser)
     parser.add_argument(
         "--json", action="store_true", help="print one JSON summary on stdout instead of a table"
     )
@@ -110,7 +126,9 @@ def _import(args: argparse.Namespace) -> int:
         symbol=args.symbol,
         interval=args.interval,
         underlyings=args.underlying,
+        wait=args.wait,
     )
+    _print_notices(report.notices)
     if args.json:
         print(json.dumps(report.to_dict()))
         return 0
@@ -150,7 +168,9 @@ def _register_import(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="validate vendor files and import them into a catalog",
         description="Validate quotes, bars, Kite historical candles or NSE F&O bhavcopy files "
         "and import them into a ParquetDataCatalog. Nothing is written unless every file "
-        "is valid; existing catalog files are never overwritten.",
+        "is valid; existing catalog files are never overwritten. One writer at a time: a "
+        "second one fails (or waits, with --wait); an import interrupted by a crash is "
+        "finished by the next writer.",
     )
     parser.add_argument(
         "--format", required=True, choices=["quotes", "bars", "kite-candles", "bhavcopy"]
@@ -171,6 +191,7 @@ def _register_import(commands: argparse._SubParsersAction[argparse.ArgumentParse
         action="append",
         help="bhavcopy: underlying to import (repeatable; default NIFTY and BANKNIFTY)",
     )
+    _add_wait(parser)
     parser.add_argument(
         "--json", action="store_true", help="print one JSON report on stdout instead of tables"
     )

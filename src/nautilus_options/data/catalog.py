@@ -3,7 +3,9 @@
 :func:`import_files` loads every file (:func:`nautilus_options.data.loaders.load_file`),
 writes instruments and data in Nautilus' own parquet layout into a staging directory beside
 the catalog (:mod:`nautilus_options.data.staging`), and moves the staged files into the
-catalog only when every file passed.
+catalog only when every file passed, through a journal that the next writer or reader rolls
+forward after a crash (:func:`recover`, :mod:`nautilus_options.data.journal`). One writer at
+a time: the import holds the catalog's lock (:mod:`nautilus_options.data.lock`).
 Existing catalog files are never overwritten: a staged file whose time range overlaps data
 already in the catalog for the same instrument is refused, unless it is identical (then the
 re-import is a no-op).
@@ -11,6 +13,7 @@ re-import is a no-op).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,8 +23,12 @@ from nautilus_trader.model.enums import InstrumentCloseType
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
+from nautilus_options.common.progress import Progress, progress_bar
 from nautilus_options.data.checks import SkippedRows
+from nautilus_options.data.journal import catalog_writer
+from nautilus_options.data.journal import recover as recover
 from nautilus_options.data.loaders import LoadedFile, load_file
+from nautilus_options.data.lock import CatalogLockedError as CatalogLockedError
 from nautilus_options.data.schemas import Format, schema_for
 from nautilus_options.data.staging import StagingWriter, commit, staging_directory
 from nautilus_options.errors import DataError
@@ -57,6 +64,9 @@ class ImportReport:
     ``settlement_prices`` maps each option whose expiry-day bhavcopy row was imported to its
     settlement price; pass it (keyed by ``InstrumentId``, see :meth:`venue_settlement_prices`)
     as ``BacktestVenueConfig.settlement_prices``.
+
+    ``notices`` says what the import repaired first: a stale lock taken over, an interrupted
+    commit rolled forward or back, staging folders of killed runs removed.
     """
 
     catalog: str
@@ -68,6 +78,7 @@ class ImportReport:
     files_unchanged: tuple[str, ...]
     rows_read_by_instrument: dict[str, int] = field(default_factory=dict)
     settlement_prices: dict[str, float] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -105,12 +116,17 @@ def import_files(
     catalog_path: str | Path,
     *,
     skip_bad_rows: bool = False,
-    progress: bool = False,
+    progress: Progress | bool = False,
     symbol: str | None = None,
     interval: str = "minute",
     underlyings: Sequence[str] | None = None,
+    wait: bool = False,
 ) -> ImportReport:
     """Validate ``paths`` and import them into the catalog at ``catalog_path``.
+
+    The whole import holds the catalog's writer lock (:mod:`nautilus_options.data.lock`)
+    and first repairs an interrupted earlier commit (:mod:`nautilus_options.data.journal`);
+    both are reported in :attr:`ImportReport.notices`.
 
     Parameters
     ----------
@@ -123,26 +139,36 @@ def import_files(
         The catalog directory (created if missing).
     skip_bad_rows : bool, default False
         Drop and count bad rows instead of failing.
-    progress : bool, default False
-        Show a progress bar on stderr.
+    progress : Progress or bool, default False
+        Where to report progress (``True``: a bar on stderr).
     symbol, interval, underlyings
         Passed to :func:`~nautilus_options.data.loaders.load_file`.
+    wait : bool, default False
+        Wait for another writer of the catalog to finish instead of failing.
 
     Raises
     ------
     DataError
         For the first bad file, row or catalog conflict; the catalog is then unchanged.
+    ConfigError
+        If ``catalog_path`` is a file or its folder is not writable.
+    CatalogLockedError
+        If another process is writing the catalog and ``wait`` is false.
     """
     schema_for(fmt)
     if symbol is not None and len(paths) != 1:
         raise DataError("a symbol can only be given for a single file")
     catalog = Path(catalog_path)
-    catalog.parent.mkdir(parents=True, exist_ok=True)
-    with staging_directory(catalog) as staging, _Progress(progress, 2 * len(paths) + 1) as bar:
+    bar = progress_bar(progress) if isinstance(progress, bool) else progress
+    with (
+        bar,
+        catalog_writer(catalog, wait=wait) as notices,
+        staging_directory(catalog) as staging,
+    ):
         writer = StagingWriter(staging)
         loaded: list[LoadedFile] = []
+        bar.stage("reading and checking", total=len(paths), unit="files")
         for path in paths:
-            bar.step(f"reading and checking {Path(path).name}")
             result = load_file(
                 path,
                 fmt,
@@ -151,13 +177,13 @@ def import_files(
                 interval=interval,
                 underlyings=underlyings,
             )
-            bar.step(f"staging {Path(path).name}")
             writer.write(result)
             loaded.append(result)
-        bar.step("committing")
+            bar.advance()
+        bar.stage("committing")
         added, unchanged = commit(staging, catalog, writer.origin)
-        bar.step("done")
-    return _report(catalog, str(fmt), loaded, writer, added, unchanged)
+    report = _report(catalog, str(fmt), loaded, writer, added, unchanged)
+    return dataclasses.replace(report, notices=tuple(notices))
 
 
 def _report(
@@ -217,39 +243,3 @@ def settlement_prices(
         for close in closes
         if close.close_type == InstrumentCloseType.CONTRACT_EXPIRED
     }
-
-
-# -- progress ---------------------------------------------------------------------------------
-
-
-class _Progress:
-    """A transient rich progress bar on stderr over ``steps`` steps (no-op when disabled)."""
-
-    def __init__(self, enabled: bool, steps: int) -> None:
-        self._progress: Any = None
-        self._task: Any = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._progress = Progress(console=Console(stderr=True), transient=True)
-            self._task = self._progress.add_task("importing", total=steps)
-        self._started = False
-
-    def __enter__(self) -> _Progress:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def step(self, description: str) -> None:
-        """Finish the previous step and announce the next one."""
-        if self._progress is None:
-            return
-        if self._started:
-            self._progress.advance(self._task)
-        self._started = True
-        self._progress.update(self._task, description=description)

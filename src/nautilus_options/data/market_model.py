@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nautilus_options.data.market_config import SyntheticMarketConfig
 from nautilus_options.domain.nse import (
     CALENDAR_END,
     contract_spec,
@@ -40,17 +41,13 @@ from nautilus_options.domain.nse import (
     expiry_ns,
     session_bounds_ns,
 )
-from nautilus_options.domain.pricing import NS_PER_YEAR, black76_price
+from nautilus_options.domain.pricing import black76_price
+from nautilus_options.domain.time import NS_PER_MINUTE, NS_PER_SECOND, NS_PER_YEAR
 from nautilus_options.errors import ConfigError
-
-if TYPE_CHECKING:
-    from nautilus_options.data.synthetic import SyntheticMarketConfig
 
 #: Option tick size, and trading days per year of the index variance.
 TICK = 0.05
 TRADING_DAYS_PER_YEAR = 252
-_NS_PER_MINUTE = 60_000_000_000
-_NS_PER_SECOND = 1_000_000_000
 #: Calendar days searched for the next ``expiries`` expiries of a trading day.
 _EXPIRY_HORIZON_DAYS = 120
 _TERM_REFERENCE_YEARS = 7 / 365
@@ -74,7 +71,7 @@ class IndexPath:
 
 def _grid(day: date, bar_minutes: int) -> NDArray[np.uint64]:
     open_ns, close_ns = session_bounds_ns(day)
-    return np.arange(open_ns, close_ns, bar_minutes * _NS_PER_MINUTE, dtype=np.uint64)
+    return np.arange(open_ns, close_ns, bar_minutes * NS_PER_MINUTE, dtype=np.uint64)
 
 
 def simulate_index(config: SyntheticMarketConfig, rng: np.random.Generator) -> IndexPath:
@@ -121,7 +118,7 @@ def simulate_index(config: SyntheticMarketConfig, rng: np.random.Generator) -> I
             log_vol += config.jump_vol_beta * jumps[k]
         prices[n] = prices[n + 1] = np.exp(log_spot)
         close_ns = session_bounds_ns(day)[1]
-        closing = np.array([close_ns - _NS_PER_SECOND, close_ns], dtype=np.uint64)
+        closing = np.array([close_ns - NS_PER_SECOND, close_ns], dtype=np.uint64)
         path.ts.append(np.concatenate([_grid(day, config.bar_minutes), closing]))
         path.price.append(np.round(prices, 2))
         path.atm_vol.append(vols)

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
 from nautilus_trader.config import BacktestDataConfig
 from nautilus_trader.model.data import Bar, QuoteTick, TradeTick
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
-from nautilus_options.domain.nse import IST
+from nautilus_options.domain.time import NS_PER_DAY, ist_date, parse_bound
 from nautilus_options.errors import ConfigError
-
-_DAY_NS = 86_400_000_000_000
 
 
 @dataclass(frozen=True)
@@ -55,27 +52,8 @@ class ChainWindow:
     index_ids: tuple[str, ...]
 
 
-def _ns(moment: date | datetime | str | int, field: str, end: bool = False) -> int:
-    """UNIX ns of ``moment``; a bare date is its IST day (``end``: the day's last ns)."""
-    if isinstance(moment, int):
-        return moment
-    if isinstance(moment, str):
-        try:
-            moment = (
-                date.fromisoformat(moment) if len(moment) == 10 else datetime.fromisoformat(moment)
-            )
-        except ValueError as exc:
-            raise ConfigError(field, f"not an ISO date or timestamp: {moment!r}") from exc
-    if not isinstance(moment, datetime):
-        midnight = pd.Timestamp(datetime.combine(moment, time(0), IST))
-        return int(midnight.value) + (_DAY_NS - 1 if end else 0)
-    if moment.tzinfo is None:
-        raise ConfigError(field, f"timestamp {moment!r} has no timezone")
-    return int(pd.Timestamp(moment).value)
-
-
 def _expiry_day(option: OptionContract) -> date:
-    return datetime.fromtimestamp(option.expiration_ns / 1e9, UTC).astimezone(IST).date()
+    return ist_date(option.expiration_ns)
 
 
 def select_chain(
@@ -98,8 +76,9 @@ def select_chain(
     underlying : str
         The index, e.g. ``"NIFTY"``.
     start, end : date, datetime, str or int
-        The range; dates mean whole IST days, datetimes must be timezone-aware, ints are
-        UNIX nanoseconds.
+        The range, by the rule of :func:`nautilus_options.domain.time.parse_bound`: a bare
+        date is a whole IST day, a timestamp with a zone that instant, a timestamp without
+        one IST wall-clock time, an int UNIX nanoseconds.
     expiries : int or sequence of date, default 1
         The number of nearest expiries on or after ``start``, or the expiry days themselves.
     strikes_each_side : int, default 10
@@ -113,7 +92,7 @@ def select_chain(
     ConfigError
         Naming the parameter that selects nothing or cannot be resolved.
     """
-    start_ns, end_ns = _ns(start, "start"), _ns(end, "end", end=True)
+    start_ns, end_ns = parse_bound(start, "start"), parse_bound(end, "end", end=True)
     if end_ns < start_ns:
         raise ConfigError("end", "is before start")
     if strikes_each_side < 0:
@@ -179,7 +158,7 @@ def _has(catalog: ParquetDataCatalog, kind: str, instrument_id: str) -> bool:
 
 def _first_index_price(catalog: ParquetDataCatalog, underlying: str, start_ns: int) -> float:
     index_id = f"{underlying}.NSE"
-    until = start_ns + 5 * _DAY_NS
+    until = start_ns + 5 * NS_PER_DAY
     if _has(catalog, "trade_tick", index_id):
         trades = catalog.trade_ticks(instrument_ids=[index_id], start=start_ns, end=until)
         if trades:

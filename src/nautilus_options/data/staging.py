@@ -1,15 +1,15 @@
 """Staging of an import beside the catalog and its all-or-nothing move into place.
 
 :class:`StagingWriter` writes every loaded file into a staging catalog; :func:`commit`
-refuses any conflict with the catalog before moving anything, then moves the new files with
-atomic renames (undoing them all if one fails).
+refuses any conflict with the catalog before moving anything, then moves the new files
+through the journal of :mod:`nautilus_options.data.journal` (undone on an error, finished
+by the next run after a crash). The caller holds the catalog's writer lock throughout.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -23,6 +23,7 @@ from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 from nautilus_trader.persistence.funcs import class_to_filename, urisafe_identifier
 
 from nautilus_options.data.encoding import DATA_CLASSES, series_table
+from nautilus_options.data.journal import STAGING_SUFFIXES, commit_files
 from nautilus_options.data.loaders import LoadedFile
 from nautilus_options.errors import DataError
 
@@ -101,7 +102,8 @@ class StagingWriter:
 @contextlib.contextmanager
 def staging_directory(catalog: Path) -> Iterator[Path]:
     """A staging directory beside ``catalog`` (same filesystem), always removed at the end."""
-    root = Path(tempfile.mkdtemp(prefix=f".{catalog.name}.import-", dir=catalog.parent))
+    prefix = f".{catalog.name}{STAGING_SUFFIXES[0]}"
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir=catalog.parent))
     try:
         yield root
     finally:
@@ -142,7 +144,7 @@ def commit(staging: Path, catalog: Path, origin: dict[str, str]) -> tuple[list[s
                     file=origin[rel],
                 )
             (unchanged if status == "same" else moves).append(rel)
-    _move(staging, catalog, moves)
+    commit_files(staging, catalog, moves)
     return moves, unchanged
 
 
@@ -171,24 +173,3 @@ def _classify(staged: Path, existing: list[Path], is_definition: bool) -> str:
         if start <= other_end and other_start <= end:
             return "conflict"
     return "new"
-
-
-def _move(staging: Path, catalog: Path, rels: list[str]) -> None:
-    """Move files into place (atomic renames on one filesystem); undo all on failure."""
-    done: list[Path] = []
-    created: list[Path] = []
-    try:
-        for rel in rels:
-            target = catalog / rel
-            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            created.extend(reversed(missing))
-            os.replace(staging / rel, target)
-            done.append(target)
-    except BaseException:
-        for target in reversed(done):
-            target.unlink(missing_ok=True)
-        for directory in reversed(created):
-            with contextlib.suppress(OSError):
-                directory.rmdir()
-        raise

@@ -5,8 +5,13 @@
 volatility, jumps and overnight gaps; a volatility surface with skew, smile and term
 structure; Black-76 quotes on the tick grid around the money for the nearest expiries) and
 writes the instruments, option quotes and index prints (on ``NSE`` and on the ``NFO``
-settlement mirror) into a new catalog, atomically. :func:`default_catalog` caches the
-embedded default market under the user cache directory.
+settlement mirror) into a new catalog. :func:`default_catalog` caches the embedded default
+market under the user cache directory.
+
+The catalog is written into ``.<name>.partial-<pid>`` beside the target and renamed into
+place in one atomic step, under the catalog's writer lock
+(:mod:`nautilus_options.data.lock`); the next writer removes the partial folders of killed
+runs.
 
 Everything is drawn from one ``numpy`` generator seeded by ``seed``: the same
 configuration always writes the same data.
@@ -14,14 +19,12 @@ configuration always writes the same data.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,169 +33,27 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nautilus_options.common.progress import Progress, progress_bar
 from nautilus_options.data import market_model
 from nautilus_options.data.instruments import NFO, NSE, index_instrument, option_contract
-from nautilus_options.domain.nse import (
-    OptionSymbol,
-    contract_spec,
-    expiry_ns,
-    is_trading_day,
-    next_trading_day,
-    validate_underlying,
+from nautilus_options.data.journal import STAGING_SUFFIXES, catalog_writer
+from nautilus_options.data.lock import sibling
+from nautilus_options.data.market_config import (
+    DEFAULT_SPOT as DEFAULT_SPOT,
 )
+from nautilus_options.data.market_config import (
+    GENERATOR_VERSION as GENERATOR_VERSION,
+)
+from nautilus_options.data.market_config import (
+    SyntheticMarketConfig as SyntheticMarketConfig,
+)
+from nautilus_options.domain.nse import OptionSymbol, contract_spec, expiry_ns
 from nautilus_options.errors import ConfigError
-
-#: Bumped whenever the generated data changes for the same configuration.
-GENERATOR_VERSION = 1
-
-#: Index level at the first open when the configuration gives none.
-DEFAULT_SPOT = {"NIFTY": 26_000.0, "BANKNIFTY": 59_000.0}
-#: Configuration fields that must be positive, and those that must not be negative.
-_POSITIVE = ("days", "strikes_each_side", "expiries", "bar_minutes", "atm_vol", "max_quote_lots")
-_NON_NEGATIVE = (
-    "vol_of_vol",
-    "vol_mean_reversion",
-    "realized_vol_ratio",
-    "intraday_u_shape",
-    "overnight_gap_vol",
-    "jumps_per_day",
-    "jump_vol",
-    "spread_base",
-    "spread_fraction",
-    "wing_widening",
-    "expiry_widening",
-)
-
-
-@dataclass(frozen=True)
-class SyntheticMarketConfig:
-    """Parameters of the synthetic market (defaults: a NIFTY-like January 2026).
-
-    Parameters
-    ----------
-    underlying : str
-        ``"NIFTY"`` or ``"BANKNIFTY"``.
-    start : date
-        First trading day (must be a trading day).
-    days : int
-        Number of trading days.
-    seed : int
-        Seed of the random generator.
-    strikes_each_side : int
-        Strikes listed on each side of the day's opening ATM strike.
-    expiries : int
-        Nearest expiries quoted each day.
-    bar_minutes : int
-        Spacing of the quote grid in minutes (1 to 375).
-    spot : float, optional
-        Index level at the first open (default: ``DEFAULT_SPOT`` of the underlying).
-    rate : float
-        Continuously compounded rate for forwards and discounting.
-    atm_vol : float
-        Long-run ATM implied volatility.
-    vol_of_vol : float
-        Annualised volatility of log ATM implied vol.
-    vol_mean_reversion : float
-        Mean-reversion speed of log ATM implied vol, per year.
-    spot_vol_correlation : float
-        Correlation of index returns with ATM implied-vol changes.
-    realized_vol_ratio : float
-        Realised index vol as a fraction of ATM implied vol (variance risk premium).
-    intraday_u_shape : float
-        Extra variance at the open and close relative to midday (0 = flat).
-    overnight_gap_vol : float
-        Standard deviation of the overnight log gap.
-    jumps_per_day : float
-        Expected number of intraday jumps per day.
-    jump_mean, jump_vol : float
-        Mean and standard deviation of a jump's log size.
-    jump_vol_beta : float
-        Change of log ATM vol per unit log jump (negative: down jumps raise vol).
-    skew, smile : float
-        Linear and quadratic coefficients of the smile in standardised moneyness.
-    term_slope : float
-        ATM vol changes by ``term_slope * ln(T / 7 days)`` (relative).
-    spread_base, spread_fraction : float
-        Full bid/ask width before widening: ``spread_base + spread_fraction * premium``.
-    wing_widening, expiry_widening : float
-        Width multipliers ``1 + wing_widening * |z|`` and ``1 + expiry_widening * exp(-days)``.
-    max_quote_lots : int
-        Quote sizes are uniform in ``1..max_quote_lots`` lots.
-    """
-
-    underlying: str = "NIFTY"
-    start: date = date(2026, 1, 5)
-    days: int = 20
-    seed: int = 7
-    strikes_each_side: int = 20
-    expiries: int = 2
-    bar_minutes: int = 1
-    spot: float | None = None
-    rate: float = 0.065
-    atm_vol: float = 0.12
-    vol_of_vol: float = 0.8
-    vol_mean_reversion: float = 4.0
-    spot_vol_correlation: float = -0.7
-    realized_vol_ratio: float = 0.9
-    intraday_u_shape: float = 2.0
-    overnight_gap_vol: float = 0.004
-    jumps_per_day: float = 0.2
-    jump_mean: float = -0.001
-    jump_vol: float = 0.006
-    jump_vol_beta: float = -4.0
-    skew: float = -0.10
-    smile: float = 0.03
-    term_slope: float = -0.02
-    spread_base: float = 0.10
-    spread_fraction: float = 0.004
-    wing_widening: float = 0.15
-    expiry_widening: float = 0.5
-    max_quote_lots: int = 20
-    trading_days: tuple[date, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        validate_underlying(self.underlying)
-        for names, holds, rule in (
-            (_POSITIVE, lambda value: value > 0, "must be positive"),
-            (_NON_NEGATIVE, lambda value: value >= 0, "must not be negative"),
-        ):
-            for name in names:
-                if not holds(getattr(self, name)):
-                    raise ConfigError(name, f"{rule}, got {getattr(self, name)}")
-        if self.spot is not None and not self.spot > 0:
-            raise ConfigError("spot", f"must be positive, got {self.spot}")
-        if not -1.0 <= self.spot_vol_correlation <= 1.0:
-            raise ConfigError("spot_vol_correlation", "must lie in [-1, 1]")
-        if self.bar_minutes > 375:
-            raise ConfigError("bar_minutes", "must not exceed the 375-minute session")
-        if not is_trading_day(self.start):
-            following = next_trading_day(self.start)
-            raise ConfigError(
-                "start", f"{self.start} is not an NSE trading day (next one: {following})"
-            )
-        days = [self.start]
-        try:
-            while len(days) < self.days:
-                days.append(next_trading_day(days[-1]))
-        except ConfigError as exc:
-            raise ConfigError("days", f"{self.days} trading days from {self.start}: {exc}") from exc
-        object.__setattr__(self, "trading_days", tuple(days))
-
-    @property
-    def initial_spot(self) -> float:
-        """The index level at the first open."""
-        return self.spot if self.spot is not None else DEFAULT_SPOT[self.underlying]
-
-    def key(self) -> str:
-        """A short digest of the configuration and :data:`GENERATOR_VERSION`."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
-        text = json.dumps([GENERATOR_VERSION, values], sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class SyntheticMarketSummary:
-    """What :func:`generate_market` wrote."""
+    """What :func:`generate_market` wrote (``notices``: what it repaired first)."""
 
     catalog_path: Path
     underlying: str
@@ -204,6 +65,7 @@ class SyntheticMarketSummary:
     option_quotes: int
     index_trades: int
     seconds: float
+    notices: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (paths and dates as strings)."""
@@ -212,6 +74,7 @@ class SyntheticMarketSummary:
         values["start"] = self.start.isoformat()
         values["end"] = self.end.isoformat()
         values["expiries"] = [day.isoformat() for day in self.expiries]
+        values["notices"] = list(self.notices)
         return values
 
 
@@ -224,49 +87,62 @@ class _Quotes:
     ask_size: list[market_model.FloatArray] = field(default_factory=list)
 
 
+def _is_empty_dir(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
 @contextmanager
 def _atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a temporary sibling of ``target`` that is renamed to ``target`` on success."""
-    if target.exists() and any(target.iterdir()):
+    """Yield a partial sibling of ``target`` that replaces ``target`` on success."""
+    if target.exists() and not _is_empty_dir(target):
         raise ConfigError("catalog_path", f"{target} already exists and is not empty")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{target.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = sibling(target, f"{STAGING_SUFFIXES[1]}{os.getpid()}")
     try:
         yield staging
-        if target.exists():
-            target.rmdir()
-        staging.rename(target)
+        os.replace(staging, target)  # atomic; replaces an empty directory
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def generate_market(
-    config: SyntheticMarketConfig, catalog_path: Path, progress: bool = False
+    config: SyntheticMarketConfig,
+    catalog_path: Path,
+    progress: Progress | bool = False,
+    *,
+    wait: bool = False,
 ) -> SyntheticMarketSummary:
     """Generate the synthetic market of ``config`` into a new catalog at ``catalog_path``.
 
-    The catalog is built in a temporary sibling directory and renamed into place, so an
-    interrupted run leaves no partial catalog behind.
+    The catalog is built in a partial sibling directory and renamed into place, so an
+    interrupted run leaves no partial catalog behind. The run holds the catalog's writer
+    lock; what it repaired first is listed in :attr:`SyntheticMarketSummary.notices`.
 
     Raises
     ------
     ConfigError
-        If ``catalog_path`` exists and is not empty, or the calendar cannot serve the range.
+        If ``catalog_path`` is a file, exists and is not empty, or its folder is not
+        writable, or the calendar cannot serve the range.
+    CatalogLockedError
+        If another process is writing the catalog and ``wait`` is false.
     """
+    catalog_path = Path(catalog_path)
+    with catalog_writer(catalog_path, wait=wait) as notices:
+        summary = _generate(config, catalog_path, progress)
+    return replace(summary, notices=tuple(notices))
+
+
+def _generate(
+    config: SyntheticMarketConfig, catalog_path: Path, progress: Progress | bool
+) -> SyntheticMarketSummary:
     from nautilus_trader.model.data import QuoteTick, TradeTick
     from nautilus_trader.model.identifiers import InstrumentId
     from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
-    from rich.console import Console
-    from rich.progress import Progress
 
     started = time.perf_counter()
     rng = np.random.default_rng(config.seed)
-    with (
-        Progress(console=Console(stderr=True), disable=not progress, transient=True) as bar,
-        _atomic_directory(catalog_path) as staging,
-    ):
-        pricing = bar.add_task("Simulating market", total=len(config.trading_days))
+    bar = progress_bar(progress) if isinstance(progress, bool) else progress
+    with bar, _atomic_directory(catalog_path) as staging:
+        bar.stage("simulating the market", total=len(config.trading_days), unit="days")
         path = market_model.simulate_index(config, rng)
         chain, monthly = market_model.chain(config, [float(prices[0]) for prices in path.price])
         quotes: dict[tuple[date, int, market_model.Right], _Quotes] = {}
@@ -294,9 +170,9 @@ def generate_market(
                         series.ask.append(ask[side, :, column])
                         series.bid_size.append(bid_size[side, :, column])
                         series.ask_size.append(ask_size[side, :, column])
-            bar.advance(pricing)
+            bar.advance()
 
-        writing = bar.add_task("Writing catalog", total=len(quotes) + 2)
+        bar.stage("writing the catalog", total=len(quotes) + 2, unit="series")
         catalog = ParquetDataCatalog(str(staging))
         options = [
             option_contract(
@@ -321,7 +197,7 @@ def generate_market(
                 index_ts,
             )
             catalog.write_data(trades)
-            bar.advance(writing)
+            bar.advance()
         option_quotes = 0
         for option, key in zip(options, sorted(quotes), strict=True):
             series = quotes[key]
@@ -339,7 +215,7 @@ def generate_market(
             )
             catalog.write_data(ticks)
             option_quotes += len(ticks)
-            bar.advance(writing)
+            bar.advance()
 
     return SyntheticMarketSummary(
         catalog_path=catalog_path,
@@ -361,20 +237,20 @@ def cache_root() -> Path:
     return Path(base) / "options-nt"
 
 
-def default_catalog(progress: bool = False, config: SyntheticMarketConfig | None = None) -> Path:
+def default_catalog(
+    progress: Progress | bool = False, config: SyntheticMarketConfig | None = None
+) -> Path:
     """Path of the synthetic catalog of ``config`` (default: the embedded market).
 
     Generated once into ``cache_root()/synthetic/v<GENERATOR_VERSION>-<config key>`` and
     reused afterwards; a new generator version or configuration gets a new directory.
+    Concurrent callers queue on the catalog's writer lock: one generates, the others reuse.
     """
     config = config or SyntheticMarketConfig()
     target = cache_root() / "synthetic" / f"v{GENERATOR_VERSION}-{config.key()}"
     if target.is_dir() and any(target.iterdir()):
         return target
-    try:
-        generate_market(config, target, progress=progress)
-    except OSError:
-        # Another process won the race and renamed its catalog into place first.
+    with catalog_writer(target, wait=True):
         if not (target.is_dir() and any(target.iterdir())):
-            raise
+            _generate(config, target, progress)
     return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,7 @@ def test_option_prices_rise_with_the_index_for_calls(small_catalog: Path) -> Non
         ({"max_quote_lots": 0}, "max_quote_lots"),
         ({"underlying": "SENSEX"}, "underlying"),
         ({"start": date(2026, 12, 21), "days": 20}, "days"),
+        ({"seed": -1}, "seed"),
     ],
 )
 def test_bad_configuration_names_the_field(changes: dict[str, object], field: str) -> None:
@@ -207,3 +210,12 @@ def test_cache_root_falls_back_to_the_home_cache(
     if xdg is not None:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
     assert cache_root() == tmp_path / ".cache" / "options-nt"
+
+
+def test_the_market_model_imports_without_the_writer() -> None:
+    """No import circle: the model needs its configuration, not the catalog writer."""
+    code = (
+        "import sys, nautilus_options.data.market_model; "
+        "assert 'nautilus_options.data.synthetic' not in sys.modules, 'circle'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
