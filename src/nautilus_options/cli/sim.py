@@ -1,0 +1,79 @@
+"""``options-nt sim``: the offline Kite Connect simulator (a local paper broker).
+
+Prints the URLs and credentials to point ``kiteconnect`` (or the Zerodha adapter) at, then
+serves until Ctrl-C. With ``--json`` it prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _run(args: argparse.Namespace) -> int:
+    from nautilus_options.simulator import SimulatorConfig, parse_profile
+    from nautilus_options.simulator.server import serve
+
+    config = SimulatorConfig(
+        market=args.market,
+        catalog=args.catalog,
+        speed=args.speed,
+        port=args.port,
+        session=args.session,
+        faults=parse_profile(args.faults),
+        state_file=args.state,
+        **({"admin_key": args.admin_key} if args.admin_key else {}),
+    )
+
+    def ready(info: dict[str, Any]) -> None:
+        if args.json:
+            print(json.dumps(info), flush=True)
+            return
+        print("Kite simulator listening (Ctrl-C to stop)", flush=True)
+        for key, value in info.items():
+            print(f"  {key:<11} {value}", flush=True)
+
+    serve(config, ready)
+    if not args.json:
+        print("options-nt: simulator stopped", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``options-nt sim``."""
+    parser = subparsers.add_parser(
+        "sim",
+        help="serve an offline Kite Connect API and ticker (local paper broker)",
+        description="Serve Kite Connect's REST API and binary WebSocket ticker on loopback "
+        "over a live synthetic market, with Kite's order rules, rate limits and optional "
+        "injected faults. Point kiteconnect at it with root=URL.",
+    )
+    parser.add_argument(
+        "--market",
+        choices=["synthetic", "replay", "kite"],
+        default="synthetic",
+        help="price source (only synthetic is implemented in this release)",
+    )
+    parser.add_argument("--catalog", type=Path, help="ParquetDataCatalog to replay")
+    parser.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1)")
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any)")
+    parser.add_argument(
+        "--session",
+        choices=["nse", "always"],
+        default="nse",
+        help="market hours: the NSE calendar, or open at any hour (demos, tests)",
+    )
+    parser.add_argument(
+        "--faults",
+        default="none",
+        metavar="PROFILE",
+        help="fault profile: none, flaky or chaos, with key=value overrides "
+        "(e.g. 'flaky,lost_response=0.1,seed=3')",
+    )
+    parser.add_argument("--state", type=Path, help="JSON file keeping orders across restarts")
+    parser.add_argument("--admin-key", help="key of the /admin routes (random by default)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.set_defaults(handler=_run)
