@@ -50,6 +50,8 @@ class RowChecks:
         self.skip_bad_rows = skip_bad_rows
         self.bad = np.zeros(rows, dtype=bool)
         self.skipped: list[SkippedRows] = []
+        #: File rows that never made it into the table (see :meth:`dropped`).
+        self.unread = 0
         # 1-based file row of each position (positions are file rows unless the caller
         # checks a filtered table).
         self.row_numbers = np.arange(1, rows + 1) if row_numbers is None else row_numbers
@@ -86,6 +88,7 @@ class RowChecks:
             return
         if not self.skip_bad_rows:
             raise DataError(reason, file=self.file, row=rows[0] if rows[0] > 0 else None)
+        self.unread += len(rows)
         first = tuple(rows[:5])
         self.skipped.append(SkippedRows(self.file, reason, None, len(rows), first))
 
@@ -121,9 +124,49 @@ def _parse_text(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         ok = pc.fill_null(pc.match_substring_regex(array, pattern), True)
         checks.flag(~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool), what, name)
-        return pc.if_else(ok, array, pa.scalar(None, pa.string())).cast(target)
+        return cast_or_flag(
+            pc.if_else(ok, array, pa.scalar(None, pa.string())), target, checks, name
+        )
 
 
+def cast_or_flag(
+    array: pa.ChunkedArray | pa.Array, target: pa.DataType, checks: RowChecks, name: str
+) -> pa.ChunkedArray:
+    """Cast well-formed text to ``target``; flag values that still do not convert.
+
+    Text can match a format and still name no instant (``2026-02-30``, hour 25): such
+    values are flagged ``not a valid <type>`` and read as null.
+    """
+    array = pa.chunked_array([array]) if isinstance(array, pa.Array) else array
+    try:
+        return array.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    encoded = pc.dictionary_encode(array.combine_chunks())
+    valid = []
+    for value in encoded.dictionary.to_pylist():
+        try:
+            pa.scalar(value, pa.string()).cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            valid.append(False)
+        else:
+            valid.append(True)
+    indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+    bad = (indices >= 0) & ~np.append(np.array(valid, dtype=bool), True)[indices]
+    kind = (
+        "date"
+        if pa.types.is_date(target)
+        else "timestamp"
+        if pa.types.is_timestamp(target)
+        else "value"
+    )
+    checks.flag(bad, f"not a valid {kind}", name)
+    return pc.if_else(pa.array(~bad), array, pa.scalar(None, pa.string())).cast(target)
+
+
+#: Latest representable instant of a signed 64-bit nanosecond timestamp, as text.
+_LAST_NS = "2262-04-11"
+_OUT_OF_RANGE = f"outside 1970-01-01 to {_LAST_NS} (the range of Nautilus' nanosecond timestamps)"
 _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$|^\s*[+-]?(nan|NaN|inf|Infinity)\s*$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TIMESTAMP = (
@@ -165,7 +208,10 @@ def strings(table: pa.Table, name: str, checks: RowChecks) -> pa.ChunkedArray:
 
 
 def dates(table: pa.Table, name: str, checks: RowChecks) -> np.ndarray:
-    """Return column ``name`` as ``datetime64[D]`` (``NaT`` for nulls and bad rows)."""
+    """Return column ``name`` as ``datetime64[D]`` (``NaT`` for nulls and bad rows).
+
+    Days outside 1970 to 2262 (Nautilus' nanosecond range) are flagged.
+    """
     array = table.column(name)
     if _is_text(array.type):
         array = _parse_text(array, pa.date32(), _DATE, "not a date (YYYY-MM-DD)", checks, name)
@@ -173,8 +219,11 @@ def dates(table: pa.Table, name: str, checks: RowChecks) -> np.ndarray:
         raise checks.fail(f"column has type {array.type}, expected a date", name)
     days = array.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
     nulls = _nulls(array)
-    out = np.where(nulls, 0, np.nan_to_num(days)).astype("int64").astype("datetime64[D]")
-    out[nulls] = np.datetime64("NaT", "D")
+    days = np.where(nulls, 0, np.nan_to_num(days)).astype("int64")
+    outside = ~nulls & ((days < 0) | (days > np.datetime64(_LAST_NS, "D").astype("int64") - 1))
+    checks.flag(outside, _OUT_OF_RANGE, name)
+    out = days.astype("datetime64[D]")
+    out[nulls | outside] = np.datetime64("NaT", "D")
     return out
 
 
@@ -182,20 +231,37 @@ def timestamps(table: pa.Table, name: str, checks: RowChecks) -> np.ndarray:
     """Return column ``name`` as UNIX nanoseconds (int64; bad rows read as 0).
 
     Text must be ISO 8601 with a UTC offset, the same offset on every row (the first
-    valid row sets it). Parquet timestamps must carry a timezone.
+    valid row sets it). Parquet timestamps must carry a timezone. Instants before 1970 or
+    after 2262-04-11 (outside Nautilus' nanosecond range) are flagged.
     """
     array = table.column(name)
     if pa.types.is_timestamp(array.type):
         if array.type.tz is None:
             raise checks.fail("naive timestamps: the column has no timezone", name, row=1)
-        parsed = array.cast(pa.timestamp("ns", "UTC"))
+        parsed = _typed_timestamps(array, checks, name)
     elif _is_text(array.type):
         parsed = _parse_timestamp_text(array.cast(pa.string()), checks, name)
     else:
         raise checks.fail(f"column has type {array.type}, expected a timestamp", name)
     checks.flag(_nulls(array), "missing value", name)
-    values = parsed.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
-    return np.asarray(values, dtype=np.int64)
+    values = np.asarray(
+        parsed.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+    checks.flag(values < 0, _OUT_OF_RANGE, name)
+    return values
+
+
+def _typed_timestamps(array: pa.ChunkedArray, checks: RowChecks, name: str) -> pa.ChunkedArray:
+    """Cast a zoned parquet timestamp column to ns, flagging values out of the ns range."""
+    unit = array.type.unit
+    per_ns = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[unit]
+    raw = np.asarray(
+        array.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+    outside = (raw < 0) | (raw > (2**63 - 1) // per_ns)
+    checks.flag(outside, _OUT_OF_RANGE, name)
+    kept = pc.if_else(pa.array(~outside), array, pa.scalar(None, array.type))
+    return kept.cast(pa.timestamp("ns", "UTC"))
 
 
 def _parse_timestamp_text(array: pa.ChunkedArray, checks: RowChecks, name: str) -> pa.ChunkedArray:
@@ -208,6 +274,9 @@ def _parse_timestamp_text(array: pa.ChunkedArray, checks: RowChecks, name: str) 
     offset_values = np.asarray(offsets.to_numpy(zero_copy_only=False), dtype=object)
     naive = matched & (offset_values == "")
     checks.flag(naive, "naive timestamp (no UTC offset)", name)
+    years = pc.cast(pc.utf8_slice_codeunits(pc.struct_field(parts, "body"), 0, 4), pa.int64())
+    year_values = np.asarray(pc.fill_null(years, 2000).to_numpy(zero_copy_only=False))
+    checks.flag(matched & ((year_values < 1970) | (year_values > 2261)), _OUT_OF_RANGE, name)
     good = matched & ~naive & ~checks.bad
     if good.any():
         first = offset_values[np.argmax(good)]
@@ -217,4 +286,5 @@ def _parse_timestamp_text(array: pa.ChunkedArray, checks: RowChecks, name: str) 
             name,
         )
     keep = pa.array(matched & ~naive & ~checks.bad)
-    return pc.if_else(keep, array, pa.scalar(None, pa.string())).cast(pa.timestamp("ns", "UTC"))
+    kept = pc.if_else(keep, array, pa.scalar(None, pa.string()))
+    return cast_or_flag(kept, pa.timestamp("ns", "UTC"), checks, name)

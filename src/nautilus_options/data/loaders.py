@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -27,7 +28,8 @@ from nautilus_options.data.checks import RowChecks, SkippedRows, dates, strings,
 from nautilus_options.data.readers import file_stem, read_table
 from nautilus_options.data.rows import Rows, index_ref, symbol_ref
 from nautilus_options.data.schemas import Format, schema_for
-from nautilus_options.domain.nse import CONTRACT_SPECS, validate_underlying
+from nautilus_options.domain.nse import CONTRACT_SPECS, expiry_ns, validate_underlying
+from nautilus_options.domain.time import NS_PER_DAY, NS_PER_MINUTE, ist_ns
 from nautilus_options.errors import DataError
 
 #: Units quoted at the bid and ask when a quotes file has no size columns (the default of
@@ -44,10 +46,11 @@ KITE_INTERVALS: dict[str, int | None] = {
     "60minute": 60,
     "day": None,
 }
-_NS_PER_MINUTE = 60_000_000_000
-_NS_PER_DAY = 86_400_000_000_000
-_IST_OFFSET_NS = 19_800_000_000_000  # +05:30
-_CLOSE_UTC_NS = 36_000_000_000_000  # 15:30 IST = 10:00 UTC
+_EPOCH_DAY = date(1970, 1, 1)
+#: IST midnight of day 0 as UNIX ns (minus the UTC offset of IST).
+_IST_MIDNIGHT_NS = ist_ns(_EPOCH_DAY)
+#: The session close (15:30 IST) of day 0 as UNIX ns: add whole days for any other day.
+_CLOSE_NS = expiry_ns(_EPOCH_DAY)
 
 SeriesKind = Literal["quotes", "trades", "bars"]
 
@@ -176,7 +179,7 @@ def _loaded(rows: Rows, series: list[Series], closes: Sequence[InstrumentClose] 
     }
     return LoadedFile(
         file=rows.checks.file,
-        rows_read=rows.table.num_rows,
+        rows_read=rows.table.num_rows + rows.checks.unread,
         rows_ignored=0,
         instruments=tuple(used.values()),
         series=tuple(series),
@@ -216,6 +219,7 @@ def _quotes(rows: Rows, identity: tuple[str, ...]) -> LoadedFile:
         trades["size"] = np.ones(rows.table.num_rows, dtype=np.int64)
     if "oi" in columns:
         rows.sizes("oi", 0, ~rows.checks.bad, nullable=True)
+    rows.after_expiry(ts, "timestamp")
     order = rows.order(ts, "timestamp")
     series = _series(rows, "quotes", order, ts, values, option) if values else []
     if trades:
@@ -246,12 +250,21 @@ def _bars(rows: Rows, identity: tuple[str, ...], minutes: int) -> LoadedFile:
     values = _ohlcv(rows, ("open", "high", "low", "close", "volume"), ~rows.checks.bad)
     if "oi" in rows.table.column_names:
         rows.sizes("oi", 0, ~rows.checks.bad, nullable=True)
-    order = rows.order(ts, "timestamp")
-    ts_event = ts + minutes * _NS_PER_MINUTE
+    return _minute_bars(rows, ts, values, "timestamp", minutes)
+
+
+def _minute_bars(
+    rows: Rows, ts: np.ndarray, values: dict[str, np.ndarray], column: str, minutes: int
+) -> LoadedFile:
+    """Bars of ``minutes`` opening at ``ts``: on whole minutes, never overlapping."""
+    length = minutes * NS_PER_MINUTE
+    rows.checks.flag(ts % NS_PER_MINUTE != 0, "bar does not open on a whole minute", column)
+    ts_event = ts + length
+    rows.after_expiry(ts_event, column, "bar ends")
+    order = rows.order(ts, column, spacing_ns=length)
     every = np.ones(rows.table.num_rows, dtype=bool)
-    return _loaded(
-        rows, _series(rows, "bars", order, ts_event, values, every, f"{minutes}-MINUTE-LAST")
-    )
+    spec = f"{minutes}-MINUTE-LAST"
+    return _loaded(rows, _series(rows, "bars", order, ts_event, values, every, spec))
 
 
 def _candles(rows: Rows, symbol: str, interval: str) -> LoadedFile:
@@ -269,22 +282,26 @@ def _candles(rows: Rows, symbol: str, interval: str) -> LoadedFile:
     values = _ohlcv(rows, ("open", "high", "low", "close", "volume"), ~rows.checks.bad)
     if "oi" in rows.table.column_names:
         rows.sizes("oi", 0, ~rows.checks.bad, nullable=True)
-    order = rows.order(ts, "date")
     minutes = KITE_INTERVALS[interval]
-    if minutes is None:
-        ts_event = _session_close(ts)
-        spec = "1-DAY-LAST"
-    else:
-        ts_event = ts + minutes * _NS_PER_MINUTE
-        spec = f"{minutes}-MINUTE-LAST"
+    if minutes is not None:
+        return _minute_bars(rows, ts, values, "date", minutes)
+    rows.checks.flag(
+        (ts - _IST_MIDNIGHT_NS) % NS_PER_DAY != 0,
+        "not a daily candle: Kite's daily candles open at 00:00 IST (does --interval match "
+        "the data?)",
+        "date",
+    )
+    ts_event = _session_close(ts)
+    rows.after_expiry(ts_event, "date", "candle ends")
+    order = rows.order(ts, "date")
     every = np.ones(rows.table.num_rows, dtype=bool)
-    return _loaded(rows, _series(rows, "bars", order, ts_event, values, every, spec))
+    return _loaded(rows, _series(rows, "bars", order, ts_event, values, every, "1-DAY-LAST"))
 
 
 def _session_close(ts: np.ndarray) -> np.ndarray:
     """15:30 IST on the IST day of each timestamp, as UNIX ns."""
-    days = (ts + _IST_OFFSET_NS) // _NS_PER_DAY
-    return days * _NS_PER_DAY + _CLOSE_UTC_NS
+    days = (ts - _IST_MIDNIGHT_NS) // NS_PER_DAY
+    return days * NS_PER_DAY + _CLOSE_NS
 
 
 def _bhavcopy(rows: Rows, underlyings: Sequence[str] | None) -> LoadedFile:
@@ -308,20 +325,26 @@ def _bhavcopy(rows: Rows, underlyings: Sequence[str] | None) -> LoadedFile:
     selected = Rows(table.filter(pa.array(keep_np)), checks)
     loaded = _bhavcopy_rows(selected)
     ignored = table.num_rows - selected.table.num_rows
-    return dataclasses.replace(loaded, rows_read=table.num_rows, rows_ignored=ignored)
+    read = table.num_rows + rows.checks.unread
+    return dataclasses.replace(loaded, rows_read=read, rows_ignored=ignored)
 
 
 def _bhavcopy_rows(rows: Rows) -> LoadedFile:
     table, checks = rows.table, rows.checks
     day = dates(table, "TradDt", checks)
     checks.flag(np.isnat(day), "missing value", "TradDt")
-    ts = np.where(np.isnat(day), 0, day.astype("int64")) * _NS_PER_DAY + _CLOSE_UTC_NS
+    ts = np.where(np.isnat(day), 0, day.astype("int64")) * NS_PER_DAY + _CLOSE_NS
     expiry = dates(table, "XpryDt", checks)
     strike = rows.required("StrkPric")
     checks.flag(strike <= 0, "strike must be positive", "StrkPric")
     rows.resolve_columns(
-        strings(table, "TckrSymb", checks), expiry, strike, strings(table, "OptnTp", checks)
+        strings(table, "TckrSymb", checks),
+        expiry,
+        strike,
+        strings(table, "OptnTp", checks),
+        ("TckrSymb", "XpryDt", "StrkPric", "OptnTp"),
     )
+    rows.after_expiry(ts, "TradDt", "traded")
     good = ~checks.bad
     volume = rows.required("TtlTradgVol", good)
     traded = good & (volume > 0)

@@ -29,7 +29,8 @@ from nautilus_options.domain.nse import (
     parse_tradingsymbol,
     validate_underlying,
 )
-from nautilus_options.errors import DataError
+from nautilus_options.domain.time import NS_PER_SECOND
+from nautilus_options.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,18 @@ class Rows:
         flags = np.array([ref.is_index for ref in self.refs] + [False], dtype=bool)
         return flags[self.codes] & ~self.checks.bad
 
-    def resolve(self, keys: pa.ChunkedArray, build: Callable[[str], Ref], column: str) -> None:
-        """Give every row the code of its instrument; flag rows whose key does not resolve."""
+    def resolve(
+        self,
+        keys: pa.ChunkedArray,
+        build: Callable[[str], Ref],
+        column: str,
+        fields: dict[str, str] | None = None,
+    ) -> None:
+        """Give every row the code of its instrument; flag rows whose key does not resolve.
+
+        A key that names no listed contract is flagged against ``column``, or against
+        ``fields[error.field]`` when the builder's :class:`ConfigError` names a field.
+        """
         encoded = pc.dictionary_encode(keys.combine_chunks())
         labels = encoded.dictionary.to_pylist()
         indices = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
@@ -71,8 +82,14 @@ class Rows:
             try:
                 ref = build(label)
             except (ValueError, ArithmeticError) as exc:  # DataError, ConfigError, bad numbers
-                reason = f"unknown instrument {label!r}: {exc}"
-                self.checks.flag(indices == position, reason, column)
+                field = getattr(exc, "field", None)
+                message = str(exc).removeprefix(f"{field}: ")
+                shown = label.replace("|", " ").strip() if fields else label
+                self.checks.flag(
+                    indices == position,
+                    f"unknown instrument {shown!r}: {message}",
+                    (fields or {}).get(field or "", column),
+                )
                 continue
             # Labels naming the same instrument ("NIFTY" and "NIFTY 50") share one code.
             code = known.setdefault(ref.instruments[0].id.value, len(self.refs))
@@ -89,8 +106,13 @@ class Rows:
         expiry: np.ndarray,
         strike: np.ndarray,
         right: pa.ChunkedArray,
+        names: tuple[str, str, str, str] = ("underlying", "expiry", "strike", "right"),
     ) -> None:
-        """Resolve instruments from underlying/expiry/strike/right columns."""
+        """Resolve instruments from underlying/expiry/strike/right columns.
+
+        ``names`` are the file's names of those columns; an error is reported against the
+        column it is about (a bad right against the right column, and so on).
+        """
         parts = [
             underlying,
             pa.array(expiry, from_pandas=True).cast(pa.string()),
@@ -101,7 +123,9 @@ class Rows:
             *[pc.fill_null(part, "") for part in parts], "|", null_handling="replace"
         )
         keys = pc.if_else(pc.is_null(underlying), pa.scalar(None, pa.string()), keys)
-        self.resolve(keys, _columns_ref, "underlying")
+        fields = dict(zip(("underlying", "expiry", "strike", "right"), names, strict=True))
+        fields.update(day=names[1], monthly=names[1])
+        self.resolve(keys, _columns_ref, names[0], fields)
 
     def identify(self, identity: tuple[str, ...]) -> None:
         """Resolve instruments from the ``symbol`` column or the instrument columns."""
@@ -167,8 +191,23 @@ class Rows:
         self.checks.flag(where & (values != np.floor(values)), "not a whole number of units", name)
         return np.where(where, values, 0).astype(np.int64)
 
-    def order(self, ts: np.ndarray, column: str) -> np.ndarray:
-        """Flag duplicate or decreasing timestamps per instrument; return good rows grouped."""
+    def after_expiry(self, ts: np.ndarray, column: str, what: str = "dated") -> None:
+        """Flag option rows whose time ``ts`` is after the option's expiry (15:30 IST)."""
+        never = np.iinfo(np.int64).max
+        expiry = self.attribute(lambda i: int(getattr(i, "expiration_ns", never)))
+        known = self.codes < len(self.refs)
+        self.checks.flag(
+            known & (ts > expiry),
+            f"{what} after the option's expiry (15:30 IST on its expiry day)",
+            column,
+        )
+
+    def order(self, ts: np.ndarray, column: str, spacing_ns: int = 0) -> np.ndarray:
+        """Flag duplicate or decreasing timestamps per instrument; return good rows grouped.
+
+        With ``spacing_ns`` (the bar length), rows closer than that to the instrument's
+        previous row are flagged as overlapping bars.
+        """
         good = np.flatnonzero(~self.checks.bad)
         order = good[np.argsort(self.codes[good], kind="stable")]
         codes = self.codes[order]
@@ -179,6 +218,14 @@ class Rows:
         seen = np.concatenate(([False], codes[1:] == codes[:-1]))
         self.checks.flag(seen & (times == previous), "duplicate timestamp", column, rows=order)
         self.checks.flag(seen & (times < previous), "timestamps not increasing", column, rows=order)
+        if spacing_ns:
+            self.checks.flag(
+                seen & (times - previous < spacing_ns),
+                f"bar opens less than {spacing_ns // NS_PER_SECOND} s after the previous one: "
+                "overlapping bars (does the interval match the data?)",
+                column,
+                rows=order,
+            )
         return order[~self.checks.bad[order]]
 
 
@@ -205,10 +252,14 @@ def _columns_ref(key: str) -> Ref:
     und, expiry, strike, right = key.split("|")
     if not (expiry or strike or right):
         return index_ref(und)
-    if not (expiry and strike and right):
-        raise DataError("option rows need expiry, strike and right; index rows none of them")
+    for name, value in (("expiry", expiry), ("strike", strike), ("right", right)):
+        if not value:
+            raise ConfigError(
+                name, "option rows need expiry, strike and right; index rows none of them"
+            )
     if right not in ("CE", "PE"):
-        raise DataError(f"right must be CE or PE, got {right!r}")
+        raise ConfigError("right", f"right must be CE or PE, got {right!r}")
+    validate_underlying(und)
     day = date.fromisoformat(expiry)
     monthly = day == monthly_expiry(und, day.year, day.month)
     return _option_ref(OptionSymbol(und, day, Decimal(strike), right, monthly))  # type: ignore[arg-type]

@@ -98,9 +98,18 @@ class FileSchema:
         if not self.identities:
             return ()
         complete = [ident for ident in self.identities if set(ident) <= present]
-        if len(complete) == 1:
-            return complete[0]
         alternatives = " or ".join("+".join(ident) for ident in self.identities)
+        if len(complete) == 1:
+            extra = [n for ident in self.identities for n in ident if n in present]
+            stray = next((n for n in extra if n not in complete[0]), None)
+            if stray is None:
+                return complete[0]
+            raise DataError(
+                f"ambiguous instrument columns: {'+'.join(complete[0])} is complete, and "
+                f"{stray!r} of another set is present too (use {alternatives}, not both)",
+                file=file,
+                column=stray,
+            )
         if complete:
             raise DataError(f"ambiguous instrument columns: use {alternatives}", file=file)
         partial = next((n for ident in self.identities for n in ident if n in present), None)

@@ -317,10 +317,13 @@ COLUMNS = "timestamp,underlying,expiry,strike,right,bid,ask"
     ("row", "column", "message"),
     [
         ("2026-01-05T09:15:00+05:30,NIFTY,13/01/2026,24400,CE,1,2", "expiry", "not a date"),
-        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,,CE,1,2", "underlying", "need expiry, strike"),
-        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,24400,XX,1,2", "underlying", "CE or PE"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,,CE,1,2", "strike", "need expiry, strike"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,24400,XX,1,2", "right", "CE or PE"),
         ("2026-01-05T09:15:00+05:30,FINNIFTY,2026-01-13,24400,CE,1,2", "underlying", "unknown"),
-        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,-5,CE,1,2", "underlying", "positive"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,-5,CE,1,2", "strike", "positive"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-14,24400,CE,1,2", "expiry", "not a NIFTY expiry"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2026-01-13,24413,CE,1,2", "strike", "strike step of 50"),
+        ("2026-01-05T09:15:00+05:30,NIFTY,2099-01-13,24400,CE,1,2", "expiry", "to extend it"),
     ],
 )
 def test_bad_instrument_columns(
