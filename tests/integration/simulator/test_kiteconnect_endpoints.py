@@ -140,12 +140,8 @@ def test_order_lifecycle_trades_and_positions(kite: KiteConnect) -> None:
     assert order["average_price"] >= ask * 0.5
     trades = kite.order_trades(filled)
     assert trades
-    assert (
-        isinstance(trades[0]["trade_id"], str)
-    )
-    assert (
-        isinstance(trades[0]["fill_timestamp"], datetime)
-    )
+    assert isinstance(trades[0]["trade_id"], str)
+    assert isinstance(trades[0]["fill_timestamp"], datetime)
     assert any(t["order_id"] == filled for t in kite.trades())
     positions = kite.positions()
     net = next(p for p in positions["net"] if p["tradingsymbol"] == symbol)
@@ -159,15 +155,9 @@ def test_margins_and_contract_note(kite: KiteConnect) -> None:
     funds = kite.margins()
     assert set(funds) == {"equity", "commodity"}
     equity = kite.margins("equity")
-    assert (
-        isinstance(equity["net"], float)
-    )
-    assert (
-        "span" in equity["utilised"]
-    )
-    assert (
-        "live_balance" in equity["available"]
-    )
+    assert isinstance(equity["net"], float)
+    assert "span" in equity["utilised"]
+    assert "live_balance" in equity["available"]
     short = nifty_option(kite, "CE", 0)
     wing = nifty_option(kite, "CE", 4)
     legs = [
