@@ -15,52 +15,43 @@ Every component is referenced by import path, so :func:`build_run_config` return
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import msgspec
 import pandas as pd
 from nautilus_trader.backtest.config import (
     BacktestDataConfig,
     BacktestEngineConfig,
     BacktestRunConfig,
-    BacktestVenueConfig,
 )
 from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.common.actor import Actor
-from nautilus_trader.common.config import ActorConfig, LoggingConfig
+from nautilus_trader.common.config import ActorConfig, LoggingConfig, NautilusConfig
 from nautilus_trader.common.events import TimeEvent
 from nautilus_trader.config import ImportableActorConfig, ImportableStrategyConfig
 from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
-from nautilus_options.backtest.fees import importable_fee_model_config
-from nautilus_options.backtest.report import (
-    mark_to_market,
-    render_html,
-    spreads_frame,
-    summarize,
-)
-from nautilus_options.capital import CapitalManager, CapitalManagerConfig
+from nautilus_options.capital import CapitalManagerConfig
+from nautilus_options.data.catalog import settlement_prices
 from nautilus_options.data.selection import chain_data_configs, select_chain
-from nautilus_options.domain.nse import IST
 from nautilus_options.environments.backtest_settings import (
     BacktestSettings,
     DataSettings,
     VenueSettings,
-    component_config,
     load_settings,
     settings_from_mapping,
 )
+from nautilus_options.environments.outputs import LOG_NAME, prepare_out_dir, write_outputs
+from nautilus_options.environments.recorder import RunRecorder
+from nautilus_options.environments.venues import INDEX_VENUE, OPTION_VENUE, nse_venue_configs
 from nautilus_options.errors import ConfigError, DataError
-from nautilus_options.monitor import SpreadMonitor, SpreadMonitorConfig, snapshots_frame
-from nautilus_options.portfolio import SpreadTracker
-from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 
 __all__ = [
     "BacktestOutcome",
@@ -84,14 +75,14 @@ CAPITAL_PATH = "nautilus_options:CapitalManager"
 CAPITAL_CONFIG_PATH = "nautilus_options:CapitalManagerConfig"
 MONITOR_PATH = "nautilus_options:SpreadMonitor"
 MONITOR_CONFIG_PATH = "nautilus_options:SpreadMonitorConfig"
+RECORDER_PATH = "nautilus_options.environments.recorder:RunRecorder"
+RECORDER_CONFIG_PATH = "nautilus_options.environments.recorder:RunRecorderConfig"
+#: Component id of the run's recorder.
+RECORDER_ID = "RunRecorder"
 
-OPTION_VENUE = "NFO"
-INDEX_VENUE = "NSE"
 PROGRESS_INTERVAL = timedelta(minutes=15)
 # More expiries/strikes than any catalog lists: "no limit" for ``select_chain``.
 _EVERY = 1_000_000
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DAY_NS = 86_400_000_000_000
 
 
 class BacktestProgress(Protocol):
@@ -162,70 +153,85 @@ def check_settings(settings: BacktestSettings) -> CapitalManagerConfig:
         If a strategy, capital or monitor key is unknown or invalid (named
         ``section.key``).
     """
-    component_config("strategy", _strategy_values(settings), OptionsSpreadStrategyConfig)
-    capital = component_config("capital", settings.capital, CapitalManagerConfig)
-    component_config("monitor", settings.monitor, SpreadMonitorConfig)
-    return capital
+    return settings.capital  # the sections are validated when the settings are built
 
 
-def build_run_config(settings: BacktestSettings, catalog: Path) -> BacktestRunConfig:
+def build_run_config(
+    settings: BacktestSettings, catalog: Path, out_dir: Path | None = None
+) -> BacktestRunConfig:
     """The ``BacktestRunConfig`` of a run over ``catalog``.
 
-    Venues: ``NFO`` (options; hedging OMS, margin account in INR, leverage 1, Indian
-    option charges unless ``venue.fees`` is false) and ``NSE`` (the index, no orders).
-    Engine: :class:`~nautilus_options.OptionsSpreadStrategy`,
-    :class:`~nautilus_options.CapitalManager` and :class:`~nautilus_options.SpreadMonitor`
-    by import path. The engine is kept after the run (``dispose_on_completion=False``) so
-    reports can be read from it.
+    Venues: :func:`~nautilus_options.environments.venues.nse_venue_configs` (Indian option
+    charges unless ``venue.fees`` is false; options with a bhavcopy settlement price in the
+    catalog settle at it). Engine: :class:`~nautilus_options.environments.recorder.RunRecorder`
+    (first, so it hears every event), :class:`~nautilus_options.CapitalManager`,
+    :class:`~nautilus_options.SpreadMonitor` and
+    :class:`~nautilus_options.OptionsSpreadStrategy`, by import path. The engine is kept after
+    the run (``dispose_on_completion=False``) so reports can be read from it.
+
+    Parameters
+    ----------
+    settings : BacktestSettings
+        What to run.
+    catalog : Path
+        The catalog to run over.
+    out_dir : Path, optional
+        Where the recorder streams its rows and Nautilus writes ``nautilus.log``; without it
+        the recorder keeps its rows in memory only and Nautilus logs to the terminal.
 
     Raises
     ------
     ConfigError
         If a strategy, capital or monitor key is unknown or invalid (named
-        ``section.key``).
+        ``section.key``), or a bound is invalid.
+    DataError
+        If the catalog holds no index data for the period.
     """
     capital = check_settings(settings)
     balance = settings.venue.starting_balance or capital.initial_capital
-    venues = [
-        BacktestVenueConfig(
-            name=OPTION_VENUE,
-            oms_type="HEDGING",
-            account_type="MARGIN",
-            base_currency="INR",
-            starting_balances=[f"{balance:.2f} INR"],
-            default_leverage=1.0,
-            fee_model=importable_fee_model_config() if settings.venue.fees else None,
-        ),
-        BacktestVenueConfig(
-            name=INDEX_VENUE,
-            oms_type="NETTING",
-            account_type="CASH",
-            base_currency="INR",
-            starting_balances=["1 INR"],
-        ),
+    start, end = run_range(settings, catalog)
+    data = _data_configs(catalog, settings, start, end)
+    option_ids = [
+        instrument_id
+        for config in data
+        for instrument_id in config.instrument_ids or ()
+        if instrument_id.endswith(f".{OPTION_VENUE}")
     ]
+    recorder = {"stream_dir": None if out_dir is None else str(out_dir)}
     engine = BacktestEngineConfig(
-        logging=_logging(settings.log_level),
+        logging=_logging(settings.log_level, out_dir),
         strategies=[
             ImportableStrategyConfig(
                 strategy_path=STRATEGY_PATH,
                 config_path=STRATEGY_CONFIG_PATH,
-                config=_strategy_values(settings),
+                config=_values(settings.strategy),
             )
         ],
         actors=[
             ImportableActorConfig(
-                actor_path=CAPITAL_PATH, config_path=CAPITAL_CONFIG_PATH, config=settings.capital
+                actor_path=RECORDER_PATH,
+                config_path=RECORDER_CONFIG_PATH,
+                config={"component_id": RECORDER_ID, **recorder},
             ),
             ImportableActorConfig(
-                actor_path=MONITOR_PATH, config_path=MONITOR_CONFIG_PATH, config=settings.monitor
+                actor_path=CAPITAL_PATH,
+                config_path=CAPITAL_CONFIG_PATH,
+                config=_values(settings.capital),
+            ),
+            ImportableActorConfig(
+                actor_path=MONITOR_PATH,
+                config_path=MONITOR_CONFIG_PATH,
+                config=_values(settings.monitor),
             ),
         ],
     )
-    start, end = run_range(settings, catalog)
     return BacktestRunConfig(
-        venues=venues,
-        data=_data_configs(catalog, settings, start, end),
+        venues=nse_venue_configs(
+            balance,
+            fees=settings.venue.fees,
+            settlement_prices=settlement_prices(catalog, option_ids or None),
+        ),
+        data=data,
         engine=engine,
         start=start,
         end=end,
@@ -240,6 +246,10 @@ def run_backtest(
 ) -> BacktestOutcome:
     """Run a backtest of the options-nt stack and write its outputs.
 
+    Everything that can be checked before the simulation is checked first: the settings,
+    the catalog's data for the period and the output folder (created, writable, and cleared
+    of a previous run's outputs by :func:`.outputs.prepare_out_dir`).
+
     Parameters
     ----------
     settings : BacktestSettings, optional
@@ -252,13 +262,21 @@ def run_backtest(
     BacktestOutcome
         The summary and the paths of the files written to ``settings.out`` (default
         ``./out/backtest-<UTC timestamp>``).
+
+    Raises
+    ------
+    ConfigError
+        For invalid settings, naming the key, or an output folder that cannot be written.
+    DataError
+        If the catalog is missing or holds no data for the period.
     """
     settings = settings or BacktestSettings()
     started = time.perf_counter()
-    check_settings(settings)  # before a first run spends seconds generating the dataset
+    capital = check_settings(settings)  # before a first run spends seconds generating data
     catalog = resolve_catalog(settings, progress)
-    run_config = build_run_config(settings, catalog)
-    out_dir = _out_dir(settings)
+    start, end = run_range(settings, catalog)
+    out_dir = prepare_out_dir(settings.out)
+    run_config = build_run_config(settings, catalog, out_dir)
     node = BacktestNode(configs=[run_config])
     try:
         if progress is not None:
@@ -268,13 +286,17 @@ def run_backtest(
         if engine is None:  # pragma: no cover - build raises with raise_exception=True
             raise DataError("the backtest engine could not be built")
         if progress is not None:
-            start, end = run_range(settings, catalog)
-            span = (start or 0, end or 0)
-            engine.add_actor(_ProgressActor(lambda now: progress.simulated(now, *span)))
+            engine.add_actor(_ProgressActor(lambda now: progress.simulated(now, start, end)))
         node.run()
         if progress is not None:
             progress.stage("writing outputs")
-        summary, files = _write_outputs(engine, settings, out_dir)
+        summary, files = write_outputs(
+            engine,
+            _recorder(engine),
+            out_dir,
+            initial_capital=capital.initial_capital,
+            tearsheet=settings.tearsheet,
+        )
     finally:
         node.dispose()
     summary["elapsed_secs"] = round(time.perf_counter() - started, 3)
@@ -282,64 +304,67 @@ def run_backtest(
     return BacktestOutcome(summary=summary, out_dir=out_dir, files=files)
 
 
-def _strategy_values(settings: BacktestSettings) -> dict[str, Any]:
-    return {"underlying": settings.underlying, **settings.strategy}
+def _values(config: NautilusConfig) -> dict[str, Any]:
+    """The fields of ``config`` as plain data, for an ``Importable*Config``."""
+    values: dict[str, Any] = msgspec.json.decode(config.json())
+    return values
 
 
-def _logging(level: str) -> LoggingConfig:
+def _logging(level: str, out_dir: Path | None) -> LoggingConfig:
+    """Nautilus' log: at ``level`` into ``out_dir/nautilus.log``, errors also on stderr.
+
+    Without ``out_dir`` the log goes to the terminal at ``level``. Nothing is written to
+    stdout with an ``out_dir``, so ``--json`` stays one JSON object.
+    """
     if level.upper() == "OFF":
         return LoggingConfig(bypass_logging=True)
-    return LoggingConfig(log_level=level.upper(), log_colors=False)
+    if out_dir is None:
+        return LoggingConfig(log_level=level.upper(), log_colors=False)
+    return LoggingConfig(
+        log_level="OFF",
+        log_level_file=level.upper(),
+        log_directory=str(out_dir),
+        log_file_name=LOG_NAME,
+        log_colors=False,
+    )
 
 
-def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int | None, int | None]:
+def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int, int]:
     """Start and end (UNIX ns, inclusive) of a run over ``catalog``.
 
-    ``settings.start``/``end`` given as ``YYYY-MM-DD`` mean whole IST days; datetimes without
-    a zone are UTC. Missing bounds default to the first and last index trade in the catalog
-    (None when it has none).
+    Bounds follow :func:`nautilus_options.domain.time.parse_bound`: ``YYYY-MM-DD`` is a
+    whole IST day, a timestamp without a zone is IST, one with a zone is that instant.
+    Missing bounds default to the first and last index trade in the catalog.
 
     Raises
     ------
     ConfigError
         Naming ``start`` or ``end`` when unparsable, ``end`` when before ``start``, and
         ``start`` when the catalog's index data lies outside the range.
+    DataError
+        If the catalog holds no index trades at all.
     """
-    start = _instant(settings.start, "start", end_of_day=False)
-    end = _instant(settings.end, "end", end_of_day=True)
-    if start is not None and end is not None and end < start:
-        raise ConfigError("end", f"{settings.end!r} is before start {settings.start!r}")
+    start, end = settings.bounds()
     index_id = f"{settings.underlying}.{INDEX_VENUE}"
     intervals = ParquetDataCatalog(str(catalog)).get_intervals(TradeTick, index_id)
-    if intervals:
-        first, last = intervals[0][0], intervals[-1][1]
-        if (start is not None and start > last) or (end is not None and end < first):
-            covered = (
-                f"{_iso(pd.Timestamp(first, tz='UTC'))} to {_iso(pd.Timestamp(last, tz='UTC'))}"
-            )
-            raise ConfigError(
-                "start", f"no {index_id} data in the range; {catalog} covers {covered}"
-            )
-        start = first if start is None else start
-        end = last if end is None else end
-    return start, end
-
-
-def _instant(value: str | None, field: str, end_of_day: bool) -> int | None:
-    if value is None:
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except ValueError:
-        raise ConfigError(field, f"not an ISO date or datetime: {value!r}") from None
-    if _DATE.fullmatch(value.strip()):
-        midnight = pd.Timestamp(stamp.date(), tz=IST)
-        return int(midnight.value) + (_DAY_NS - 1 if end_of_day else 0)
-    return int((stamp if stamp.tzinfo else stamp.tz_localize("UTC")).value)
+    if not intervals:
+        raise DataError(
+            f"the catalog holds no data for the period: no {index_id} index trades",
+            file=str(catalog),
+        )
+    first, last = intervals[0][0], intervals[-1][1]
+    if (start is not None and start > last) or (end is not None and end < first):
+        covered = f"{_iso(first)} to {_iso(last)}"
+        raise ConfigError(
+            "start",
+            f"the catalog holds no data for the period: no {index_id} data in the range; "
+            f"{catalog} covers {covered}",
+        )
+    return (first if start is None else start), (last if end is None else end)
 
 
 def _data_configs(
-    catalog: Path, settings: BacktestSettings, start: int | None, end: int | None
+    catalog: Path, settings: BacktestSettings, start: int, end: int
 ) -> list[BacktestDataConfig]:
     window = settings.data
     if window.strikes_each_side is None and window.expiries is None:
@@ -353,10 +378,6 @@ def _data_configs(
             ),
             BacktestDataConfig(catalog_path=str(catalog), data_cls=QuoteTick),
         ]
-    if start is None or end is None:
-        raise ConfigError(
-            "data", "a chain window needs start and end (the catalog has no index data)"
-        )
     chain = select_chain(
         catalog,
         settings.underlying,
@@ -366,19 +387,6 @@ def _data_configs(
         strikes_each_side=window.strikes_each_side or _EVERY,
     )
     return chain_data_configs(catalog, chain)
-
-
-def _out_dir(settings: BacktestSettings) -> Path:
-    if settings.out is not None:
-        path = Path(settings.out).expanduser()
-    else:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path = Path("out") / f"backtest-{stamp}"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError("out", f"cannot create output directory {path}: {exc.strerror}") from None
-    return path
 
 
 class _ProgressActor(Actor):
@@ -395,69 +403,12 @@ class _ProgressActor(Actor):
         self._callback(event.ts_event)
 
 
-def _write_outputs(
-    engine: BacktestEngine, settings: BacktestSettings, out_dir: Path
-) -> tuple[dict[str, Any], dict[str, Path]]:
-    files = {
-        name: out_dir / filename
-        for name, filename in (
-            ("fills", "fills.csv"),
-            ("orders", "orders.csv"),
-            ("positions", "positions.csv"),
-            ("spreads", "spreads.csv"),
-            ("capital", "capital.csv"),
-            ("snapshots", "snapshots.csv"),
-            ("summary", "summary.json"),
-            ("report", "report.html"),
-        )
-    }
-    trader = engine.trader
-    trader.generate_fills_report().to_csv(files["fills"])
-    trader.generate_orders_report().to_csv(files["orders"])
-    trader.generate_positions_report().to_csv(files["positions"])
-    spreads = spreads_frame(SpreadTracker(engine.cache).spreads())
-    spreads.to_csv(files["spreads"], index=False)
-    capital = _actor(engine, CapitalManager)
-    capital.write_history_csv(files["capital"])
-    history = capital.history_frame()
-    realized = pd.Series(
-        history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
-    )
-    snapshots = snapshots_frame(_actor(engine, SpreadMonitor).snapshots)
-    snapshots.to_csv(files["snapshots"], index=False)
-    equity = mark_to_market(realized, snapshots)
-    initial = component_config("capital", settings.capital, CapitalManagerConfig).initial_capital
-    summary = summarize(spreads, realized, initial, equity)
-    summary["start"] = _iso(engine.backtest_start)
-    summary["end"] = _iso(engine.backtest_end)
-    tearsheet = None
-    if settings.tearsheet:
-        from nautilus_trader.analysis.tearsheet import create_tearsheet
-
-        files["tearsheet"] = out_dir / "tearsheet.html"
-        create_tearsheet(engine, output_path=str(files["tearsheet"]))
-        tearsheet = files["tearsheet"].name
-    files["report"].write_text(
-        render_html(
-            title="options-nt backtest",
-            summary=summary,
-            spreads=spreads,
-            equity=equity,
-            snapshots=snapshots,
-            tearsheet=tearsheet,
-            files=[path.name for name, path in files.items() if name not in ("report",)],
-        ),
-        encoding="utf-8",
-    )
-    return summary, files
-
-
-def _actor[A: Actor](engine: BacktestEngine, cls: type[A]) -> A:
+def _recorder(engine: BacktestEngine) -> RunRecorder:
     for actor in engine.trader.actors():
-        if isinstance(actor, cls):
+        if isinstance(actor, RunRecorder) and actor.id.value == RECORDER_ID:
             return actor
-    raise ConfigError("engine.actors", f"no {cls.__name__} in the backtest engine")
+    raise ConfigError("engine.actors", f"no {RECORDER_ID} in the backtest engine")
 
 
-def _iso(value: pd.Timestamp | datetime | None) -> str | None:
-    return None if value is None else pd.Timestamp(value).isoformat()
+def _iso(ns: int) -> str:
+    return pd.Timestamp(ns, unit="ns", tz="UTC").isoformat()

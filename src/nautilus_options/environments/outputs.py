@@ -1,0 +1,140 @@
+"""The output folder of a backtest: checked before the run, written from the recorder after it.
+
+============================ ================================================================
+file                         content
+============================ ================================================================
+``capital.csv``              capital history (the recorder's ``capital`` stream)
+``snapshots.csv``            spread snapshots (``snapshots`` stream)
+``fills.csv``                every fill (``fills`` stream)
+``order_events.csv``         every order event (``order_events`` stream)
+``position_events.csv``      every position event (``position_events`` stream)
+``orders.csv``               Nautilus' orders report
+``positions.csv``            Nautilus' positions report
+``spreads.csv``              one row per spread
+``summary.json``             headline figures
+``report.html``              the report
+``tearsheet.html``           Nautilus' tearsheet (unless disabled)
+``nautilus.log``             Nautilus' log at the run's log level
+============================ ================================================================
+
+The stream files are written by the :class:`~nautilus_options.environments.recorder.RunRecorder`
+while the backtest runs; the rest after it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from nautilus_trader.backtest.engine import BacktestEngine
+
+from nautilus_options.backtest.report import mark_to_market, render_html, spreads_frame, summarize
+from nautilus_options.environments.recorder import STREAMS, RunRecorder, read_stream
+from nautilus_options.errors import ConfigError
+
+__all__ = ["LOG_NAME", "OUTPUT_FILES", "prepare_out_dir", "write_outputs"]
+
+#: Stem of the Nautilus log file (``nautilus.log``).
+LOG_NAME = "nautilus"
+#: Every file a backtest may write, by name.
+OUTPUT_FILES: dict[str, str] = {
+    **{stream: f"{stream}.csv" for stream in STREAMS},
+    "orders": "orders.csv",
+    "positions": "positions.csv",
+    "spreads": "spreads.csv",
+    "summary": "summary.json",
+    "report": "report.html",
+    "tearsheet": "tearsheet.html",
+    "log": f"{LOG_NAME}.log",
+}
+
+
+def prepare_out_dir(out: str | None) -> Path:
+    """Create the output folder, check it is writable and remove a previous run's outputs.
+
+    Only the files a backtest writes (:data:`OUTPUT_FILES`) are removed; anything else in
+    the folder is left alone.
+
+    Parameters
+    ----------
+    out : str, optional
+        The folder; ``./out/backtest-<UTC timestamp>`` when None.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``out`` when the folder cannot be created or written to.
+    """
+    if out is not None:
+        path = Path(out).expanduser()
+    else:
+        path = Path("out") / f"backtest-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            "out", f"cannot write to output directory {path}: {exc.strerror}"
+        ) from None
+    for filename in OUTPUT_FILES.values():
+        (path / filename).unlink(missing_ok=True)
+    return path
+
+
+def write_outputs(
+    engine: BacktestEngine,
+    recorder: RunRecorder,
+    out_dir: Path,
+    *,
+    initial_capital: float,
+    tearsheet: bool,
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Write the reports of a finished run; return its summary and output files.
+
+    The summary is :func:`~nautilus_options.backtest.report.summarize` over the spreads and
+    the capital and snapshot streams, plus the simulated ``start`` and ``end`` (ISO, UTC).
+    ``summary.json`` is left to the caller, which may add to the summary.
+    """
+    written = (*STREAMS, "orders", "positions", "spreads", "summary", "report")
+    files = {name: out_dir / OUTPUT_FILES[name] for name in written}
+    if (out_dir / OUTPUT_FILES["log"]).exists():
+        files["log"] = out_dir / OUTPUT_FILES["log"]
+    recorder.orders_report().to_csv(files["orders"])
+    recorder.positions_report().to_csv(files["positions"])
+    spreads = spreads_frame(recorder.spreads())
+    spreads.to_csv(files["spreads"], index=False)
+    history = read_stream(files["capital"])
+    realized = pd.Series(
+        history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
+    )
+    snapshots = read_stream(files["snapshots"])
+    equity = mark_to_market(realized, snapshots)
+    summary = summarize(spreads, realized, initial_capital, equity)
+    summary["start"] = _iso(engine.backtest_start)
+    summary["end"] = _iso(engine.backtest_end)
+    if tearsheet:
+        from nautilus_trader.analysis.tearsheet import create_tearsheet
+
+        files["tearsheet"] = out_dir / OUTPUT_FILES["tearsheet"]
+        create_tearsheet(engine, output_path=str(files["tearsheet"]))
+    files["report"].write_text(
+        render_html(
+            title="options-nt backtest",
+            summary=summary,
+            spreads=spreads,
+            equity=equity,
+            snapshots=snapshots,
+            tearsheet=files["tearsheet"].name if tearsheet else None,
+            files=sorted(path.name for name, path in files.items() if name != "report"),
+        ),
+        encoding="utf-8",
+    )
+    return summary, files
+
+
+def _iso(value: pd.Timestamp | datetime | None) -> str | None:
+    return None if value is None else pd.Timestamp(value).isoformat()
