@@ -36,7 +36,10 @@ def _run(args: argparse.Namespace) -> int:
         for key, value in info.items():
             print(f"  {key:<11} {value}", flush=True)
 
-    serve(config, ready)
+    try:
+        serve(config, ready)
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its clean shutdown
+        pass
     if not args.json:
         print("options-nt: simulator stopped", file=sys.stderr)
     return 0

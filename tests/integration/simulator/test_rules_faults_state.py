@@ -69,9 +69,7 @@ def test_band_breach_and_margin(kite: KiteConnect) -> None:
             price=round(last, 1),
         )
     assert info.value.code == 400
-    assert str(info.value).startswith(
-        "Insufficient funds. Required margin is"
-    )
+    assert str(info.value).startswith("Insufficient funds. Required margin is")
 
 
 def test_autoslice(kite: KiteConnect) -> None:
