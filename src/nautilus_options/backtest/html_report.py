@@ -26,6 +26,7 @@ from nautilus_options.backtest.charts import (
     payoff_figure,
     spread_pnl_figure,
 )
+from nautilus_options.backtest.exits import exit_reasons
 from nautilus_options.backtest.formatting import (
     MISSING,
     humanize,
@@ -36,7 +37,6 @@ from nautilus_options.backtest.formatting import (
     summary_figure,
     summary_rows,
 )
-from nautilus_options.backtest.statistics import exit_reasons
 from nautilus_options.domain.spreads import LegSpec, Right, SpreadGeometry
 
 __all__ = ["render_html"]

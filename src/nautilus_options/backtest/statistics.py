@@ -1,14 +1,13 @@
 """Summary statistics of a run, on plain pandas objects (no plotting library).
 
 Everything here works on frames that can be rebuilt from the CSV files of a finished run, so
-the backtest report, the command line and the bridge compute the same figures:
+the backtest report, the command line and the bridge compute the same figures. The module
+imports pandas and the domain only: no plotting library, no Nautilus runtime.
 
 - ``spreads``: one row per spread (:func:`spreads_frame`, columns :data:`SPREAD_COLUMNS`);
 - ``capital``: realized capital in INR indexed by UTC timestamps (the capital manager's
   history);
 - ``snapshots``: spread monitor snapshots (:func:`~nautilus_options.monitor.snapshots_frame`);
-- ``orders``: Nautilus' orders report, whose ``tags`` name each order's spread, intent and
-  exit reason (:mod:`nautilus_options.portfolio.ids`);
 - ``equity``: capital marked to market with the snapshots (:func:`mark_to_market`).
 
 Times are UTC timestamps as Nautilus stamps them; the ``*_ist`` columns repeat them in IST.
@@ -16,7 +15,6 @@ Times are UTC timestamps as Nautilus stamps them; the ``*_ist`` columns repeat t
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 from collections.abc import Sequence
@@ -27,20 +25,16 @@ import pandas as pd
 
 from nautilus_options.domain.nse import trading_days
 from nautilus_options.domain.time import IST
-from nautilus_options.portfolio.ids import tag_value
 
 if TYPE_CHECKING:
     from nautilus_options.portfolio import SpreadView
 
 __all__ = [
-    "EXPIRY",
-    "OPEN",
     "SPREAD_COLUMNS",
     "SUMMARY_KEYS",
     "TRADING_DAYS_PER_YEAR",
     "daily_equity",
     "drawdown",
-    "exit_reasons",
     "mark_to_market",
     "max_drawdown",
     "sharpe_ratio",
@@ -96,11 +90,6 @@ SUMMARY_KEYS: tuple[str, ...] = (
 )
 
 TRADING_DAYS_PER_YEAR = 252
-
-#: Exit reason of a spread closed by expiry settlement, without a closing order.
-EXPIRY = "expiry"
-#: Exit reason of a spread still open at the end.
-OPEN = "open"
 
 
 def _timestamp(ns: int | None, tz: tzinfo | str = "UTC") -> pd.Timestamp | None:
@@ -279,44 +268,3 @@ def summarize(
         "ending_capital": _paise(ending),
         "return_pct": (ending / initial_capital - 1.0) * 100.0 if initial_capital else None,
     }
-
-
-def _tags(value: object) -> list[str]:
-    """An order's tags from the orders report: a list, or its ``str`` as read from CSV."""
-    if isinstance(value, list | tuple):
-        return [str(tag) for tag in value]
-    if isinstance(value, str) and value.startswith("["):
-        return [str(tag) for tag in ast.literal_eval(value)]
-    return []
-
-
-def exit_reasons(spreads: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
-    """Why each spread was closed, indexed by ``spread_id``.
-
-    The ``reason=`` tag of the spread's closing orders (``intent=close``), as the strategy
-    writes it (``profit_target``, ``stop_loss``, ...); :data:`EXPIRY` for a closed spread
-    without closing orders (settled at expiry); :data:`OPEN` for a spread still open;
-    ``"closed"`` for closing orders without a reason tag.
-
-    Parameters
-    ----------
-    spreads : pd.DataFrame
-        One row per spread (:data:`SPREAD_COLUMNS`).
-    orders : pd.DataFrame
-        Nautilus' orders report with its ``tags`` column (lists, or their text from CSV).
-    """
-    closing: dict[str, str] = {}
-    for value in orders.get("tags", ()):  # an empty report has no columns
-        tags = _tags(value)
-        spread_id = tag_value(tags, "spread")
-        if spread_id is not None and tag_value(tags, "intent") == "close":
-            reason = tag_value(tags, "reason")
-            if reason is not None or spread_id not in closing:
-                closing[spread_id] = reason or "closed"
-    reasons = [
-        OPEN if is_open else closing.get(spread_id, EXPIRY)
-        for spread_id, is_open in zip(
-            spreads["spread_id"], spreads["is_open"].astype(bool), strict=True
-        )
-    ]
-    return pd.Series(reasons, index=pd.Index(spreads["spread_id"], name="spread_id"), dtype=object)

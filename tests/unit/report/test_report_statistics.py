@@ -1,26 +1,27 @@
-"""Backtest statistics and the HTML report, on hand-built frames."""
+"""Backtest statistics on hand-built frames."""
 
 from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
-from nautilus_trader.model.identifiers import InstrumentId, PositionId, StrategyId
+from report_frames import orders_frame, spread_view
 
-from nautilus_options.backtest.report import (
+from nautilus_options.backtest.exits import EXPIRY, OPEN, exit_reasons
+from nautilus_options.backtest.statistics import (
     SPREAD_COLUMNS,
     SUMMARY_KEYS,
     daily_equity,
     mark_to_market,
     max_drawdown,
-    render_html,
     sharpe_ratio,
     spreads_frame,
     summarize,
 )
-from nautilus_options.portfolio import LegView, SpreadView
 
 
 def _equity(values: list[float], start: str = "2026-01-05 04:00", freq: str = "1D") -> pd.Series:
@@ -142,51 +143,8 @@ def test_summary_without_trades() -> None:
     assert summary["sharpe"] is None
 
 
-def _view(is_open: bool) -> SpreadView:
-    strategy = StrategyId("S-001")
-    legs = tuple(
-        LegView(
-            index=index,
-            instrument_id=InstrumentId.from_str(f"NIFTY26113{strike}PE.NFO"),
-            position_id=PositionId(f"S-001-S0001-L{index}"),
-            strike=float(strike),
-            right="PE",
-            ratio=ratio,
-            quantity=65.0 * ratio,
-            open_quantity=65.0 * ratio if is_open else 0.0,
-            avg_px_open=price,
-            avg_px_close=0.0 if is_open else 1.0,
-            realized_pnl=0.0,
-            commissions=20.0,
-            settlement_charge=0.0,
-            is_open=is_open,
-        )
-        for index, (strike, ratio, price) in enumerate(((24100, 1, 10.0), (24300, -1, 30.0)))
-    )
-    return SpreadView(
-        spread_id="S-001-S0001",
-        strategy_id=strategy,
-        spread_type="bull_put_credit",
-        underlying="NIFTY",
-        expiry_ns=1_768_298_400_000_000_000,
-        legs=legs,
-        lots=1,
-        lot_size=65,
-        net_premium=20.0,
-        opened_ns=1_767_840_000_000_000_000,
-        closed_ns=None if is_open else 1_767_850_000_000_000_000,
-        realized_pnl=1_195.0,
-        commissions=40.0,
-        settlement_charges=5.0,
-        max_loss=11_700.0,
-        max_profit=1_300.0,
-        breakevens=(24_280.0,),
-        is_open=is_open,
-    )
-
-
 def test_spreads_frame_has_one_row_per_spread_with_net_and_gross_pnl() -> None:
-    frame = spreads_frame([_view(is_open=False), _view(is_open=True)])
+    frame = spreads_frame([spread_view(1, is_open=False), spread_view(2, is_open=True)])
     assert list(frame.columns) == list(SPREAD_COLUMNS)
     row = frame.iloc[0]
     assert row["pnl"] == 1_195.0
@@ -197,33 +155,33 @@ def test_spreads_frame_has_one_row_per_spread_with_net_and_gross_pnl() -> None:
     assert [leg["quantity"] for leg in json.loads(row["legs"])] == [65.0, -65.0]
     assert row["closed_at"] == pd.Timestamp(1_767_850_000_000_000_000, unit="ns", tz="UTC")
     assert pd.isna(frame.iloc[1]["closed_at"])
+    assert str(row["opened_ist"]) == "2026-01-08 08:10:00+05:30"
+    assert row["closed_ist"] == row["closed_at"]  # the same instant, shown in IST
+    assert pd.isna(frame.iloc[1]["closed_ist"])
 
 
-def test_report_html_embeds_charts_tables_and_links() -> None:
-    spreads = _spreads([100.0, -40.0])
-    equity = _equity([1000, 1100, 1060])
-    snapshots = pd.DataFrame(
+def test_exit_reasons_come_from_the_closing_orders_tags() -> None:
+    spreads = spreads_frame([spread_view(n, is_open=n == 4) for n in (1, 2, 3, 4)])
+    orders = orders_frame(
         {
-            "ts_event": equity.index,
-            "reason": ["interval", "fill", "interval"],
-            "net_delta": [1.0, 2.0, 3.0],
-            "theta": [5.0, 5.0, 5.0],
+            1: ["intent=open", "intent=close;reason=stop_loss"],
+            2: ["intent=open"],  # no closing order: settled at expiry
+            3: ["intent=close", "intent=close;reason=profit_target"],
+            4: ["intent=open"],
         }
     )
-    html = render_html(
-        title="Run <1>",
-        summary=summarize(spreads, equity, 1000),
-        spreads=spreads,
-        equity=equity,
-        snapshots=snapshots,
-        tearsheet="tearsheet.html",
-        files=["fills.csv"],
+    expected = ["stop_loss", EXPIRY, "profit_target", OPEN]
+    assert exit_reasons(spreads, orders).tolist() == expected
+    # The same from the orders report read back from CSV, where tags are a list's text.
+    orders["tags"] = orders["tags"].map(str)
+    assert exit_reasons(spreads, orders).tolist() == expected
+    assert exit_reasons(spreads, pd.DataFrame()).tolist() == [EXPIRY, EXPIRY, EXPIRY, OPEN]
+
+
+def test_statistics_import_no_plotting_library() -> None:
+    code = (
+        "import sys, nautilus_options.backtest.statistics; "
+        "assert 'matplotlib' not in sys.modules and 'plotly' not in sys.modules, "
+        "sorted(m for m in sys.modules if m.startswith(('matplotlib', 'plotly')))"
     )
-    assert "<title>Run &lt;1&gt;</title>" in html
-    assert html.count("data:image/png;base64,") == 4
-    assert "<a href='fills.csv'>" in html
-    assert "<iframe src='tearsheet.html'" in html
-    empty = render_html(
-        "x", summarize(_spreads([]), _equity([]), 1), _spreads([]), _equity([]), snapshots.iloc[:0]
-    )
-    assert "data:image/png" not in empty
+    subprocess.run([sys.executable, "-c", code], check=True)
