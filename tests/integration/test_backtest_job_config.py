@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from nautilus_options import (
+    CapitalManagerConfig,
+    OptionsSpreadStrategyConfig,
+    SpreadMonitorConfig,
+)
 from nautilus_options.cli import main
 from nautilus_options.environments.backtest import (
     BacktestSettings,
     build_run_config,
+    check_settings,
     load_settings,
 )
 from nautilus_options.errors import ConfigError
@@ -44,9 +50,11 @@ def _write(tmp_path: Path, text: str, name: str = "run.yaml") -> Path:
 
 def test_yaml_run_file_loads_every_section(tmp_path: Path) -> None:
     settings = load_settings(_write(tmp_path, RUN_FILE), out="/tmp/x")
-    assert settings.strategy == {"spread_type": "bull_put_credit", "strike_value": 0.25}
-    assert settings.capital["initial_capital"] == 500_000
-    assert settings.monitor == {"interval_secs": 300}
+    assert settings.strategy == OptionsSpreadStrategyConfig(
+        spread_type="bull_put_credit", strike_value=0.25
+    )
+    assert settings.capital == CapitalManagerConfig(initial_capital=500_000, risk_per_trade_pct=1.5)
+    assert settings.monitor == SpreadMonitorConfig(interval_secs=300)
     assert settings.venue.fees is False
     assert settings.data.strikes_each_side == 10
     assert settings.start == "2026-01-05"
@@ -80,23 +88,53 @@ def test_bad_keys_in_the_run_file_are_named(tmp_path: Path, text: str, field: st
 
 
 @pytest.mark.parametrize(
-    ("section", "text", "field"),
+    ("text", "field"),
     [
-        ("strategy", "strategy:\n  wing: 100\n", "strategy.wing"),
-        ("strategy", "strategy:\n  spread_type: straddle\n", "strategy.spread_type"),
-        ("capital", "capital:\n  initial_capital: -1\n", "capital.initial_capital"),
-        ("capital", "capital:\n  initial_capital: 1\n  leverage: 2\n", "capital.leverage"),
-        ("monitor", "monitor:\n  interval_secs: 0\n", "monitor.interval_secs"),
-        ("monitor", "monitor:\n  every: 5\n", "monitor.every"),
+        ("strategy:\n  wing: 100\n", "strategy.wing"),
+        ("strategy:\n  spread_type: straddle\n", "strategy.spread_type"),
+        ("strategy:\n  wing_width: '200'\n", "strategy.wing_width"),
+        ("strategy:\n  entry_windows: ['09:30-14:30', '9:30']\n", "strategy.entry_windows[1]"),
+        ("capital:\n  initial_capital: -1\n", "capital.initial_capital"),
+        ("capital:\n  initial_capital: 1\n  leverage: 2\n", "capital.leverage"),
+        ("capital:\n  risk_per_trade_pct: .nan\n", "capital.risk_per_trade_pct"),
+        ("monitor:\n  interval_secs: 0\n", "monitor.interval_secs"),
+        ("monitor:\n  every: 5\n", "monitor.every"),
     ],
 )
-def test_component_sections_are_checked_against_their_configs(
-    tmp_path: Path, section: str, text: str, field: str
+def test_component_sections_are_checked_against_their_configs_naming_the_file(
+    tmp_path: Path, text: str, field: str
 ) -> None:
-    settings = load_settings(_write(tmp_path, text))
     with pytest.raises(ConfigError) as exc:
-        build_run_config(settings, tmp_path)
+        load_settings(_write(tmp_path, text))
     assert exc.value.field == field
+    assert "run.yaml" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "reason"),
+    [
+        ("strategy:\n  wing_width: 175\n", "strategy.wing_width", "strike step"),
+        ("strategy:\n  wing_width: .inf\n", "strategy.wing_width", "finite"),
+        ("underlying: FINNIFTY\n", "underlying", "FINNIFTY"),
+        ("strategy:\n  underlying: FINNIFTY\n", "strategy.underlying", "FINNIFTY"),
+        ("strategy:\n  entry_windows: ['02:00-03:00']\n", "strategy.entry_windows", "session"),
+        ("strategy:\n  entry_weekdays: [5, 6]\n", "strategy.entry_weekdays", "trading day"),
+        ("strategy:\n  underlying: BANKNIFTY\n", "strategy.underlying", "differs"),
+    ],
+)
+def test_a_run_that_can_never_trade_is_refused_at_load(
+    tmp_path: Path, text: str, field: str, reason: str
+) -> None:
+    with pytest.raises(ConfigError, match=reason) as exc:
+        check_settings(load_settings(_write(tmp_path, text)))
+    assert exc.value.field == field
+    assert "run.yaml" in str(exc.value)
+
+
+def test_the_top_level_underlying_is_the_strategys(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, "underlying: BANKNIFTY\nlog_level: info\n"))
+    assert settings.strategy.underlying == settings.underlying == "BANKNIFTY"
+    assert settings.log_level == "INFO"
 
 
 def test_cli_reports_the_bad_key_and_exits_2(
@@ -112,7 +150,9 @@ def test_cli_reports_the_bad_key_and_exits_2(
 
 def test_a_partial_capital_section_keeps_the_default_initial_capital(tmp_path: Path) -> None:
     settings = load_settings(_write(tmp_path, "capital:\n  risk_per_trade_pct: 1.0\n"))
-    assert settings.capital == {"initial_capital": 1_000_000.0, "risk_per_trade_pct": 1.0}
+    assert settings.capital == CapitalManagerConfig(
+        initial_capital=1_000_000.0, risk_per_trade_pct=1.0
+    )
 
 
 def test_a_bad_key_is_reported_before_the_default_dataset_is_generated(

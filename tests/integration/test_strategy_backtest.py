@@ -29,9 +29,9 @@ from nautilus_options.data.instruments import NFO, NSE
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.charges import expiry_settlement_charges, order_charges
 from nautilus_options.domain.nse import IST
+from nautilus_options.domain.time import ist_datetime
 from nautilus_options.portfolio import SettlementRules, SpreadTracker, SpreadView, tag_value
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
-from nautilus_options.strategy.entry import ist_datetime
 from nautilus_options.strategy.strategy import OptionsSpreadStrategy
 
 SETTLEMENT = SettlementRules.from_paths()

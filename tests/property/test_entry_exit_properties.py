@@ -8,7 +8,8 @@ from datetime import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nautilus_options.strategy.entry import EntryRules, entry_decision, ist_datetime
+from nautilus_options.domain.time import ist_datetime
+from nautilus_options.strategy.entry import EntryRules, entry_decision
 from nautilus_options.strategy.exit import ExitReason, ExitRules, exit_decision
 
 DAY_NS = 86_400_000_000_000

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import yaml
-from nautilus_trader.common.config import NautilusConfig
 
-from nautilus_options.errors import ConfigError
-
-_UNKNOWN = re.compile(
-    r"Object contains unknown field `(?P<key>[^`]+)`(?: - at `\$\.?(?P<at>[^`]*)`)?"
+from nautilus_options.capital.config import CapitalManagerConfig
+from nautilus_options.common.config import (
+    PositiveFloat,
+    PositiveInt,
+    Underlying,
+    check_fields,
+    decode,
 )
-_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$\.?(?P<at>[^`]*)`)?$", re.DOTALL)
+from nautilus_options.domain.time import parse_bound
+from nautilus_options.errors import ConfigError
+from nautilus_options.monitor.config import SpreadMonitorConfig
+from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 
-#: Log levels accepted for the Nautilus logger.
-LOG_LEVELS: tuple[str, ...] = ("OFF", "ERROR", "WARNING", "INFO", "DEBUG")
+LogLevel = Literal["OFF", "ERROR", "WARNING", "INFO", "DEBUG"]
+"""Log levels accepted for the Nautilus logger (a run file may write them in lower case)."""
+
+#: The index of a run that names none.
+DEFAULT_UNDERLYING: Underlying = "NIFTY"
+#: The capital manager's ``initial_capital`` when a run file does not give one.
+DEFAULT_INITIAL_CAPITAL = 1_000_000.0
 
 
 class VenueSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -29,19 +38,18 @@ class VenueSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fi
     Parameters
     ----------
     starting_balance : float, optional
-        Account balance in INR at the start; defaults to the capital manager's
+        Account balance in INR at the start (> 0); defaults to the capital manager's
         ``initial_capital``.
     fees : bool, default True
         Charge Indian option charges (brokerage, STT, exchange, SEBI, stamp, GST) through
         :class:`~nautilus_options.backtest.fees.IndianOptionsFeeModel`; no fees when False.
     """
 
-    starting_balance: float | None = None
+    starting_balance: PositiveFloat | None = None
     fees: bool = True
 
     def __post_init__(self) -> None:
-        if self.starting_balance is not None and not self.starting_balance > 0:
-            raise ConfigError("starting_balance", "must be > 0")
+        check_fields(self)
 
 
 class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -50,95 +58,94 @@ class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     Parameters
     ----------
     strikes_each_side : int, optional
-        Load at most this many strikes on each side of the money (all when None).
+        Load at most this many strikes (>= 1) on each side of the money (all when None).
     expiries : int, optional
-        Load at most this many nearest expiries (all when None).
+        Load at most this many nearest expiries (>= 1; all when None).
     """
 
-    strikes_each_side: int | None = None
-    expiries: int | None = None
+    strikes_each_side: PositiveInt | None = None
+    expiries: PositiveInt | None = None
 
     def __post_init__(self) -> None:
-        if self.strikes_each_side is not None and self.strikes_each_side < 1:
-            raise ConfigError("strikes_each_side", "must be >= 1")
-        if self.expiries is not None and self.expiries < 1:
-            raise ConfigError("expiries", "must be >= 1")
+        check_fields(self)
 
 
-def _default_capital() -> dict[str, Any]:
-    return {"initial_capital": 1_000_000.0}
+def _default_capital() -> CapitalManagerConfig:
+    return CapitalManagerConfig(initial_capital=DEFAULT_INITIAL_CAPITAL)
 
 
 class BacktestSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """Everything that defines a backtest run of the options-nt stack.
 
-    The ``strategy``, ``capital`` and ``monitor`` sections hold the fields of
-    :class:`~nautilus_options.OptionsSpreadStrategyConfig`,
-    :class:`~nautilus_options.CapitalManagerConfig` and
-    :class:`~nautilus_options.SpreadMonitorConfig`; they are validated against those
-    configs when the settings are built, so an unknown or invalid key is reported as
-    ``<section>.<key>``.
+    The ``strategy``, ``capital`` and ``monitor`` sections are the component configs
+    themselves, so a bad key in a run file is reported by its path (``strategy.wing_width``).
 
     Parameters
     ----------
     catalog : str, optional
         ParquetDataCatalog directory; the embedded synthetic NIFTY dataset when None.
     start, end : str, optional
-        ISO date or datetime (UTC) bounds of the run; the whole catalog when None.
+        Bounds of the run (see :meth:`bounds`); the whole catalog when None.
     out : str, optional
         Output directory; ``./out/backtest-<UTC timestamp>`` when None.
-    underlying : str, default "NIFTY"
-        Index whose chain is loaded.
-    strategy : dict, default {}
-        Strategy configuration fields.
-    capital : dict, default {"initial_capital": 1000000.0}
-        Capital manager configuration fields; a run file's ``capital`` section is laid over
-        this default, so it may leave ``initial_capital`` out.
-    monitor : dict, default {}
-        Spread monitor configuration fields.
+    underlying : {"NIFTY", "BANKNIFTY"}, default "NIFTY"
+        Index whose chain is loaded; the strategy must trade the same one.
+    strategy : OptionsSpreadStrategyConfig, default its defaults
+        The strategy's configuration.
+    capital : CapitalManagerConfig, default ``initial_capital`` 1,000,000
+        The capital manager's configuration.
+    monitor : SpreadMonitorConfig, default its defaults
+        The spread monitor's configuration.
     venue : VenueSettings
         Simulated venue settings.
     data : DataSettings
         Chain window settings.
     tearsheet : bool, default True
         Also write the Nautilus tearsheet (``tearsheet.html``).
-    log_level : str, default "ERROR"
-        Nautilus log level (``OFF``, ``ERROR``, ``WARNING``, ``INFO``, ``DEBUG``).
+    log_level : {"OFF", "ERROR", "WARNING", "INFO", "DEBUG"}, default "ERROR"
+        Nautilus log level.
     """
 
     catalog: str | None = None
     start: str | None = None
     end: str | None = None
     out: str | None = None
-    underlying: str = "NIFTY"
-    strategy: dict[str, Any] = msgspec.field(default_factory=dict)
-    capital: dict[str, Any] = msgspec.field(default_factory=_default_capital)
-    monitor: dict[str, Any] = msgspec.field(default_factory=dict)
+    underlying: Underlying = DEFAULT_UNDERLYING
+    strategy: OptionsSpreadStrategyConfig = msgspec.field(
+        default_factory=OptionsSpreadStrategyConfig
+    )
+    capital: CapitalManagerConfig = msgspec.field(default_factory=_default_capital)
+    monitor: SpreadMonitorConfig = msgspec.field(default_factory=SpreadMonitorConfig)
     venue: VenueSettings = msgspec.field(default_factory=VenueSettings)
     data: DataSettings = msgspec.field(default_factory=DataSettings)
     tearsheet: bool = True
-    log_level: str = "ERROR"
+    log_level: LogLevel = "ERROR"
 
     def __post_init__(self) -> None:
-        if self.log_level.upper() not in LOG_LEVELS:
-            raise ConfigError("log_level", f"expected one of {', '.join(LOG_LEVELS)}")
-        if not self.underlying:
-            raise ConfigError("underlying", "must not be empty")
+        check_fields(self)
+        if self.strategy.underlying != self.underlying:
+            raise ConfigError(
+                "strategy.underlying",
+                f"{self.strategy.underlying} differs from the run's underlying "
+                f"{self.underlying}, whose chain is loaded: set the top-level underlying",
+            )
 
+    def bounds(self) -> tuple[int | None, int | None]:
+        """UNIX nanoseconds of ``start`` and ``end`` (None when not set).
 
-def component_config[C: NautilusConfig](section: str, values: Mapping[str, Any], cls: type[C]) -> C:
-    """Validate one settings section against a component config class.
+        A bare date is a whole IST day, a timestamp without a zone is IST wall-clock time
+        (:func:`nautilus_options.domain.time.parse_bound`).
 
-    Raises
-    ------
-    ConfigError
-        Naming ``<section>.<key>`` for an unknown, mistyped or invalid key.
-    """
-    try:
-        return msgspec.convert(dict(values), cls)
-    except msgspec.ValidationError as exc:
-        field, message = _locate(exc)
-        raise ConfigError(f"{section}.{field}" if field else section, message) from None
+        Raises
+        ------
+        ConfigError
+            Naming ``start`` or ``end`` when unparsable, ``end`` when before ``start``.
+        """
+        start = None if self.start is None else parse_bound(self.start, "start")
+        end = None if self.end is None else parse_bound(self.end, "end", end=True)
+        if start is not None and end is not None and end < start:
+            raise ConfigError("end", f"{self.end!r} is before start {self.start!r}")
+        return start, end
 
 
 def load_settings(path: str | Path, **overrides: Any) -> BacktestSettings:
@@ -173,7 +180,9 @@ def settings_from_mapping(
 ) -> BacktestSettings:
     """Build :class:`BacktestSettings` from plain data (as read from a run file).
 
-    Keyword ``overrides`` that are not None replace top-level keys.
+    Keyword ``overrides`` that are not None replace top-level keys. A ``capital`` section
+    without ``initial_capital`` keeps the default one; the ``strategy`` section trades the
+    top-level ``underlying`` unless it names its own (which must then be the same).
 
     Raises
     ------
@@ -181,26 +190,13 @@ def settings_from_mapping(
         If a key is unknown or invalid, naming it (``section.key``) and ``source``.
     """
     merged = {**data, **{key: value for key, value in overrides.items() if value is not None}}
-    if isinstance(merged.get("capital"), Mapping):
-        # A partial capital section overrides the default initial capital, not replaces it.
-        merged["capital"] = {**_default_capital(), **merged["capital"]}
-    try:
-        return msgspec.convert(merged, BacktestSettings)
-    except msgspec.ValidationError as exc:
-        field, message = _locate(exc)
-        raise ConfigError(field or "config", f"{message} (in {source})") from None
-
-
-def _locate(exc: msgspec.ValidationError) -> tuple[str, str]:
-    """Return ``(dotted key, message)`` of a msgspec validation error."""
-    match = _AT.match(str(exc))
-    assert match is not None  # the pattern matches any text
-    where = match.group("at") or ""
-    message = match.group("msg")
-    if isinstance(exc.__context__, ConfigError):
-        key, message = exc.__context__.field, str(exc.__context__).split(": ", 1)[-1]
-    elif unknown := _UNKNOWN.match(message):
-        key, message = unknown.group("key"), "unknown key"
-    else:
-        return where, message
-    return (f"{where}.{key}" if where else key), message
+    if isinstance(capital := merged.get("capital"), Mapping):
+        merged["capital"] = {"initial_capital": DEFAULT_INITIAL_CAPITAL, **capital}
+    if isinstance(strategy := merged.get("strategy", {}), Mapping):
+        merged["strategy"] = {
+            "underlying": merged.get("underlying", DEFAULT_UNDERLYING),
+            **strategy,
+        }
+    if isinstance(level := merged.get("log_level"), str):
+        merged["log_level"] = level.upper()
+    return decode(merged, BacktestSettings, source)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
 from nautilus_trader.common.config import ActorConfig
 
-from nautilus_options.errors import ConfigError
+from nautilus_options.common.config import (
+    NonEmptyStr,
+    NonNegativeInt,
+    PositiveFloat,
+    Rate,
+    check_fields,
+)
 from nautilus_options.portfolio.settlement import DEFAULT_SETTLEMENT_RECOGNIZERS
+
+#: A strategy id as Nautilus accepts it: ``EXTERNAL`` or ``<name>-<tag>``.
+StrategyIdValue = Annotated[str, msgspec.Meta(pattern=r"^(EXTERNAL|.+-.+)$")]
 
 
 class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
@@ -23,7 +35,8 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
         their put-call partners, the index's last price) changed since its previous
         snapshot, as when the market is closed: only the clock would have moved.
     strategy_id : str, optional
-        Only monitor the spreads of this strategy (all strategies when None).
+        Only monitor the spreads of this strategy, e.g. ``OptionsSpreadStrategy-000`` (all
+        strategies when None).
     risk_free_rate : float, default 0.065
         Continuously compounded rate used by Black-76 for implied vols and greeks.
     index_venue : str, default "NSE"
@@ -36,25 +49,14 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
         :mod:`nautilus_options.portfolio.settlement`).
     """
 
-    interval_secs: float = 60.0
+    interval_secs: PositiveFloat = 60.0
     publish_on_fills: bool = True
     skip_unchanged: bool = True
-    strategy_id: str | None = None
-    risk_free_rate: float = 0.065
-    index_venue: str = "NSE"
-    max_snapshots: int | None = None
+    strategy_id: StrategyIdValue | None = None
+    risk_free_rate: Rate = 0.065
+    index_venue: NonEmptyStr = "NSE"
+    max_snapshots: NonNegativeInt | None = None
     settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
 
     def __post_init__(self) -> None:
-        if not self.interval_secs > 0:
-            raise ConfigError("interval_secs", f"must be > 0, got {self.interval_secs!r}")
-        if self.strategy_id is not None and not self.strategy_id:
-            raise ConfigError("strategy_id", "must not be empty (use None for all strategies)")
-        if not 0 <= self.risk_free_rate < 1:
-            raise ConfigError(
-                "risk_free_rate", f"expected a rate in [0, 1), got {self.risk_free_rate!r}"
-            )
-        if not self.index_venue:
-            raise ConfigError("index_venue", "must not be empty")
-        if self.max_snapshots is not None and self.max_snapshots < 0:
-            raise ConfigError("max_snapshots", f"must be >= 0, got {self.max_snapshots!r}")
+        check_fields(self)

@@ -8,17 +8,10 @@ little state it needs (entries started today, the last exit time) and a dict for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 
-from nautilus_options.domain.nse import IST
-from nautilus_options.strategy.config import OptionsSpreadStrategyConfig, parse_window
-
-NS_PER_MINUTE = 60_000_000_000
-
-
-def ist_datetime(ts_ns: int) -> datetime:
-    """Convert UNIX nanoseconds to an IST-aware datetime."""
-    return datetime.fromtimestamp(ts_ns / 1e9, tz=IST)
+from nautilus_options.domain.time import NS_PER_MINUTE, ist_date, ist_datetime
+from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,7 @@ class EntryRules:
     def from_config(cls, config: OptionsSpreadStrategyConfig) -> EntryRules:
         """Build the rules from a strategy config."""
         return cls(
-            windows=tuple(parse_window(window) for window in config.entry_windows),
+            windows=config.windows,
             weekdays=frozenset(config.entry_weekdays),
             max_concurrent=config.max_concurrent_spreads,
             max_entries_per_day=config.max_entries_per_day,
@@ -133,7 +126,7 @@ class EntryManager:
 
     def entries_on(self, now_ns: int) -> int:
         """Entries started on the IST day of ``now_ns``."""
-        return self._entries_today if self._day == ist_datetime(now_ns).date() else 0
+        return self._entries_today if self._day == ist_date(now_ns) else 0
 
     def check(self, now_ns: int, open_spreads: int, halted: bool) -> EntryDecision:
         """Decide whether to enter now (see :func:`entry_decision`)."""
@@ -149,7 +142,7 @@ class EntryManager:
     def record_entry(self, now_ns: int) -> None:
         """Count an entry started at ``now_ns``."""
         self._entries_today = self.entries_on(now_ns) + 1
-        self._day = ist_datetime(now_ns).date()
+        self._day = ist_date(now_ns)
 
     def record_exit(self, now_ns: int) -> None:
         """Remember that a spread finished closing at ``now_ns`` (starts the cooldown)."""

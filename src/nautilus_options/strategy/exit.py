@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import time
 from enum import Enum
 
-from nautilus_options.strategy.config import OptionsSpreadStrategyConfig, parse_ist_time
-from nautilus_options.strategy.entry import NS_PER_MINUTE, ist_datetime
+from nautilus_options.domain.time import NS_PER_MINUTE, ist_datetime
+from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 
 
 class ExitReason(Enum):
@@ -60,7 +60,7 @@ class ExitRules:
             profit_target_pct=config.profit_target_pct,
             stop_loss_credit_multiple=config.stop_loss_credit_multiple,
             stop_loss_max_loss_pct=config.stop_loss_max_loss_pct,
-            exit_time=(parse_ist_time(config.exit_time, "exit_time") if config.exit_time else None),
+            exit_time=config.exit_clock,
             exit_minutes_before_expiry=config.exit_minutes_before_expiry,
         )
 

@@ -20,10 +20,16 @@ from nautilus_options.domain.pricing import (
     year_fraction,
 )
 from nautilus_options.domain.spreads import SpreadGeometry, SpreadType, build_spread
-
-NS_PER_DAY = 86_400_000_000_000
+from nautilus_options.domain.time import NS_PER_DAY
 
 FloatArray = npt.NDArray[np.float64]
+
+
+ExpiryKind = Literal["weekly", "monthly"]
+"""Which expiries an entry may use: ``weekly`` (any, the nearest) or ``monthly`` only."""
+
+StrikeRule = Literal["delta", "points", "percent", "premium"]
+"""How a strike is chosen (see :func:`pick_strike`)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class ExpiryChoice:
 def choose_expiry(
     expiries: list[ExpiryChoice],
     now_ns: int,
-    rule: Literal["weekly", "monthly"],
+    rule: ExpiryKind,
     min_days: float,
 ) -> ExpiryChoice | None:
     """Pick the nearest expiry with at least ``min_days`` calendar days left.
@@ -118,9 +124,6 @@ def otm_deltas(
     priced = vols > 0  # False for nan
     deltas = black76_delta(forward, chain.strikes, t, np.where(priced, vols, 1.0), rate, is_call)
     return np.where(priced, np.abs(deltas), np.nan)
-
-
-StrikeRule = Literal["delta", "points", "percent", "premium"]
 
 
 def pick_strike(

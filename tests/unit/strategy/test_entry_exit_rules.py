@@ -7,8 +7,9 @@ from datetime import datetime, time
 import pytest
 
 from nautilus_options.domain.nse import IST
+from nautilus_options.domain.time import NS_PER_MINUTE
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
-from nautilus_options.strategy.entry import NS_PER_MINUTE, EntryManager, EntryRules, entry_decision
+from nautilus_options.strategy.entry import EntryManager, EntryRules, entry_decision
 from nautilus_options.strategy.exit import ExitManager, ExitReason, ExitRules, exit_decision
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from datetime import time
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 import pytest
 
+from nautilus_options.domain.spreads import SpreadType
 from nautilus_options.errors import ConfigError
 from nautilus_options.strategy.config import (
     OptionsSpreadStrategyConfig,
+    SpreadTypeName,
     parse_ist_time,
     parse_window,
 )
@@ -47,6 +50,8 @@ def test_debit_spread_is_not_credit() -> None:
         ("entry_windows", ()),
         ("entry_windows", ("10:00-09:00",)),
         ("entry_windows", ("9:30-10:00",)),
+        ("entry_windows", ("09:30-24:00",)),
+        ("entry_weekdays", ()),
         ("entry_weekdays", (7,)),
         ("max_concurrent_spreads", 0),
         ("max_entries_per_day", 0),
@@ -55,6 +60,7 @@ def test_debit_spread_is_not_credit() -> None:
         ("stop_loss_credit_multiple", 0.0),
         ("stop_loss_max_loss_pct", 101.0),
         ("exit_time", "25:00"),
+        ("exit_time", "9:15"),
         ("mark_side", "last"),
         ("reprice_interval_secs", 0.0),
         ("leg_timeout_secs", 0.0),
@@ -67,7 +73,59 @@ def test_debit_spread_is_not_credit() -> None:
 def test_invalid_value_names_the_field(field: str, value: Any) -> None:
     with pytest.raises(ConfigError) as info:
         OptionsSpreadStrategyConfig(**{field: value})
+    assert info.value.field.partition("[")[0] == field  # an element is named by its index
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("wing_width", 175.0, "not a multiple of the NIFTY strike step"),
+        ("wing_width", 150.0, "not a multiple of the BANKNIFTY strike step"),
+        ("wing_width", math.inf, "finite"),
+        ("wing_width", math.nan, "finite"),
+        ("underlying", "FINNIFTY", "FINNIFTY"),
+        ("entry_windows", ("02:00-03:00",), "outside the NSE session"),
+        ("entry_windows", ("09:30-14:30", "15:30-16:00"), "outside the NSE session"),
+        ("entry_weekdays", (5, 6), "no trading day"),
+        ("strike_value", math.inf, "finite"),
+    ],
+)
+def test_settings_that_can_never_trade_are_refused_with_the_reason(
+    field: str, value: Any, reason: str
+) -> None:
+    values: dict[str, Any] = {"underlying": "BANKNIFTY"} if "BANKNIFTY" in reason else {}
+    with pytest.raises(ConfigError, match=reason) as info:
+        OptionsSpreadStrategyConfig(**values, **{field: value})
     assert info.value.field == field
+
+
+def test_a_window_partly_inside_the_session_is_accepted() -> None:
+    config = OptionsSpreadStrategyConfig(entry_windows=("08:00-09:30", "15:00-18:00"))
+    assert config.windows == ((time(8, 0), time(9, 30)), (time(15, 0), time(18, 0)))
+    assert OptionsSpreadStrategyConfig(entry_weekdays=(4, 5, 6)).entry_weekdays == (4, 5, 6)
+
+
+def test_wing_width_on_the_strike_grid_of_each_underlying_is_accepted() -> None:
+    assert OptionsSpreadStrategyConfig(wing_width=150).wing_width == 150
+    assert OptionsSpreadStrategyConfig(underlying="BANKNIFTY", wing_width=300).wing_width == 300
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("wing_width", "200"), ("lots", 1.5), ("capital_manager", "yes"), ("entry_weekdays", 1)],
+)
+def test_a_wrong_type_names_the_field(field: str, value: Any) -> None:
+    with pytest.raises(ConfigError, match=f"^{field}: Expected") as info:
+        OptionsSpreadStrategyConfig(**{field: value})
+    assert info.value.field == field
+
+
+def test_choice_fields_are_the_names_of_their_enums() -> None:
+    assert set(get_args(SpreadTypeName)) == {member.name.lower() for member in SpreadType}
+    assert (
+        OptionsSpreadStrategyConfig(spread_type="bear_put_debit").spread
+        is SpreadType.BEAR_PUT_DEBIT
+    )
 
 
 def test_hold_to_expiry_excludes_time_exits() -> None:
@@ -89,7 +147,13 @@ def test_strike_value_checked_against_rule() -> None:
         OptionsSpreadStrategyConfig(strike_rule="premium", strike_value=0.0)
 
 
-def test_parse_helpers() -> None:
+def test_parsed_times_of_the_validated_strings() -> None:
+    config = OptionsSpreadStrategyConfig(
+        entry_windows=("09:30-11:00", "13:00-14:30"), exit_time="15:10"
+    )
+    assert config.windows == ((time(9, 30), time(11, 0)), (time(13, 0), time(14, 30)))
+    assert config.exit_clock == time(15, 10)
+    assert OptionsSpreadStrategyConfig().exit_clock is None
     assert parse_ist_time("09:15", "x") == time(9, 15)
     assert parse_window("09:30-14:30") == (time(9, 30), time(14, 30))
 
