@@ -79,7 +79,7 @@ class SilentProgress:
 
 
 class TerminalProgress:
-    """A :class:`Progress` drawn as one rich bar on stderr.
+    """A :class:`Progress` drawn as one rich bar on stderr (only when it is a terminal).
 
     Parameters
     ----------
@@ -99,14 +99,16 @@ class TerminalProgress:
             TimeElapsedColumn,
         )
 
+        console = console or Console(stderr=True)
         self._bar = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             TextColumn("{task.fields[detail]}"),
             TimeElapsedColumn(),
-            console=console or Console(stderr=True),
+            console=console,
             transient=transient,
+            disable=not console.is_terminal,  # no bar (nor blank line) in logs and pipes
         )
         self._task = self._bar.add_task("starting", total=None, detail="")
         self._unit = ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,23 @@ def file_stem(path: Path) -> str:
     return path.stem
 
 
+#: Bytes pyarrow's CSV reader handles at once; no line (row) may be longer.
+CSV_BLOCK_SIZE = 1 << 20
+
+
 def read_table(path: Path, schema: FileSchema) -> tuple[pa.Table, list[int]]:
-    """The file as a table, and the data-row numbers of malformed CSV rows left out of it."""
+    """The file as a table, and the data-row numbers of malformed CSV rows left out of it.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and the row where known) for a missing file, a folder, an
+        unsupported type, or content that cannot be read (truncated or corrupt
+        compression, a line or header field too long, JSON nested too deeply, bad UTF-8).
+    """
     name = path.name.lower()
+    if path.is_dir():
+        raise DataError("is a directory, not a file", file=str(path))
     if not path.is_file():
         raise DataError("no such file", file=str(path))
     try:
@@ -40,8 +55,23 @@ def read_table(path: Path, schema: FileSchema) -> tuple[pa.Table, list[int]]:
             return _read_candles_json(path), []
         if name.endswith((".csv", ".csv.gz")):
             return _read_csv(path)
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"cannot read file: {exc}", file=str(path)) from exc
+    except DataError:
+        raise
+    except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):
+            row = _long_line(path)
+            raise DataError(
+                f"line longer than {CSV_BLOCK_SIZE:,} bytes: not a row of this format",
+                file=str(path),
+                row=row,
+            ) from None
+        raise DataError(f"cannot read file: {exc}", file=str(path)) from None
+    except RecursionError:
+        raise DataError("cannot read file: JSON nested too deeply", file=str(path)) from None
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, csv.Error) as exc:
+        # OSError: unreadable, corrupt gzip or parquet; EOFError: truncated gzip;
+        # ValueError: bad JSON; csv.Error: a header field over the csv module's limit.
+        raise DataError(f"cannot read file: {exc}", file=str(path)) from None
     kinds = ".csv, .csv.gz, .parquet" + (", .json" if schema.name == "kite-candles" else "")
     raise DataError(f"unsupported file type (expected {kinds})", file=str(path))
 
@@ -66,7 +96,12 @@ def _read_csv(path: Path) -> tuple[pa.Table, list[int]]:
 
         table = pv.read_csv(
             path,
-            read_options=pv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads),
+            read_options=pv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                use_threads=threads,
+                block_size=CSV_BLOCK_SIZE,
+            ),
             parse_options=pv.ParseOptions(invalid_row_handler=skip),
             convert_options=pv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -79,6 +114,16 @@ def _read_csv(path: Path) -> tuple[pa.Table, list[int]]:
 
     table, malformed = read(threads=True)
     return read(threads=False) if malformed else (table, malformed)
+
+
+def _long_line(path: Path) -> int | None:
+    """The data-row number (header excluded) of the first line over the CSV block size."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as stream:
+        for number, line in enumerate(iter(lambda: stream.readline(CSV_BLOCK_SIZE + 1), b"")):
+            if len(line) > CSV_BLOCK_SIZE:
+                return number if number > 0 else None
+    return None
 
 
 def _read_candles_json(path: Path) -> pa.Table:

@@ -85,6 +85,7 @@ class Rows:
                 field = getattr(exc, "field", None)
                 message = str(exc).removeprefix(f"{field}: ")
                 shown = label.replace("|", " ").strip() if fields else label
+                shown = shown if len(shown) <= 60 else shown[:57] + "..."
                 self.checks.flag(
                     indices == position,
                     f"unknown instrument {shown!r}: {message}",

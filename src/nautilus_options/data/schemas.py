@@ -83,10 +83,12 @@ class FileSchema:
         known = {column.name for column in self.columns}
         for name in present:
             if present.count(name) > 1:
-                raise DataError("duplicate column", file=file, column=name)
+                raise DataError("duplicate column", file=file, column=_printable(name))
             if name not in known:
                 expected = ", ".join(column.name for column in self.columns)
-                raise DataError(f"unexpected column (expected: {expected})", file=file, column=name)
+                raise DataError(
+                    f"unexpected column (expected: {expected})", file=file, column=_printable(name)
+                )
         for column in self.columns:
             if column.required and column.name not in present:
                 raise DataError(
@@ -118,6 +120,11 @@ class FileSchema:
             self.identities[0][0],
         )
         raise DataError(f"missing instrument column ({alternatives})", file=file, column=missing)
+
+
+def _printable(name: str) -> str:
+    """``name``, escaped when it holds control characters (errors stay on one line)."""
+    return name if name.isprintable() else ascii(name)[1:-1]
 
 
 _TS = Column(

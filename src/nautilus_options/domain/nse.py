@@ -382,10 +382,15 @@ def parse_tradingsymbol(symbol: str) -> OptionSymbol:
             expiry = date(2000 + int(match["yy"]), month, int(match["dd"]))
             monthly = False
         else:
-            raise DataError(f"{symbol!r} is not a Kite option tradingsymbol")
+            raise DataError(f"{_shown(symbol)!r} is not a Kite option tradingsymbol")
         right: Literal["CE", "PE"] = "CE" if match["right"] == "CE" else "PE"
         return OptionSymbol(match["und"], expiry, Decimal(match["strike"]), right, monthly)
     except (ValueError, InvalidOperation) as exc:
         if isinstance(exc, DataError):
             raise
-        raise DataError(f"{symbol!r} is not a valid option tradingsymbol: {exc}") from exc
+        raise DataError(f"{_shown(symbol)!r} is not a valid option tradingsymbol: {exc}") from exc
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` shortened for an error message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
