@@ -29,7 +29,8 @@ def test_sim_command_prints_json_serves_and_stops_on_ctrl_c() -> None:
     ) as process:
         assert process.stdout is not None
         info = json.loads(process.stdout.readline())
-        assert info["url"].startswith("http://127.0.0.1:") and info["ws_url"].startswith("ws://")
+        assert info["url"].startswith("http://127.0.0.1:")
+        assert info["ws_url"].startswith("ws://")
         kite = KiteConnect(info["api_key"], root=info["url"])
         kite.generate_session("token", info["api_secret"])
         assert kite.profile()["user_id"] == info["user_id"]

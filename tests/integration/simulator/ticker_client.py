@@ -14,44 +14,45 @@ from typing import Any
 
 from kiteconnect import KiteTicker
 
-ws_url, api_key, access_token, *tokens = sys.argv[1:]
-done = threading.Event()
-state = {"ticks": 0}
-ticker = KiteTicker(api_key, access_token, root=ws_url, reconnect=False)
 
+def main() -> None:
+    """Connect, subscribe in full mode, print events, exit after the first order update."""
+    ws_url, api_key, access_token, *tokens = sys.argv[1:]
+    done = threading.Event()
+    state = {"ticks": 0}
+    ticker = KiteTicker(api_key, access_token, root=ws_url, reconnect=False)
 
-def emit(kind: str, **data: Any) -> None:
-    print(json.dumps({"event": kind, **data}, default=str), flush=True)
+    def emit(kind: str, **data: Any) -> None:
+        print(json.dumps({"event": kind, **data}, default=str), flush=True)
 
+    def on_connect(ws: Any, response: Any) -> None:
+        ids = [int(t) for t in tokens]
+        ws.subscribe(ids)
+        ws.set_mode(ws.MODE_FULL, ids)
+        emit("connect")
 
-def on_connect(ws: Any, response: Any) -> None:
-    ids = [int(t) for t in tokens]
-    ws.subscribe(ids)
-    ws.set_mode(ws.MODE_FULL, ids)
-    emit("connect")
+    def on_ticks(ws: Any, ticks: list[dict[str, Any]]) -> None:
+        state["ticks"] += len(ticks)
+        emit("ticks", count=len(ticks), modes=sorted({t["mode"] for t in ticks}), sample=ticks[0])
 
+    def on_order_update(ws: Any, data: dict[str, Any]) -> None:
+        emit("order", status=data["status"], order_id=data["order_id"])
+        if state["ticks"]:
+            done.set()
 
-def on_ticks(ws: Any, ticks: list[dict[str, Any]]) -> None:
-    state["ticks"] += len(ticks)
-    emit("ticks", count=len(ticks), modes=sorted({t["mode"] for t in ticks}), sample=ticks[0])
-
-
-def on_order_update(ws: Any, data: dict[str, Any]) -> None:
-    emit("order", status=data["status"], order_id=data["order_id"])
-    if state["ticks"]:
+    def on_close(ws: Any, code: Any, reason: Any) -> None:
+        emit("close", code=code, reason=str(reason))
         done.set()
 
+    ticker.on_connect = on_connect
+    ticker.on_ticks = on_ticks
+    ticker.on_order_update = on_order_update
+    ticker.on_close = on_close
+    ticker.connect(threaded=True)
+    done.wait(30)
+    emit("exit")
+    sys.exit(0)
 
-def on_close(ws: Any, code: Any, reason: Any) -> None:
-    emit("close", code=code, reason=str(reason))
-    done.set()
 
-
-ticker.on_connect = on_connect
-ticker.on_ticks = on_ticks
-ticker.on_order_update = on_order_update
-ticker.on_close = on_close
-ticker.connect(threaded=True)
-done.wait(30)
-emit("exit")
-sys.exit(0)
+if __name__ == "__main__":
+    main()

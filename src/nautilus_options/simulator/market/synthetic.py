@@ -153,61 +153,67 @@ class SyntheticMarket(MarketSource):
                 series.strikes,
                 series.lot_size,
             )
+            n = len(series.strikes)
+            draws = _Draws(
+                depth=self.rng.integers(1, 21, size=(2, n, 2, DEPTH_LEVELS)).tolist(),
+                trade=self.rng.random((2, n, 2)).tolist(),
+                lots=self.rng.integers(1, 6, size=(2, n)).tolist(),
+                oi=self.rng.integers(-1, 2, size=(2, n)).tolist(),
+                start_oi=self.rng.integers(200, 20_000, size=(2, n)).tolist(),
+            )
+            bids, asks = bid[:, 0, :].tolist(), ask[:, 0, :].tolist()
+            steps = np.arange(DEPTH_LEVELS) * TICK
+            bid_grid = np.round(bid[:, 0, :, None] - steps, 2).tolist()
+            ask_grid = np.round(ask[:, 0, :, None] + steps, 2).tolist()
+            bid_sizes, ask_sizes = bid_size[:, 0, :].tolist(), ask_size[:, 0, :].tolist()
+            lot = series.lot_size
             for side, tokens in enumerate((series.calls, series.puts)):
                 for k, token in enumerate(tokens):
-                    self._quote_option(
-                        self.quotes[token],
-                        float(bid[side, 0, k]),
-                        float(ask[side, 0, k]),
-                        int(bid_size[side, 0, k]),
-                        int(ask_size[side, 0, k]),
-                        series.lot_size,
-                        now_s,
-                        first,
+                    quote = self.quotes[token]
+                    quote.bids = _depth(
+                        bid_grid[side][k], int(bid_sizes[side][k]), lot, draws.depth[side][k][0]
                     )
+                    quote.asks = _depth(
+                        ask_grid[side][k], int(ask_sizes[side][k]), lot, draws.depth[side][k][1]
+                    )
+                    quote.buy_quantity = sum(level[1] for level in quote.bids) * 20
+                    quote.sell_quantity = sum(level[1] for level in quote.asks) * 20
+                    quote.timestamp = now_s
+                    if first:
+                        mid = round(round((bids[side][k] + asks[side][k]) / 2 / TICK) * TICK, 2)
+                        quote.close = quote.last_price = mid
+                        quote.oi = quote.oi_day_high = quote.oi_day_low = (
+                            draws.start_oi[side][k] * lot
+                        )
+                        quote.last_trade_time = now_s
+                    elif draws.trade[side][k][0] < TRADE_PROBABILITY:
+                        price = asks[side][k] if draws.trade[side][k][1] < 0.5 else bids[side][k]
+                        quantity = draws.lots[side][k] * lot
+                        quote.trade(price, quantity, now_s)
+                        quote.oi = max(lot, quote.oi + draws.oi[side][k] * quantity)
+                        quote.oi_day_high = max(quote.oi_day_high, quote.oi)
+                        quote.oi_day_low = min(quote.oi_day_low, quote.oi)
                     changed.append(token)
         return changed
 
-    def _quote_option(
-        self,
-        quote: Quote,
-        bid: float,
-        ask: float,
-        bid_size: int,
-        ask_size: int,
-        lot: int,
-        now_s: int,
-        first: bool,
-    ) -> None:
-        quote.bids = self._depth(bid, bid_size, lot, -1)
-        quote.asks = self._depth(ask, ask_size, lot, +1)
-        quote.buy_quantity = sum(level[1] for level in quote.bids) * 20
-        quote.sell_quantity = sum(level[1] for level in quote.asks) * 20
-        quote.timestamp = now_s
-        if first:
-            mid = round(round((bid + ask) / 2 / TICK) * TICK, 2)
-            quote.close = quote.last_price = mid
-            quote.oi = quote.oi_day_high = quote.oi_day_low = (
-                int(self.rng.integers(200, 20_000)) * lot
-            )
-            quote.last_trade_time = now_s
-            return
-        if self.rng.random() < TRADE_PROBABILITY:
-            price = ask if self.rng.random() < 0.5 else bid
-            quantity = int(self.rng.integers(1, 6)) * lot
-            quote.trade(price, quantity, now_s)
-            quote.oi = max(lot, quote.oi + int(self.rng.integers(-1, 2)) * quantity)
-            quote.oi_day_high, quote.oi_day_low = (
-                max(quote.oi_day_high, quote.oi),
-                min(quote.oi_day_low, quote.oi),
-            )
 
-    def _depth(self, touch: float, size: int, lot: int, direction: int) -> list[Level]:
-        levels: list[Level] = []
-        for k in range(DEPTH_LEVELS):
-            price = round(touch + direction * k * TICK, 2)
-            if price < TICK:
-                break
-            quantity = size if k == 0 else int(self.rng.integers(1, 21)) * lot
-            levels.append((price, quantity, max(1, quantity // lot // 2)))
-        return levels
+@dataclass
+class _Draws:
+    """Random draws of one series for one step (drawn in bulk: far faster than per quote)."""
+
+    depth: list[list[list[list[int]]]]
+    trade: list[list[list[float]]]
+    lots: list[list[int]]
+    oi: list[list[int]]
+    start_oi: list[list[int]]
+
+
+def _depth(prices: list[float], size: int, lot: int, lots: list[int]) -> list[Level]:
+    """Levels at ``prices`` (touch first, on the tick grid); the touch shows ``size``."""
+    levels: list[Level] = [(prices[0], size, max(1, size // lot // 2))]
+    for k in range(1, DEPTH_LEVELS):
+        if prices[k] < TICK:
+            break
+        quantity = lots[k] * lot
+        levels.append((prices[k], quantity, max(1, lots[k] // 2)))
+    return levels
