@@ -55,7 +55,7 @@ def inr_ticks(low: float, high: float, count: int = 6) -> tuple[list[float], lis
     step = next(power * m for m in (1, 2, 5, 10) if power * m >= raw)
     first = math.floor(low / step) * step
     values = [first + i * step for i in range(math.ceil((high - first) / step) + 1)]
-    decimals = 0 if step >= 1 else 2
+    decimals = 0 if all(float(value).is_integer() for value in values) else 2
     return values, [inr(value, decimals) for value in values]
 
 

@@ -26,7 +26,7 @@ from nautilus_options.backtest.charts import (
     payoff_figure,
     spread_pnl_figure,
 )
-from nautilus_options.backtest.exits import exit_reasons
+from nautilus_options.backtest.exits import CLOSED, EXPIRY, OPEN, exit_reasons
 from nautilus_options.backtest.formatting import (
     MISSING,
     humanize,
@@ -41,6 +41,7 @@ from nautilus_options.domain.spreads import LegSpec, Right, SpreadGeometry
 
 __all__ = ["render_html"]
 
+_REASONS = {EXPIRY: "Settled at expiry", OPEN: "Still open", CLOSED: "Closed"}
 #: Summary keys shown as headline cards at the top of the page.
 _HEADLINE = ("pnl_total", "return_pct", "win_rate", "max_drawdown", "sharpe", "ending_capital")
 
@@ -223,7 +224,10 @@ def _figures_table(summary: Mapping[str, Any]) -> str:
 
 
 def _reason(reasons: pd.Series | None, spread_id: str) -> str:
-    return MISSING if reasons is None else humanize(str(reasons[spread_id]))
+    if reasons is None:
+        return MISSING
+    reason = str(reasons[spread_id])
+    return _REASONS.get(reason, humanize(reason))
 
 
 def _lots(row: pd.Series) -> str:
