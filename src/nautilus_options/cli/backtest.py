@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress, TaskID
 
 DESCRIPTION = """\
 Backtest the options-nt spread strategy with the capital manager and the spread monitor.
 
 Without arguments it runs the default iron condor on NIFTY weekly options over the embedded
 synthetic NIFTY dataset (generated on first use, then cached). Outputs (fills, orders,
-positions, spreads, capital history, spread snapshots as CSV, summary.json, report.html and
-the Nautilus tearsheet) go to --out.
+positions, spreads, capital history, spread snapshots, order and position events as CSV,
+summary.json, report.html, the Nautilus tearsheet and nautilus.log) go to --out; a previous
+run's outputs there are removed first. The catalog, the dates and --out are checked before
+the simulation starts.
 """
 
 
@@ -40,15 +41,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="DIR",
         help="ParquetDataCatalog to run on (default: the embedded synthetic NIFTY dataset)",
     )
-    parser.add_argument("--start", metavar="DATE", help="first date or UTC datetime to simulate")
-    parser.add_argument("--end", metavar="DATE", help="last date or UTC datetime to simulate")
+    parser.add_argument(
+        "--start",
+        metavar="DATE",
+        help="first IST date, or datetime (IST unless zoned), to simulate",
+    )
+    parser.add_argument(
+        "--end", metavar="DATE", help="last IST date, or datetime (IST unless zoned), to simulate"
+    )
     parser.add_argument(
         "--out", metavar="DIR", help="output directory (default: out/backtest-<UTC timestamp>)"
     )
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object with the summary on stdout, and nothing else",
+        help="print one JSON object with the summary on stdout, and nothing else "
+        "(Nautilus logs go to nautilus.log in --out, errors also to stderr)",
     )
     parser.set_defaults(handler=run)
 
@@ -74,52 +82,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
 
-    console = Console()
-    with _RichProgress(Console(stderr=True)) as progress:
+    from nautilus_options.common.progress import TerminalProgress
+
+    with TerminalProgress(transient=False) as progress:
         outcome = run_backtest(settings, progress=progress)
-    _print_summary(console, outcome.summary, outcome.out_dir)
+    _print_summary(Console(), outcome.summary, outcome.out_dir)
     return 0
-
-
-class _RichProgress:
-    """A rich progress bar over simulated time, on stderr."""
-
-    def __init__(self, console: Console) -> None:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._progress: Progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[now]}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        self._task: TaskID = self._progress.add_task("starting", total=None, now="")
-
-    def __enter__(self) -> _RichProgress:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def stage(self, description: str) -> None:
-        """Show a new stage."""
-        self._progress.update(self._task, description=description)
-
-    def simulated(self, now_ns: int, start_ns: int, end_ns: int) -> None:
-        """Advance the bar to the simulated time ``now_ns``."""
-        import pandas as pd
-
-        total = max(end_ns - start_ns, 1)
-        self._progress.update(
-            self._task,
-            description="simulating",
-            total=total,
-            completed=min(max(now_ns - start_ns, 0), total),
-            now=pd.Timestamp(now_ns, unit="ns", tz="Asia/Kolkata").strftime("%Y-%m-%d %H:%M IST"),
-        )
 
 
 def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> None:

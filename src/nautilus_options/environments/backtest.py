@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 import pandas as pd
@@ -39,8 +38,10 @@ from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_options.capital import CapitalManagerConfig
+from nautilus_options.common.progress import Progress
 from nautilus_options.data.catalog import settlement_prices
 from nautilus_options.data.selection import chain_data_configs, select_chain
+from nautilus_options.domain.time import ist_datetime
 from nautilus_options.environments.backtest_settings import (
     BacktestSettings,
     DataSettings,
@@ -55,7 +56,6 @@ from nautilus_options.errors import ConfigError, DataError
 
 __all__ = [
     "BacktestOutcome",
-    "BacktestProgress",
     "BacktestSettings",
     "DataSettings",
     "VenueSettings",
@@ -85,16 +85,6 @@ PROGRESS_INTERVAL = timedelta(minutes=15)
 _EVERY = 1_000_000
 
 
-class BacktestProgress(Protocol):
-    """Receives progress of :func:`run_backtest` (e.g. a progress bar)."""
-
-    def stage(self, description: str) -> None:
-        """A new stage starts (preparing the dataset, loading data, writing outputs)."""
-
-    def simulated(self, now_ns: int, start_ns: int, end_ns: int) -> None:
-        """Simulated time reached ``now_ns`` in a run spanning ``start_ns``..``end_ns``."""
-
-
 @dataclass(frozen=True)
 class BacktestOutcome:
     """The result of :func:`run_backtest`.
@@ -107,8 +97,10 @@ class BacktestOutcome:
     out_dir : Path
         Directory holding the output files.
     files : dict[str, Path]
-        Output files by name: ``fills``, ``orders``, ``positions``, ``spreads``, ``capital``,
-        ``snapshots``, ``summary``, ``report`` and (unless disabled) ``tearsheet``.
+        Output files by name (see :data:`nautilus_options.environments.outputs.OUTPUT_FILES`):
+        the recorder's streams (``capital``, ``snapshots``, ``fills``, ``order_events``,
+        ``position_events``), ``orders``, ``positions``, ``spreads``, ``summary``,
+        ``report``, ``tearsheet`` (unless disabled) and ``log`` (unless logging is off).
     """
 
     summary: dict[str, Any]
@@ -116,7 +108,7 @@ class BacktestOutcome:
     files: dict[str, Path]
 
 
-def resolve_catalog(settings: BacktestSettings, progress: BacktestProgress | None = None) -> Path:
+def resolve_catalog(settings: BacktestSettings, progress: Progress | None = None) -> Path:
     """The catalog of a run: ``settings.catalog``, or the embedded synthetic dataset.
 
     The synthetic NIFTY dataset is generated on first use into the user cache folder and
@@ -191,12 +183,6 @@ def build_run_config(
     balance = settings.venue.starting_balance or capital.initial_capital
     start, end = run_range(settings, catalog)
     data = _data_configs(catalog, settings, start, end)
-    option_ids = [
-        instrument_id
-        for config in data
-        for instrument_id in config.instrument_ids or ()
-        if instrument_id.endswith(f".{OPTION_VENUE}")
-    ]
     recorder = {"stream_dir": None if out_dir is None else str(out_dir)}
     engine = BacktestEngineConfig(
         logging=_logging(settings.log_level, out_dir),
@@ -229,7 +215,7 @@ def build_run_config(
         venues=nse_venue_configs(
             balance,
             fees=settings.venue.fees,
-            settlement_prices=settlement_prices(catalog, option_ids or None),
+            settlement_prices=settlement_prices(catalog),
         ),
         data=data,
         engine=engine,
@@ -242,7 +228,7 @@ def build_run_config(
 
 def run_backtest(
     settings: BacktestSettings | None = None,
-    progress: BacktestProgress | None = None,
+    progress: Progress | None = None,
 ) -> BacktestOutcome:
     """Run a backtest of the options-nt stack and write its outputs.
 
@@ -254,8 +240,9 @@ def run_backtest(
     ----------
     settings : BacktestSettings, optional
         What to run (the embedded default when None).
-    progress : BacktestProgress, optional
-        Receives the stages and the simulated time while running.
+    progress : Progress, optional
+        Shows the stages, and the simulated time while running (see
+        :mod:`nautilus_options.common.progress`).
 
     Returns
     -------
@@ -286,7 +273,7 @@ def run_backtest(
         if engine is None:  # pragma: no cover - build raises with raise_exception=True
             raise DataError("the backtest engine could not be built")
         if progress is not None:
-            engine.add_actor(_ProgressActor(lambda now: progress.simulated(now, start, end)))
+            engine.add_actor(_ProgressActor(progress, start, end))
         node.run()
         if progress is not None:
             progress.stage("writing outputs")
@@ -390,17 +377,24 @@ def _data_configs(
 
 
 class _ProgressActor(Actor):
-    """Calls back with the simulated time every :data:`PROGRESS_INTERVAL`."""
+    """Shows the simulated time on ``progress`` every :data:`PROGRESS_INTERVAL`."""
 
-    def __init__(self, callback: Callable[[int], None]) -> None:
+    def __init__(self, progress: Progress, start_ns: int, end_ns: int) -> None:
         super().__init__(ActorConfig(component_id="BacktestProgress"))
-        self._callback = callback
+        self._progress = progress
+        self._start_ns = start_ns
+        self._total = max(end_ns - start_ns, 1)
 
     def on_start(self) -> None:
+        self._progress.stage("simulating", total=self._total)
         self.clock.set_timer("progress", PROGRESS_INTERVAL, callback=self._on_timer)
 
     def _on_timer(self, event: TimeEvent) -> None:
-        self._callback(event.ts_event)
+        now = event.ts_event
+        self._progress.update(
+            min(max(now - self._start_ns, 0), self._total),
+            detail=ist_datetime(now).strftime("%Y-%m-%d %H:%M IST"),
+        )
 
 
 def _recorder(engine: BacktestEngine) -> RunRecorder:

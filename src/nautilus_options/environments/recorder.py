@@ -295,7 +295,7 @@ def read_stream(path: str | Path) -> pd.DataFrame:
 
     The result has the columns and dtypes of :meth:`RunRecorder.frame`.
     """
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[])
+    frame = pd.read_csv(path)
     for column in _TIMES:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame
