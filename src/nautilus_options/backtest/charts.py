@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nautilus_options.backtest.formatting import inr, ist_time, number
+from nautilus_options.backtest.formatting import inr, number
 from nautilus_options.domain.nse import SESSION_CLOSE, SESSION_OPEN, is_trading_day
 from nautilus_options.domain.spreads import SpreadGeometry
 from nautilus_options.domain.time import IST
@@ -86,6 +86,7 @@ def _time_axis(figure: go.Figure, times: pd.DatetimeIndex) -> None:
     figure.update_xaxes(
         rangebreaks=breaks,
         title_text="time (IST)",
+        hoverformat="%d %b %Y %H:%M IST",
         tickformatstops=[
             {"dtickrange": [None, 86_400_000], "value": "%d %b %H:%M"},
             {"dtickrange": [86_400_000, None], "value": "%d %b"},
@@ -112,10 +113,6 @@ def _layout(figure: go.Figure, title: str, height: int, hovermode: str = "x unif
     return figure
 
 
-def _hover_times(times: pd.Index) -> list[str]:
-    return [ist_time(stamp) for stamp in pd.DatetimeIndex(times)]
-
-
 def equity_figure(equity: pd.Series) -> go.Figure:
     """Equity marked to market (realized capital plus open P&L at mids), in rupees."""
     times = _ist_wall_clock(equity.index)
@@ -125,8 +122,8 @@ def equity_figure(equity: pd.Series) -> go.Figure:
             y=equity.to_numpy(dtype=float),
             mode="lines",
             line={"color": _BLUE, "width": 1.5, "shape": "hv"},
-            customdata=np.column_stack([_hover_times(equity.index), equity.map(inr)]),
-            hovertemplate="%{customdata[0]}<br>Equity %{customdata[1]}<extra></extra>",
+            customdata=equity.map(lambda value: number(value, 2)).to_numpy(),
+            hovertemplate="Equity ₹%{customdata}<extra></extra>",
         )
     )
     _time_axis(figure, times)
@@ -145,8 +142,8 @@ def drawdown_figure(equity: pd.Series) -> go.Figure:
             mode="lines",
             fill="tozeroy",
             line={"color": _RED, "width": 1, "shape": "hv"},
-            customdata=np.column_stack([_hover_times(equity.index), fall.map(inr)]),
-            hovertemplate="%{customdata[0]}<br>Drawdown %{customdata[1]}<extra></extra>",
+            customdata=fall.map(lambda value: number(-value, 2)).to_numpy(),
+            hovertemplate="₹%{customdata} below the peak<extra></extra>",
         )
     )
     _time_axis(figure, times)
@@ -200,7 +197,6 @@ def greeks_figure(snapshots: pd.DataFrame) -> go.Figure:
         vertical_spacing=0.08,
         subplot_titles=[title for _, title, _ in shown],
     )
-    hover = _hover_times(totals.index)
     for row, (column, title, color) in enumerate(shown, start=1):
         figure.add_trace(
             go.Scatter(
@@ -208,8 +204,7 @@ def greeks_figure(snapshots: pd.DataFrame) -> go.Figure:
                 y=totals[column].to_numpy(),
                 mode="lines",
                 line={"color": color, "width": 1, "shape": "hv"},
-                customdata=np.column_stack([hover, totals[column].map(lambda v: number(v, 2))]),
-                hovertemplate=f"%{{customdata[0]}}<br>{title}: %{{customdata[1]}}<extra></extra>",
+                hovertemplate=f"{title}: %{{y:,.2f}}<extra></extra>",
             ),
             row=row,
             col=1,
@@ -237,7 +232,8 @@ def payoff_figure(
     net_premium : float
         Net credit per unit received on opening (< 0 for a debit paid).
     spots : Sequence[tuple[str, float]]
-        Marked prices of the underlying, e.g. ``("entry", 26013.8)``, drawn as lines.
+        Up to two marked prices of the underlying, e.g. ``("at entry", 26013.8)``, drawn as
+        lines labelled on their left and right.
     """
     margin = max(geometry.width, 0.01 * geometry.strikes[-1])
     knots = {
@@ -271,8 +267,14 @@ def payoff_figure(
             hovertemplate="at %{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
     )
-    for name, spot in spots:
-        figure.add_vline(x=spot, line_dash="dot", line_color=_BLUE, annotation_text=f"at {name}")
+    for (name, spot), side in zip(spots, ("left", "right"), strict=False):
+        figure.add_vline(
+            x=spot,
+            line_dash="dot",
+            line_color=_BLUE,
+            annotation_text=name,
+            annotation_position=f"top {side}",
+        )
     figure.update_xaxes(title_text="underlying at expiry", tickformat=",d")
     _rupee_axis(figure, [*pnl.tolist(), 0.0])
     return _layout(figure, "P&L at expiry, before charges", 280, hovermode="closest")

@@ -284,12 +284,17 @@ def _geometry(legs: Sequence[Mapping[str, Any]], units: float) -> SpreadGeometry
     )
 
 
-def _spots(snapshots: pd.DataFrame, spread_id: str) -> list[tuple[str, float]]:
-    """The underlying at the spread's first and last snapshot (its entry and exit)."""
+def _spots(snapshots: pd.DataFrame, spread_id: str, is_open: bool) -> list[tuple[str, float]]:
+    """The underlying at the spread's first and last snapshot (its entry, and exit or now)."""
     if snapshots.empty or "underlying" not in snapshots:
         return []
     marks = snapshots.loc[snapshots["spread_id"] == spread_id, "underlying"].astype(float)
-    return [] if marks.empty else [("entry", float(marks.iloc[0])), ("exit", float(marks.iloc[-1]))]
+    if marks.empty:
+        return []
+    return [
+        ("at entry", float(marks.iloc[0])),
+        ("last" if is_open else "at exit", float(marks.iloc[-1])),
+    ]
 
 
 def _legs_table(legs: Sequence[Mapping[str, Any]], is_open: bool) -> str:
@@ -360,7 +365,7 @@ def _spread_section(
         _geometry(legs, float(row["units"])),
         float(row["units"]),
         net_premium,
-        _spots(snapshots, spread_id),
+        _spots(snapshots, spread_id, is_open),
     )
     return (
         f"<details id='{_anchor(spread_id)}'><summary>{headline}</summary>"
