@@ -1,8 +1,9 @@
 """Capital manager demo: a tiny backtest whose trades are sized over the message bus.
 
-A ``SizedRoundTripStrategy`` buys an INR equity three times, each time asking the
-``CapitalManager`` how many lots it may buy (20% risk per trade, 50% deployment cap on 1 lakh),
-and the manager tracks capital from the realized P&L net of a 20 INR commission per order.
+A ``SizedRoundTripStrategy`` (``sized_round_trip.py`` beside this script) buys an INR equity
+three times, each time asking the ``CapitalManager`` how many lots it may buy (20% risk per
+trade, 50% deployment cap on 1 lakh), and the manager tracks capital from the realized P&L net
+of a 20 INR commission per order.
 It prints the settings, the capital history, the manager's answers to the strategy and the
 result.
 
@@ -18,15 +19,15 @@ from datetime import datetime
 from rich import box
 from rich.console import Console
 from rich.table import Table
-
-from nautilus_options import CapitalManager, CapitalManagerConfig
-from nautilus_options.capital.example import (
+from sized_round_trip import (
     DEMO_COMMISSION,
     DEMO_INSTRUMENT_ID,
     SizedRoundTripConfig,
     SizedRoundTripStrategy,
     demo_engine,
 )
+
+from nautilus_options import CapitalManager, CapitalManagerConfig
 from nautilus_options.domain.nse import IST
 
 

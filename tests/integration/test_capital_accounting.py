@@ -10,9 +10,9 @@ from nautilus_trader.model.enums import OmsType, OrderSide
 from nautilus_trader.model.identifiers import InstrumentId, Venue
 from nautilus_trader.model.objects import Money, Quantity
 from nautilus_trader.trading.strategy import Strategy
+from sized_round_trip import DEMO_INSTRUMENT_ID, demo_engine
 
 from nautilus_options import CapitalManager, CapitalManagerConfig
-from nautilus_options.capital.example import DEMO_INSTRUMENT_ID, demo_engine
 
 pytestmark = pytest.mark.slow
 

@@ -14,14 +14,14 @@ from nautilus_trader.model.data import DataType
 from nautilus_trader.model.enums import TradingState
 from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Money
-
-from nautilus_options import CapitalManager, CapitalManagerConfig, CapitalUpdated
-from nautilus_options.capital.example import (
+from sized_round_trip import (
     DEMO_INSTRUMENT_ID,
     SizedRoundTripConfig,
     SizedRoundTripStrategy,
     demo_engine,
 )
+
+from nautilus_options import CapitalManager, CapitalManagerConfig, CapitalUpdated
 
 pytestmark = pytest.mark.slow
 

@@ -23,9 +23,9 @@ from nautilus_trader.config import (
 )
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 from nautilus_trader.persistence.config import StreamingConfig
+from sized_round_trip import DEMO_INSTRUMENT_ID, demo_instrument, demo_quotes
 
 from nautilus_options import CapitalUpdated
-from nautilus_options.capital.example import DEMO_INSTRUMENT_ID, demo_instrument, demo_quotes
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,8 @@ def test_backtest_node_by_paths_reproduces_the_hand_computed_history(tmp_path: P
             ],
             strategies=[
                 ImportableStrategyConfig(
-                    strategy_path="nautilus_options.capital.example:SizedRoundTripStrategy",
-                    config_path="nautilus_options.capital.example:SizedRoundTripConfig",
+                    strategy_path="sized_round_trip:SizedRoundTripStrategy",
+                    config_path="sized_round_trip:SizedRoundTripConfig",
                     config={"instrument_id": DEMO_INSTRUMENT_ID},
                 ),
             ],

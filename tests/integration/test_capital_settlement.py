@@ -8,13 +8,13 @@ from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.model.enums import AggressorSide
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.objects import Money, Price, Quantity
-
-from nautilus_options import CapitalManager, CapitalManagerConfig
-from nautilus_options.capital.example import (
+from sized_round_trip import (
     SizedRoundTripConfig,
     SizedRoundTripStrategy,
     demo_engine,
 )
+
+from nautilus_options import CapitalManager, CapitalManagerConfig
 from nautilus_options.data.instruments import NFO, index_instrument, option_contract
 from nautilus_options.domain.nse import parse_tradingsymbol
 

@@ -20,14 +20,14 @@ from nautilus_trader.config import (
     TradingNodeConfig,
 )
 from nautilus_trader.live.node import TradingNode
-
-from nautilus_options import CapitalManager
-from nautilus_options.capital.example import (
+from sized_round_trip import (
     DEMO_INSTRUMENT_ID,
     SizedRoundTripStrategy,
     demo_instrument,
     demo_quotes,
 )
+
+from nautilus_options import CapitalManager
 
 pytestmark = pytest.mark.slow
 
@@ -63,8 +63,8 @@ EXPECTED = [
 
 def _strategy(tag: str) -> ImportableStrategyConfig:
     return ImportableStrategyConfig(
-        strategy_path="nautilus_options.capital.example:SizedRoundTripStrategy",
-        config_path="nautilus_options.capital.example:SizedRoundTripConfig",
+        strategy_path="sized_round_trip:SizedRoundTripStrategy",
+        config_path="sized_round_trip:SizedRoundTripConfig",
         config={"instrument_id": DEMO_INSTRUMENT_ID, "order_id_tag": tag},
     )
 

@@ -6,13 +6,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+from sized_round_trip import SizedRoundTripConfig
+
+from nautilus_options.errors import ConfigError
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "capital_manager_demo.py"
-
-pytestmark = pytest.mark.slow
 
 
 def _demo(*args: str, columns: int = 200) -> str:
@@ -33,6 +35,7 @@ def _row(out: str, *start: str) -> list[str]:
     return words
 
 
+@pytest.mark.slow
 def test_demo_prints_settings_history_answers_and_result() -> None:
     out = _demo()
 
@@ -50,6 +53,7 @@ def test_demo_prints_settings_history_answers_and_result() -> None:
     )
 
 
+@pytest.mark.slow
 def test_demo_halts_and_writes_csv(tmp_path: Path) -> None:
     csv = tmp_path / "history.csv"
 
@@ -64,8 +68,25 @@ def test_demo_halts_and_writes_csv(tmp_path: Path) -> None:
     assert history["halted"].tolist() == [False] * 7 + [True, True]
 
 
+@pytest.mark.slow
 def test_demo_fits_a_narrow_terminal() -> None:
     out = _demo(columns=80)
 
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "Final capital 99,410.00 INR" in out
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("hold_quotes", 0), ("wait_quotes", -1), ("max_lots", 0)],
+)
+def test_the_example_strategy_config_names_a_bad_field(field: str, value: int) -> None:
+    values: dict[str, Any] = {field: value}
+    with pytest.raises(ConfigError, match=f"^{field}: "):
+        SizedRoundTripConfig(instrument_id="RELIANCE.NSE", **values)
+
+
+def test_the_example_strategy_config_loads_from_json() -> None:
+    config = SizedRoundTripConfig.parse('{"instrument_id": "RELIANCE.NSE", "max_lots": 3}')
+
+    assert (config.hold_quotes, config.wait_quotes, config.max_lots) == (2, 1, 3)

@@ -1,5 +1,9 @@
 """A small reference strategy that sizes every trade through the capital manager.
 
+An example, not part of the package: ``examples/capital_manager_demo.py`` runs it, and the
+tests import it with ``examples/`` on ``sys.path`` (``sized_round_trip:SizedRoundTripStrategy``
+as an import path).
+
 It shows the bus protocol of :mod:`nautilus_options.capital.messages` end to end: ask for lots
 with a :class:`~nautilus_options.capital.messages.SizingRequest`, open only what was granted,
 release the reservation when the position is closed (or the entry order is denied or
