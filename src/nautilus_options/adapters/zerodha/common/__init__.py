@@ -1,0 +1,1 @@
+"""Shared pieces of the Zerodha adapter: errors, enums, credentials, tokens, symbology."""
