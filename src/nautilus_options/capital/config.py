@@ -35,6 +35,10 @@ class CapitalManagerConfig(ActorConfig, kw_only=True, frozen=True):
     settlement_recognizers : tuple of str, default the backtest venue's
         Import paths of the callables that recognise the venues' expiry settlement fills (see
         :mod:`nautilus_options.portfolio.settlement`).
+    max_history : int, optional, default 10_000
+        Latest ``CapitalUpdated`` events kept in :attr:`CapitalManager.history` (``>= 1``);
+        all when None. The full history is what a
+        :class:`~nautilus_options.environments.recorder.RunRecorder` records.
     """
 
     initial_capital: PositiveFloat
@@ -45,6 +49,7 @@ class CapitalManagerConfig(ActorConfig, kw_only=True, frozen=True):
     max_lots: PositiveInt | None = None
     currency: str = "INR"
     settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
+    max_history: PositiveInt | None = 10_000
 
     def __post_init__(self) -> None:
         check_fields(self)

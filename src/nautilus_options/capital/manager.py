@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from pathlib import Path
 
 import msgspec
@@ -38,7 +39,9 @@ POSITIONS_TOPIC = "events.position.*"
 # Strategies subscribe to their position events at priority 0; a higher priority books P&L
 # first, so a strategy reacting to a closed position already sees the new capital.
 _EVENT_PRIORITY = 10
-_STATE_VERSION = 1
+_STATE_VERSION = 2
+# Version 1 also saved the history; its ledger still loads, the history is not restored.
+_LOADABLE_VERSIONS = ("1", "2")
 
 
 class CapitalManager(Actor):
@@ -52,9 +55,11 @@ class CapitalManager(Actor):
     which Nautilus does not charge, is deducted separately.
 
     Strategies size trades over the message bus (see :mod:`nautilus_options.capital.messages`);
-    every change is published as :class:`~nautilus_options.capital.events.CapitalUpdated` and
-    kept in a history (:meth:`history_frame`, :meth:`write_history_csv`). The state survives
-    restarts through ``on_save`` / ``on_load`` when the node has a cache database.
+    every change is published as :class:`~nautilus_options.capital.events.CapitalUpdated`, and
+    the latest ``max_history`` of them are kept in :attr:`history` (:meth:`history_frame`,
+    :meth:`write_history_csv`); a :class:`~nautilus_options.environments.recorder.RunRecorder`
+    records them all. The ledger survives restarts through ``on_save`` / ``on_load`` when the
+    node has a cache database.
 
     Parameters
     ----------
@@ -66,9 +71,8 @@ class CapitalManager(Actor):
         super().__init__(config)
         self._settings = config
         self._ledger = self._new_ledger()
-        self._history: list[CapitalUpdated] = []
+        self._history: deque[CapitalUpdated] = deque(maxlen=config.max_history)
         self._restored = False
-        self._settlement = SettlementRules.from_paths(config.settlement_recognizers)
         self._settlement = SettlementRules.from_paths(config.settlement_recognizers)
 
     # -- read-only view ---------------------------------------------------------------------
@@ -90,11 +94,11 @@ class CapitalManager(Actor):
 
     @property
     def history(self) -> list[CapitalUpdated]:
-        """Every published :class:`CapitalUpdated`, oldest first."""
+        """The latest ``max_history`` published :class:`CapitalUpdated`, oldest first."""
         return list(self._history)
 
     def history_frame(self) -> pd.DataFrame:
-        """Return the history as a DataFrame, one row per update.
+        """Return :attr:`history` as a DataFrame, one row per update.
 
         Columns are ``ts_event`` and ``ts_init`` (UTC timestamps) followed by the fields of
         :class:`CapitalUpdated`.
@@ -106,7 +110,7 @@ class CapitalManager(Actor):
         return frame
 
     def write_history_csv(self, path: str | os.PathLike[str]) -> Path:
-        """Write the history (see :meth:`history_frame`) to a CSV file and return its path."""
+        """Write :attr:`history` (see :meth:`history_frame`) to a CSV file; return its path."""
         target = Path(path)
         self.history_frame().to_csv(target, index=False)
         return target
@@ -140,15 +144,14 @@ class CapitalManager(Actor):
     def on_reset(self) -> None:
         """Forget all state and start again from the initial capital."""
         self._ledger = self._new_ledger()
-        self._history = []
+        self._history.clear()
         self._restored = False
 
     def on_save(self) -> dict[str, bytes]:
-        """Return the ledger and the history as JSON."""
+        """Return the ledger as JSON (the history is the recorder's to keep)."""
         return {
             "version": str(_STATE_VERSION).encode(),
             "ledger": msgspec.json.encode(self._ledger),
-            "history": msgspec.json.encode([update.to_dict() for update in self._history]),
         }
 
     def on_load(self, state: dict[str, bytes]) -> None:
@@ -162,15 +165,12 @@ class CapitalManager(Actor):
         if not state:
             return
         version = state.get("version", b"").decode()
-        if version != str(_STATE_VERSION):
+        if version not in _LOADABLE_VERSIONS:
             raise DataError(
                 f"saved CapitalManager state has version {version!r}, expected {_STATE_VERSION}",
             )
         try:
             ledger = msgspec.json.decode(state["ledger"], type=CapitalLedger)
-            history = [
-                CapitalUpdated.from_dict(row) for row in msgspec.json.decode(state["history"])
-            ]
         except (KeyError, TypeError, msgspec.DecodeError) as error:
             raise DataError(f"saved CapitalManager state is invalid: {error}") from error
         if ledger.initial_capital != float(self._settings.initial_capital):
@@ -179,7 +179,6 @@ class CapitalManager(Actor):
                 f"{ledger.initial_capital}; continuing from the saved state",
             )
         self._ledger = ledger
-        self._history = history
         self._restored = True
 
     # -- message bus handlers -----------------------------------------------------------------

@@ -149,10 +149,11 @@ def test_save_and_load_round_trip(node: Node) -> None:
     later.clock.set_time(START_NS + 60_000_000_000)
     later.start(restored)
 
+    assert set(state) == {"version", "ledger"}  # the history is not re-serialised
     assert restored.deployed == 4_000.0
-    assert [u.to_dict() for u in restored.history[:-1]] == [u.to_dict() for u in manager.history]
-    assert restored.history[-1].reason == "restored"
+    assert [u.reason for u in restored.history] == ["restored"]
     assert restored.history[-1].ts_event == START_NS + 60_000_000_000
+    assert restored.history[-1].capital == manager.history[-1].capital
     later.release("A")
     assert restored.deployed == 0.0
     assert later.size("C", 2_000.0).lots == 2
@@ -166,4 +167,27 @@ def test_load_ignores_empty_state_and_rejects_foreign_state() -> None:
     with pytest.raises(DataError, match="version"):
         manager.on_load({"version": b"99", "ledger": b"{}", "history": b"[]"})
     with pytest.raises(DataError, match="invalid"):
-        manager.on_load({"version": b"1", "ledger": b"{}", "history": b"[]"})
+        manager.on_load({"version": b"2", "ledger": b"{}"})
+
+
+def test_a_version_1_state_loads_its_ledger(node: Node) -> None:
+    manager = node.start(_manager())
+    node.size("A", 2_000.0)
+    state = {**manager.on_save(), "version": b"1", "history": b"[]"}
+
+    restored = _manager()
+    restored.on_load(state)
+
+    assert restored.deployed == 4_000.0
+    assert restored.history == []
+
+
+def test_history_keeps_the_latest_max_history_updates(node: Node) -> None:
+    manager = node.start(_manager(max_history=2))
+    node.size("A", 2_000.0)
+    node.size("B", 1_000.0)
+    node.release("B")
+
+    assert [u.reason for u in manager.history] == [u.reason for u in node.published[-2:]]
+    assert len(node.published) == 4
+    assert len(manager.history_frame()) == 2
