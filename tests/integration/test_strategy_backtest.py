@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
@@ -66,8 +66,8 @@ INTRADAY: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Market:
-    instruments: list[Instrument]
-    data: list[Data]
+    instruments: list[Instrument] = field(repr=False)
+    data: list[Data] = field(repr=False)
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +271,9 @@ def test_expiry_settles_at_intrinsic_with_exercise_stt(market: Market, held_to_e
         )
         assert fill.last_px.as_double() == pytest.approx(intrinsic, abs=0.01)
         if intrinsic > 0:  # exercised (a long leg) or assigned (a short leg)
-            side = "long" if fill.order_side == OrderSide.SELL else "short"
+            side: Literal["long", "short"] = (
+                "long" if fill.order_side == OrderSide.SELL else "short"
+            )
             turnover = intrinsic * fill.last_qty.as_double()
             charges = expiry_settlement_charges(side, turnover, date(2026, 1, 6))
             expected_stt += charges.stt

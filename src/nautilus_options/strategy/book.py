@@ -17,21 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from nautilus_trader.model.identifiers import ClientOrderId, InstrumentId
+from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import OptionContract
 
 from nautilus_options.domain.spreads import LegSpec, SpreadGeometry, SpreadType
 from nautilus_options.portfolio import SpreadView
 from nautilus_options.strategy.legging import LegSequencer, Phase
-
-
-@dataclass
-class WorkingOrder:
-    """An order of a spread still working at the venue."""
-
-    leg: int
-    closing: bool
-    step: int = 0
+from nautilus_options.strategy.orders import LegOrders
 
 
 @dataclass
@@ -58,8 +50,8 @@ class ActiveSpread:
         Why it is closing ("" while not closing).
     net_premium, max_profit, max_loss : float
         Entry premium per unit (credit > 0) and the max profit and loss per unit from it.
-    orders : dict[ClientOrderId, WorkingOrder]
-        Its orders still working.
+    orders : LegOrders
+        Its orders in flight, at most one per leg.
     """
 
     spread_id: str
@@ -73,7 +65,7 @@ class ActiveSpread:
     net_premium: float = 0.0
     max_profit: float = 0.0
     max_loss: float = 0.0
-    orders: dict[ClientOrderId, WorkingOrder] = field(default_factory=dict)
+    orders: LegOrders = field(default_factory=LegOrders)
 
     def set_premium(self, net_premium: float) -> None:
         """Fix the entry premium per unit and the spread's max profit and loss from it."""

@@ -46,7 +46,6 @@ from nautilus_options.portfolio import (
 from nautilus_options.strategy.book import (
     ActiveSpread,
     SpreadBook,
-    WorkingOrder,
     adopt,
     is_complete,
 )
@@ -55,6 +54,7 @@ from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import EntryManager
 from nautilus_options.strategy.exit import ExitManager, ExitReason
 from nautilus_options.strategy.legging import LegSequencer, Phase, Side, limit_price, slice_quantity
+from nautilus_options.strategy.orders import LegOrder
 from nautilus_options.strategy.selection import SpreadSelection
 
 _CHECK_TIMER = "spread-check"
@@ -178,12 +178,35 @@ class OptionsSpreadStrategy(Strategy):
             complete = is_complete(view)
             self.log.info(f"{view.spread_id}: adopted ({'open' if complete else 'unwinding'})")
             if not complete:
-                for order in self.cache.orders_open(strategy_id=self.id):
-                    if tag_value(order.tags, "spread") == view.spread_id:
-                        self.cancel_order(order)
+                self._cancel_left_over_orders(spread)
                 spread.urgent = True
                 spread.exit_reason = "unwind"
                 self._start_closing(spread)
+
+    def _cancel_left_over_orders(self, spread: ActiveSpread) -> None:
+        """Cancel the orders an adopted spread had in flight; track them until final."""
+        left_over = [
+            *self.cache.orders_open(strategy_id=self.id),
+            *self.cache.orders_inflight(strategy_id=self.id),
+        ]
+        for order in left_over:
+            if tag_value(order.tags, "spread") != spread.spread_id:
+                continue
+            leg_id = int(tag_value(order.tags, "leg") or -1)
+            leg = spread.leg_ids.index(leg_id) if leg_id in spread.leg_ids else None
+            if leg is None or spread.orders.busy(leg):
+                self.log.warning(f"{spread.spread_id}: cancel {order.client_order_id} (unwind)")
+                self.cancel_order(order)
+                continue
+            working = LegOrder(
+                order.client_order_id,
+                leg,
+                closing=tag_value(order.tags, "intent") == "close",
+                quantity=int(order.quantity.as_double()),
+                filled=int(order.filled_qty.as_double()),
+            )
+            spread.orders.add(working)
+            self._cancel(spread, working, "unwind")
 
     def on_save(self) -> dict[str, bytes]:
         """Persist the spread counter and the entry state."""
@@ -326,27 +349,24 @@ class OptionsSpreadStrategy(Strategy):
             self._follow_quotes(instrument_id)
 
     def _work_phase(self, spread: ActiveSpread) -> None:
-        """Submit orders for the current phase's legs not yet covered by working orders."""
+        """Submit the next order of each leg of the phase that has none in flight.
+
+        A leg gets one order at a time (see :mod:`nautilus_options.strategy.orders`): above
+        the freeze quantity, the next slice goes out once the previous one is filled.
+        """
         sequencer = spread.sequencer
         closing = sequencer.phase.is_closing
         for leg in sequencer.legs_of_phase():
-            working = sum(
-                self._leaves(order_id) for order_id, w in spread.orders.items() if w.leg == leg
-            )
+            if spread.orders.busy(leg):
+                continue
             needed = sequencer.held(leg) if closing else sequencer.units - sequencer.held(leg)
-            needed -= working
             if needed <= 0:
                 continue
             instrument = spread.instruments[leg]
             expiry_day = ist_date(instrument.expiration_ns)
             freeze_qty = contract_spec(self.cfg.underlying, expiry_day).freeze_qty
             lot_size = int(instrument.lot_size.as_double())
-            for qty in slice_quantity(needed, lot_size, freeze_qty):
-                self._submit(spread, leg, qty, closing)
-
-    def _leaves(self, client_order_id: ClientOrderId) -> int:
-        order = self.cache.order(client_order_id)
-        return int(order.leaves_qty.as_double()) if order is not None and order.is_open else 0
+            self._submit(spread, leg, slice_quantity(needed, lot_size, freeze_qty)[0], closing)
 
     def _submit(self, spread: ActiveSpread, leg: int, qty: int, closing: bool) -> None:
         instrument = spread.instruments[leg]
@@ -380,7 +400,7 @@ class OptionsSpreadStrategy(Strategy):
                 reduce_only=closing,
                 tags=tags,
             )
-        spread.orders[order.client_order_id] = WorkingOrder(leg, closing, step)
+        spread.orders.add(LegOrder(order.client_order_id, leg, closing, qty, step=step))
         params = {"market_protection": self.cfg.market_protection_pct} if touch is None else None
         self.submit_order(
             order, position_id=leg_position_id(spread.spread_id, spread.leg_ids[leg]), params=params
@@ -413,21 +433,24 @@ class OptionsSpreadStrategy(Strategy):
                 self.log.warning(f"{spread.spread_id}: legs not filled in time; unwinding")
                 self._unwind(spread)
                 continue
-            for client_order_id, working in list(spread.orders.items()):
-                self._step_order(spread, client_order_id, working)
+            for working in spread.orders:
+                self._step_order(spread, working)
         idle = not any(spread.orders or spread.sequencer.phase.is_opening for spread in self._book)
         if idle and _REPRICE_TIMER in self.clock.timer_names:
             self.clock.cancel_timer(_REPRICE_TIMER)
 
-    def _step_order(
-        self, spread: ActiveSpread, client_order_id: ClientOrderId, working: WorkingOrder
-    ) -> None:
-        order = self.cache.order(client_order_id)
-        if order is None or not order.is_open or order.is_pending_update or not order.has_price:
+    def _step_order(self, spread: ActiveSpread, working: LegOrder) -> None:
+        """Re-price a working limit order in place (or repeat a cancel the venue refused)."""
+        order = self.cache.order(working.client_order_id)
+        if order is None or not order.is_open or order.is_pending_update:
+            return
+        if working.cancel_reason:
+            if not order.is_pending_cancel:
+                self.cancel_order(order)
             return
         instrument = spread.instruments[working.leg]
         touch = self.chain.touch(instrument.id)
-        if touch is None:
+        if touch is None or not order.has_price or order.is_pending_cancel:
             return
         working.step += 1
         side: Side = "BUY" if order.side == OrderSide.BUY else "SELL"
@@ -435,12 +458,24 @@ class OptionsSpreadStrategy(Strategy):
         if price.as_double() != order.price.as_double():
             self.modify_order(order, price=price)
 
+    def _cancel(self, spread: ActiveSpread, working: LegOrder, reason: str) -> None:
+        """Ask the venue to cancel an order in flight, recording why."""
+        working.cancel_reason = reason
+        order = self.cache.order(working.client_order_id)
+        if order is not None and not order.is_closed and not order.is_pending_cancel:
+            self.log.info(
+                f"{spread.spread_id}: leg {working.leg} cancel {working.client_order_id} ({reason})"
+            )
+            self.cancel_order(order)
+
     def _unwind(self, spread: ActiveSpread) -> None:
-        """Cancel the spread's working orders and close whatever legs are held."""
-        for client_order_id in list(spread.orders):
-            order = self.cache.order(client_order_id)
-            if order is not None and order.is_open and not order.is_pending_cancel:
-                self.cancel_order(order)
+        """Cancel the spread's opening orders and close whatever legs are held.
+
+        A leg's closing order goes out once its opening order is final (canceled or filled).
+        """
+        for working in spread.orders:
+            if not working.closing:
+                self._cancel(spread, working, "unwind")
         spread.urgent = True
         spread.exit_reason = spread.exit_reason or "unwind"
         self._start_closing(spread)
@@ -463,7 +498,7 @@ class OptionsSpreadStrategy(Strategy):
 
     def _maybe_finish(self, spread: ActiveSpread) -> None:
         """Finish a closed spread once none of its orders can still fill."""
-        if not any(self._leaves(order_id) for order_id in spread.orders):
+        if not spread.orders:
             self._finish(spread)
 
     def _finish(self, spread: ActiveSpread) -> None:
@@ -523,11 +558,10 @@ class OptionsSpreadStrategy(Strategy):
         spread = self._spread_of(event.client_order_id)
         if spread is None:
             return
-        working = spread.orders[event.client_order_id]
-        order = self.cache.order(event.client_order_id)
-        if order is not None and order.is_closed:
-            spread.orders.pop(event.client_order_id, None)
         units = int(event.last_qty.as_double())
+        working = spread.orders.fill(event.client_order_id, units)
+        if working is None:
+            return
         if not working.closing and spread.exit_reason:
             # A late opening fill after the exit or unwind started: close it too.
             spread.sequencer.on_fill(working.leg, units, closing=False)
@@ -535,8 +569,8 @@ class OptionsSpreadStrategy(Strategy):
         elif spread.sequencer.on_fill(working.leg, units, working.closing):
             spread.phase_started_ns = event.ts_event
             self._after_phase(spread)
-        elif spread.sequencer.phase.is_closing:
-            self._work_phase(spread)
+        elif spread.sequencer.phase != Phase.OPEN:
+            self._work_phase(spread)  # the leg's next slice, once this order is filled
 
     def on_order_rejected(self, event: OrderRejected) -> None:
         """A rejected opening leg unwinds the spread."""
@@ -547,12 +581,19 @@ class OptionsSpreadStrategy(Strategy):
         self._on_order_failed(event.client_order_id, event.reason)
 
     def on_order_canceled(self, event: OrderCanceled) -> None:
-        """Forget a canceled order (the phase timeout handles what is left)."""
+        """Go on closing once a cancel is confirmed; a cancel not asked for is a failure."""
         spread = self._spread_of(event.client_order_id)
-        if spread is not None:
-            spread.orders.pop(event.client_order_id, None)
-            if spread.sequencer.phase == Phase.CLOSED:
-                self._maybe_finish(spread)
+        working = spread.orders.get(event.client_order_id) if spread is not None else None
+        if spread is None or working is None:
+            return
+        if not working.cancel_reason:
+            self._on_order_failed(event.client_order_id, "canceled by the venue")
+            return
+        spread.orders.finish(event.client_order_id)
+        if spread.sequencer.phase == Phase.CLOSED:
+            self._maybe_finish(spread)
+        elif spread.sequencer.phase.is_closing:
+            self._work_phase(spread)
 
     def on_order_expired(self, event: OrderExpired) -> None:
         """An expired opening leg unwinds the spread."""
@@ -562,7 +603,9 @@ class OptionsSpreadStrategy(Strategy):
         spread = self._spread_of(client_order_id)
         if spread is None:
             return
-        working = spread.orders.pop(client_order_id)
+        working = spread.orders.finish(client_order_id)
+        if working is None:
+            return
         self.log.warning(f"{spread.spread_id}: leg {working.leg} order failed: {reason}")
         if not working.closing and spread.sequencer.phase.is_opening:
             self._unwind(spread)
@@ -581,7 +624,7 @@ class OptionsSpreadStrategy(Strategy):
         order = self.cache.order(client_order_id)
         spread_id = tag_value(order.tags if order is not None else None, "spread")
         spread = self._book.get(spread_id) if spread_id else None
-        if spread is None or client_order_id not in spread.orders:
+        if spread is None or spread.orders.get(client_order_id) is None:
             return None
         return spread
 
