@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nautilus_options import CapitalManagerConfig, OptionsSpreadStrategyConfig, SpreadMonitorConfig
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.environments.backtest import (
     BacktestOutcome,
@@ -39,16 +40,16 @@ def settings(args: argparse.Namespace, catalog: Path) -> BacktestSettings:
         start=args.start,
         end=args.end,
         out=str(args.out),
-        strategy={
-            "spread_type": "bull_put_credit",
-            "strike_rule": "delta",
-            "strike_value": args.delta,
-            "wing_width": 100,
-            "min_days_to_expiry": 0,
-            "profit_target_pct": 60,
-        },
-        capital={"initial_capital": 500_000, "risk_per_trade_pct": 2.0},
-        monitor={"interval_secs": 300},
+        strategy=OptionsSpreadStrategyConfig(
+            spread_type="bull_put_credit",
+            strike_rule="delta",
+            strike_value=args.delta,
+            wing_width=100,
+            min_days_to_expiry=0,
+            profit_target_pct=60,
+        ),
+        capital=CapitalManagerConfig(initial_capital=500_000, risk_per_trade_pct=2.0),
+        monitor=SpreadMonitorConfig(interval_secs=300),
         data=DataSettings(strikes_each_side=8, expiries=2),
         tearsheet=False,
     )

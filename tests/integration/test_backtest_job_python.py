@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from nautilus_trader.backtest.node import BacktestNode
 
-from nautilus_options import CapitalManager, SpreadMonitor
+from nautilus_options import CapitalManager, OptionsSpreadStrategyConfig, SpreadMonitor
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.nse import IST
 from nautilus_options.environments.backtest import (
@@ -37,7 +37,7 @@ def _settings(catalog: Path, out: Path) -> BacktestSettings:
         start="2026-01-06",
         end="2026-01-07",
         out=str(out),
-        strategy={"spread_type": "bull_put_credit", "min_days_to_expiry": 0},
+        strategy=OptionsSpreadStrategyConfig(spread_type="bull_put_credit", min_days_to_expiry=0),
         data=DataSettings(strikes_each_side=6, expiries=1),
         tearsheet=False,
     )
@@ -114,15 +114,15 @@ def test_held_to_expiry_the_job_charges_exercise_stt(catalog: Path, tmp_path: Pa
         catalog=str(catalog),
         end="2026-01-06",
         out=str(tmp_path),
-        strategy={
-            "spread_type": "iron_butterfly",
-            "wing_width": 50.0,
-            "min_days_to_expiry": 0,
-            "hold_to_expiry": True,
-            "exit_minutes_before_expiry": None,
-            "profit_target_pct": None,
-            "stop_loss_credit_multiple": None,
-        },
+        strategy=OptionsSpreadStrategyConfig(
+            spread_type="iron_butterfly",
+            wing_width=50.0,
+            min_days_to_expiry=0,
+            hold_to_expiry=True,
+            exit_minutes_before_expiry=None,
+            profit_target_pct=None,
+            stop_loss_credit_multiple=None,
+        ),
         tearsheet=False,
     )
     outcome = run_backtest(settings)

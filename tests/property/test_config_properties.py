@@ -33,6 +33,10 @@ positive = st.floats(min_value=0, max_value=1e6, exclude_min=True)
 non_negative = st.floats(min_value=0, max_value=1e6)
 percent = st.floats(min_value=0, max_value=100, exclude_min=True)
 rate = st.floats(min_value=0, max_value=1, exclude_max=True)
+PRINTABLE = "".join(map(chr, range(0x20, 0x7F)))
+strategy_ids = st.tuples(
+    st.text(PRINTABLE, min_size=1), st.text(PRINTABLE.replace("-", ""), min_size=1)
+).map("-".join)
 names = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=12)
 STRIKE_VALUES: dict[StrikeRule, st.SearchStrategy[float]] = {
     "delta": st.floats(min_value=0, max_value=1, exclude_min=True, exclude_max=True),
@@ -108,7 +112,7 @@ monitor_configs = st.builds(
     interval_secs=positive,
     publish_on_fills=st.booleans(),
     skip_unchanged=st.booleans(),
-    strategy_id=st.none() | st.tuples(names, names).map("-".join),
+    strategy_id=st.none() | strategy_ids,
     risk_free_rate=rate,
     index_venue=names,
     max_snapshots=st.none() | st.integers(0, 10_000),

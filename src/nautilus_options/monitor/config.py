@@ -16,8 +16,10 @@ from nautilus_options.common.config import (
 )
 from nautilus_options.portfolio.settlement import DEFAULT_SETTLEMENT_RECOGNIZERS
 
-#: A strategy id as Nautilus accepts it: ``EXTERNAL`` or ``<name>-<tag>``.
-StrategyIdValue = Annotated[str, msgspec.Meta(pattern=r"^(EXTERNAL|.+-.+)$")]
+#: A strategy id as Nautilus accepts it: ``EXTERNAL`` or printable ASCII ``<name>-<tag>``
+#: with a name and a tag on either side of the last hyphen (any other value makes
+#: ``StrategyId`` raise, or abort the process on an empty tag).
+StrategyIdValue = Annotated[str, msgspec.Meta(pattern=r"^(EXTERNAL|(?=[ -~]+$).+-[^-]+)$")]
 
 
 class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):

@@ -15,6 +15,9 @@ from nautilus_options.errors import ConfigError
         ("interval_secs", 0.0),
         ("interval_secs", -5.0),
         ("strategy_id", ""),
+        ("strategy_id", "OptionsSpreadStrategy-"),  # StrategyId would abort the process
+        ("strategy_id", "OptionsSpreadStrategy"),
+        ("strategy_id", "Straddle-é"),
         ("risk_free_rate", 1.5),
         ("index_venue", ""),
         ("max_snapshots", -1),
