@@ -1,7 +1,8 @@
 """Run the options-nt components in your own ``BacktestNode``, configured by import path.
 
 The ``BacktestRunConfig`` is written from scratch: the NFO option venue with the Indian option
-charges (``ImportableFeeModelConfig``), the NSE index venue, ``OptionsSpreadStrategy``,
+charges and the NSE index venue (``nse_venue_configs``, with any bhavcopy settlement prices of
+the catalog), ``OptionsSpreadStrategy``,
 ``CapitalManager`` and ``SpreadMonitor`` named by path (``ImportableStrategyConfig``,
 ``ImportableActorConfig``) and the data of a chain window chosen with
 :mod:`nautilus_options.data.selection`. Nothing in the config is a Python object, so it can
@@ -22,20 +23,17 @@ from datetime import date
 from pathlib import Path
 
 # [imports]
-from nautilus_trader.backtest.config import (
-    BacktestEngineConfig,
-    BacktestRunConfig,
-    BacktestVenueConfig,
-)
+from nautilus_trader.backtest.config import BacktestEngineConfig, BacktestRunConfig
 from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import ImportableActorConfig, ImportableStrategyConfig, LoggingConfig
 
 from nautilus_options import CapitalManager, SpreadMonitor
-from nautilus_options.backtest.fees import importable_fee_model_config
+from nautilus_options.data.catalog import settlement_prices
 from nautilus_options.data.selection import chain_data_configs, select_chain
 
 # [imports-end]
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
+from nautilus_options.environments.venues import nse_venue_configs
 
 #: The small market generated when no ``--catalog`` is given: three January 2026 days.
 SMALL_MARKET = SyntheticMarketConfig(start=date(2026, 1, 5), days=3, strikes_each_side=12)
@@ -45,24 +43,7 @@ def run_config(catalog: str, start: str, end: str) -> BacktestRunConfig:
     """An iron condor backtest over ``catalog`` from ``start`` to ``end`` (IST days)."""
     window = select_chain(catalog, "NIFTY", start, end, expiries=2, strikes_each_side=12)
     run = BacktestRunConfig(
-        venues=[
-            BacktestVenueConfig(
-                name="NFO",
-                oms_type="HEDGING",
-                account_type="MARGIN",
-                base_currency="INR",
-                starting_balances=["1000000 INR"],
-                default_leverage=1.0,
-                fee_model=importable_fee_model_config(),
-            ),
-            BacktestVenueConfig(
-                name="NSE",
-                oms_type="NETTING",
-                account_type="CASH",
-                base_currency="INR",
-                starting_balances=["1 INR"],
-            ),
-        ],
+        venues=nse_venue_configs(1_000_000, settlement_prices=settlement_prices(catalog)),
         data=chain_data_configs(catalog, window),
         engine=BacktestEngineConfig(
             logging=LoggingConfig(log_level="ERROR"),

@@ -17,7 +17,6 @@ from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import (
     BacktestDataConfig,
     BacktestRunConfig,
-    BacktestVenueConfig,
     ImportableStrategyConfig,
     LoggingConfig,
     StrategyConfig,
@@ -35,6 +34,7 @@ from nautilus_trader.trading.strategy import Strategy
 from nautilus_options.backtest.fees import IndianOptionsFeeModel, importable_fee_model_config
 from nautilus_options.data.instruments import NFO, index_instrument, option_contract
 from nautilus_options.domain.nse import IST, OptionSymbol
+from nautilus_options.environments.venues import nse_venue_configs
 from nautilus_options.portfolio import SettlementRules
 
 SETTLEMENT = SettlementRules.from_paths()
@@ -289,17 +289,7 @@ def test_backtest_node_venue_uses_the_fee_model_by_path(tmp_path: Path) -> None:
                 )
             ],
         ),
-        venues=[
-            BacktestVenueConfig(
-                name="NFO",
-                oms_type="HEDGING",
-                account_type="MARGIN",
-                base_currency="INR",
-                starting_balances=["10_000_000 INR"],
-                default_leverage=1.0,
-                fee_model=importable_fee_model_config(),
-            )
-        ],
+        venues=nse_venue_configs(10_000_000),
         data=[
             BacktestDataConfig(
                 catalog_path=str(tmp_path), data_cls=QuoteTick, instrument_id=CE_24000.id

@@ -10,13 +10,13 @@ from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import (
     BacktestEngineConfig,
     BacktestRunConfig,
-    BacktestVenueConfig,
     LoggingConfig,
 )
 from nautilus_trader.model.identifiers import InstrumentId
 
 from nautilus_options.data.catalog import import_files, settlement_prices
 from nautilus_options.data.selection import chain_data_configs, select_chain
+from nautilus_options.environments.venues import nse_venue_configs
 from nautilus_options.errors import ConfigError
 
 WEEKLY = "NIFTY26113"  # 2026-01-13
@@ -107,17 +107,7 @@ def test_backtest_node_loads_exactly_the_window(catalog: Path) -> None:
     window = select_chain(
         catalog, "NIFTY", date(2026, 1, 12), date(2026, 1, 12), strikes_each_side=1
     )
-    venues = [
-        BacktestVenueConfig(
-            name=name,
-            oms_type="HEDGING",
-            account_type="MARGIN",
-            base_currency="INR",
-            starting_balances=["1_000_000 INR"],
-            default_leverage=1.0,
-        )
-        for name in ("NFO", "NSE")
-    ]
+    venues = nse_venue_configs(fees=False)
     run = BacktestRunConfig(
         engine=BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")),
         venues=venues,
@@ -190,23 +180,10 @@ def test_end_of_day_window_from_bhavcopy_bars(tmp_path: Path) -> None:
     assert len(report.settlement_prices) == 18  # every contract on its expiry day
     run = BacktestRunConfig(
         engine=BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")),
-        venues=[
-            BacktestVenueConfig(
-                name="NFO",
-                oms_type="HEDGING",
-                account_type="MARGIN",
-                base_currency="INR",
-                starting_balances=["1_000_000 INR"],
-                settlement_prices=settlement_prices(tmp_path / "catalog", window.option_ids),
-            ),
-            BacktestVenueConfig(
-                name="NSE",
-                oms_type="HEDGING",
-                account_type="MARGIN",
-                base_currency="INR",
-                starting_balances=["1_000_000 INR"],
-            ),
-        ],
+        venues=nse_venue_configs(
+            fees=False,
+            settlement_prices=settlement_prices(tmp_path / "catalog", window.option_ids),
+        ),
         data=configs,
         dispose_on_completion=False,
     )
