@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 import pytest
@@ -15,6 +15,8 @@ from nautilus_options import (
     OptionsSpreadStrategyConfig,
     SpreadMonitorConfig,
 )
+from nautilus_options.common.config import Underlying
+from nautilus_options.domain.nse import CONTRACT_SPECS, EXPIRY_RULES
 from nautilus_options.errors import ConfigError
 
 STRATEGY = OptionsSpreadStrategyConfig(
@@ -104,3 +106,7 @@ def test_decoding_and_construction_refuse_the_same_values(
     assert constructed.value.field == field
     with pytest.raises(msgspec.ValidationError, match=field):
         cls.parse(msgspec.json.encode(values))
+
+
+def test_the_supported_underlyings_are_those_of_the_nse_tables() -> None:
+    assert set(get_args(Underlying)) == set(CONTRACT_SPECS) == set(EXPIRY_RULES)
