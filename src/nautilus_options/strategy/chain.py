@@ -9,8 +9,6 @@ reads the touch of a leg for pricing and marking. Mids follow the one rule of
 
 from __future__ import annotations
 
-from typing import cast
-
 import numpy as np
 from nautilus_trader.cache.base import CacheFacade
 from nautilus_trader.model.enums import PriceType
@@ -26,7 +24,6 @@ from nautilus_options.strategy.selection import (
     Chain,
     ExpiryChoice,
     SpreadSelection,
-    StrikeRule,
     choose_expiry,
     select_spread,
 )
@@ -88,7 +85,7 @@ class ChainReader:
         choice = choose_expiry(
             [ExpiryChoice(ns, monthly) for ns, monthly in expiries.items()],
             now_ns,
-            "monthly" if self._cfg.expiry_rule == "monthly" else "weekly",
+            self._cfg.expiry_rule,
             self._cfg.min_days_to_expiry,
         )
         if choice is None:
@@ -104,7 +101,7 @@ class ChainReader:
         selection = select_spread(
             chain,
             self._cfg.spread,
-            cast(StrikeRule, self._cfg.strike_rule),
+            self._cfg.strike_rule,
             self._cfg.strike_value,
             self._cfg.wing_width,
             now_ns,
