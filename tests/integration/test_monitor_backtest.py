@@ -89,7 +89,7 @@ def _market() -> tuple[list[object], list[object]]:
     index = index_instrument("NIFTY", NSE)
     mirror = index_instrument("NIFTY", NFO)
     options = [
-        option_contract(OptionSymbol("NIFTY", EXPIRY, Decimal(k), r, monthly=False))  # type: ignore[arg-type]
+        option_contract(OptionSymbol("NIFTY", EXPIRY, Decimal(k), r, monthly=False))
         for k in (LONG_STRIKE, SHORT_STRIKE)
         for r in ("CE", "PE")
     ]
@@ -225,6 +225,7 @@ def test_short_put_spread_greeks_have_the_expected_signs(
         forward = SPOT * math.exp(RATE * snapshot.time_to_expiry)  # from put-call parity
         assert snapshot.underlying == pytest.approx(forward, abs=25)
         legs = snapshot.leg_list()
+        assert [leg["open_quantity"] for leg in legs] == [LOT, -LOT]
         assert [leg["quantity"] for leg in legs] == [LOT, -LOT]
         assert all(leg["iv"] == pytest.approx(VOL, abs=0.01) for leg in legs)
 
@@ -256,9 +257,9 @@ def test_closed_spread_reports_realized_pnl_and_no_open_risk(
     assert final.mark == 0.0
     assert final.unrealized_pnl == 0.0
     legs = json.loads(final.legs)
-    expected = sum(
-        leg["opened_quantity"] * (leg["avg_px_close"] - leg["avg_px_open"]) for leg in legs
-    )
+    assert [leg["open_quantity"] for leg in legs] == [0.0, 0.0]
+    assert [leg["quantity"] for leg in legs] == [LOT, -LOT]  # as opened, like LegView
+    expected = sum(leg["quantity"] * (leg["avg_px_close"] - leg["avg_px_open"]) for leg in legs)
     assert final.realized_pnl == pytest.approx(expected)
 
 

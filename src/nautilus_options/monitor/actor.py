@@ -17,6 +17,8 @@ from nautilus_trader.model.identifiers import InstrumentId, StrategyId, Symbol, 
 from nautilus_options.common.session import SessionTimer
 from nautilus_options.domain.nse import parse_tradingsymbol
 from nautilus_options.domain.pricing import year_fraction
+from nautilus_options.domain.quotes import mid_price
+from nautilus_options.domain.time import NS_PER_SECOND
 from nautilus_options.errors import DataError
 from nautilus_options.monitor.config import SpreadMonitorConfig
 from nautilus_options.monitor.risk import LegMarket, LegRisk, parity_forward, spread_risk
@@ -49,14 +51,18 @@ class _Plan:
 
 
 class _LegRow(msgspec.Struct):
-    """One leg in a snapshot's ``legs`` JSON (msgspec writes nan and infinities as null)."""
+    """One leg in a snapshot's ``legs`` JSON (msgspec writes nan and infinities as null).
+
+    ``quantity`` and ``open_quantity`` mean what they mean in
+    :class:`~nautilus_options.portfolio.LegView`: signed units opened, and still open.
+    """
 
     index: int
     instrument_id: str
     strike: float
     right: str
     quantity: float
-    opened_quantity: float
+    open_quantity: float
     avg_px_open: float
     avg_px_close: float
     mid: float
@@ -93,7 +99,7 @@ class SpreadMonitor(Actor):
     def __init__(self, config: SpreadMonitorConfig | None = None) -> None:
         config = config or SpreadMonitorConfig()
         super().__init__(config)
-        self._interval_ns = round(config.interval_secs * 1_000_000_000)
+        self._interval_ns = round(config.interval_secs * NS_PER_SECOND)
         self._timer: SessionTimer | None = None
         self._publish_on_fills = config.publish_on_fills
         self._strategy_id = StrategyId(config.strategy_id) if config.strategy_id else None
@@ -295,10 +301,12 @@ class SpreadMonitor(Actor):
 
     def _mid(self, instrument_id: InstrumentId) -> float:
         quote = self.cache.quote_tick(instrument_id)
-        if quote is None:
-            return math.nan
-        bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
-        return (bid + ask) / 2 if bid > 0 and ask > 0 else math.nan
+        mid = (
+            None
+            if quote is None
+            else mid_price(quote.bid_price.as_double(), quote.ask_price.as_double())
+        )
+        return math.nan if mid is None else mid
 
     def _forward(
         self, plan: _Plan, mids: dict[InstrumentId, float], index: float, t: float
@@ -367,8 +375,8 @@ def _legs_json(
                 leg.instrument_id.value,
                 leg.strike,
                 leg.right,
-                leg.open_quantity,
                 leg.quantity,
+                leg.open_quantity,
                 leg.avg_px_open,
                 leg.avg_px_close,
                 mids[leg.instrument_id],

@@ -13,7 +13,7 @@ from nautilus_options.domain.pricing import black76_greeks, forward_from_parity,
 class LegMarket(NamedTuple):
     """Market inputs of one open leg.
 
-    ``strike`` in index points, ``is_call`` (call or put), ``quantity`` in signed open units
+    ``strike`` in index points, ``is_call`` (call or put), ``open_quantity`` in signed units
     (long positive), ``mid`` per unit (``nan`` when the leg has no two-sided quote) and
     ``prior_iv``, the last implied vol known for the contract (``nan`` if none): the solver
     starts from it, and it is used when ``mid`` gives no implied vol (outside the
@@ -22,7 +22,7 @@ class LegMarket(NamedTuple):
 
     strike: float
     is_call: bool
-    quantity: float
+    open_quantity: float
     mid: float
     prior_iv: float = math.nan
 
@@ -96,8 +96,8 @@ def spread_risk(legs: Sequence[LegMarket], forward: float, t: float, rate: float
         else:
             risk = _UNKNOWN
         risks.append(risk)
-        delta += leg.quantity * risk.delta
-        gamma += leg.quantity * risk.gamma
-        theta += leg.quantity * risk.theta
-        vega += leg.quantity * risk.vega
+        delta += leg.open_quantity * risk.delta
+        gamma += leg.open_quantity * risk.gamma
+        theta += leg.open_quantity * risk.theta
+        vega += leg.open_quantity * risk.vega
     return SpreadRisk(tuple(risks), delta, gamma, theta, vega)

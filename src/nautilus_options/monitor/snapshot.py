@@ -33,8 +33,10 @@ class SpreadSnapshot(Data):
     is_open : bool
         Whether any leg of the spread is still open.
     legs : str
-        JSON array, one object per leg: ``instrument_id``, ``quantity`` (signed units, long
-        positive), ``avg_px_open``, ``mid``, ``iv``, ``delta``, ``gamma``, ``theta``, ``vega``.
+        JSON array, one object per leg: ``index``, ``instrument_id``, ``strike``, ``right``,
+        ``quantity`` (signed units opened, long positive), ``open_quantity`` (signed units
+        still open), ``avg_px_open``, ``avg_px_close``, ``mid``, ``iv``, ``delta``, ``gamma``,
+        ``theta``, ``vega`` (as in :class:`~nautilus_options.portfolio.LegView`).
     mark : float
         Market value of the open legs at their mids (long positive, short negative).
     unrealized_pnl : float
