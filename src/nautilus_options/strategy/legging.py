@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
+from nautilus_options.domain.quotes import mid_price
 from nautilus_options.domain.spreads import SpreadGeometry
 
 Side = Literal["BUY", "SELL"]
@@ -78,8 +79,15 @@ def limit_price(
         Market protection in percent of the far touch.
     tick : float
         Tick size.
+
+    Raises
+    ------
+    ValueError
+        If the quote is not two-sided (no mid by :func:`~nautilus_options.domain.quotes.mid_price`).
     """
-    mid = (bid + ask) / 2
+    mid = mid_price(bid, ask)
+    if mid is None:
+        raise ValueError(f"no mid for bid {bid} and ask {ask}")
     far = ask if side == "BUY" else bid
     if step > steps:
         factor = 1 + protection_pct / 100 if side == "BUY" else 1 - protection_pct / 100
