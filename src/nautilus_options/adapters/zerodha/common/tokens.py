@@ -148,10 +148,10 @@ class TokenHolder:
         done.set_result(None)
 
 
-_HOLDERS: dict[tuple[str, str], TokenHolder] = {}
+_HOLDERS: dict[tuple[str, ...], TokenHolder] = {}
 
 
-def shared_holder(key: tuple[str, str], factory: Callable[[], TokenHolder]) -> TokenHolder:
+def shared_holder(key: tuple[str, ...], factory: Callable[[], TokenHolder]) -> TokenHolder:
     """The process-wide holder for ``key`` (api key, token source), made once by ``factory``."""
     holder = _HOLDERS.get(key)
     if holder is None:

@@ -92,8 +92,12 @@ class KiteHttpClient:
         json: Any = None,
         authenticated: bool = True,
         raw: bool = False,
+        renew_on_token: bool = True,
     ) -> Any:
         """Send one request and return Kite's ``data`` (or the body when ``raw``).
+
+        With ``renew_on_token=False`` a ``TokenException`` is raised at once (order
+        placement: an order must not go out minutes later, after a renewal).
 
         Raises
         ------
@@ -110,7 +114,7 @@ class KiteHttpClient:
             try:
                 return await self._send(method, path, params, data, json, authenticated, raw)
             except KiteTokenError:
-                if not authenticated or renewed:
+                if not authenticated or renewed or not renew_on_token:
                     raise
                 renewed = True
                 self.counts["token_renewals"] += 1

@@ -1,0 +1,602 @@
+"""The Zerodha execution client: orders on Kite, their events, account and reconciliation.
+
+Flow of one order (KITE_API.md §3.2-3.5, §4; DESIGN.md §7):
+
+1. ``submitted``; checks (NFO option, lot multiple, DAY/IOC, supported type); MARKET exits
+   become limits one tick inside the price band (:mod:`.parsing.rules`).
+2. One Kite order per freeze-quantity slice, tagged ``<base><slice>``. A placement that gets a
+   timeout or 5xx is **never retried blindly**: the order book is searched for its tag and
+   the slice is placed again only when Kite has none. A 429 never ran and is retried by the
+   HTTP client. A ``TokenException`` rejects the order with a clear reason (no order goes out
+   late after a renewal) and starts the shared renewal.
+3. Kite's order updates (a ticker connection with no subscriptions) and a poll of the order
+   book both feed :meth:`_sync`, serialised per order: ``accepted`` once a slice reaches the
+   exchange, ``triggered`` for stop orders leaving ``TRIGGER PENDING``, fills from the slice's
+   trades (deduplicated by trade id, charges from ``domain.charges``), then ``canceled``
+   (``expired`` for IOC) or ``rejected`` with Kite's reason.
+4. Account state from ``/user/margins`` on connect and after fills.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from nautilus_trader.cache.cache import Cache
+from nautilus_trader.common.component import LiveClock, MessageBus
+from nautilus_trader.execution.messages import (
+    CancelAllOrders,
+    CancelOrder,
+    GenerateFillReports,
+    GenerateOrderStatusReport,
+    GenerateOrderStatusReports,
+    GeneratePositionStatusReports,
+    ModifyOrder,
+    SubmitOrder,
+)
+from nautilus_trader.execution.reports import FillReport, OrderStatusReport, PositionStatusReport
+from nautilus_trader.live.execution_client import LiveExecutionClient
+from nautilus_trader.model.currencies import INR
+from nautilus_trader.model.enums import (
+    AccountType,
+    LiquiditySide,
+    OmsType,
+    OrderSide,
+    OrderType,
+    TimeInForce,
+)
+from nautilus_trader.model.identifiers import AccountId, ClientId, ClientOrderId, TradeId
+from nautilus_trader.model.instruments import OptionContract
+from nautilus_trader.model.objects import AccountBalance, Money, Price, Quantity
+from nautilus_trader.model.orders import Order
+
+from nautilus_options.adapters.zerodha.common.errors import KiteError, KiteTokenError
+from nautilus_options.adapters.zerodha.common.symbology import order_tag, split_tag, tag_base
+from nautilus_options.adapters.zerodha.common.tokens import TokenHolder
+from nautilus_options.adapters.zerodha.config import ZerodhaExecClientConfig
+from nautilus_options.adapters.zerodha.constants import NFO_VENUE, NSE_VENUE, ZERODHA
+from nautilus_options.adapters.zerodha.http.client import KiteHttpClient
+from nautilus_options.adapters.zerodha.parsing.orders import (
+    KITE_ORDER_TYPES,
+    fill_commission,
+    trade_time_ns,
+)
+from nautilus_options.adapters.zerodha.parsing.rules import protected_limit, slice_quantity
+from nautilus_options.adapters.zerodha.providers import ZerodhaInstrumentProvider
+from nautilus_options.adapters.zerodha.reports import KiteReports
+from nautilus_options.adapters.zerodha.schemas.orders import KiteMargins, KiteOrder, KiteTrade
+from nautilus_options.adapters.zerodha.tracking import TagLedger, TrackedOrder
+from nautilus_options.adapters.zerodha.websocket.client import KiteTickerClient, TickerCallbacks
+from nautilus_options.domain.nse import freeze_quantity
+from nautilus_options.domain.time import ist_date
+from nautilus_options.portfolio import tag_value
+
+_DECODE_ORDER = msgspec.convert
+TOKEN_REASON = "Kite access token expired (TokenException): order not sent; renewing the token"
+
+
+class ZerodhaExecutionClient(LiveExecutionClient):
+    """Orders on Kite (see the module docstring)."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        http: KiteHttpClient,
+        holder: TokenHolder,
+        provider: ZerodhaInstrumentProvider,
+        msgbus: MessageBus,
+        cache: Cache,
+        clock: LiveClock,
+        config: ZerodhaExecClientConfig,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            loop=loop,
+            client_id=ClientId(name or ZERODHA),
+            venue=NFO_VENUE,
+            oms_type=OmsType.NETTING,
+            account_type=AccountType.MARGIN,
+            base_currency=INR,
+            instrument_provider=provider,
+            msgbus=msgbus,
+            cache=cache,
+            clock=clock,
+            config=config,
+        )
+        self._config = config
+        self._http = http
+        self._holder = holder
+        self._set_account_id(AccountId(f"{ZERODHA}-{config.account_number}"))
+        self._ledger = TagLedger(config.state_dir)
+        self._orders: dict[str, TrackedOrder] = {}  # by tag base
+        self._by_kite_id: dict[str, TrackedOrder] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._reports = KiteReports(http, self.account_id, self._resolve)
+        self._ticker = KiteTickerClient(
+            config.kite.ticker_url,
+            holder,
+            TickerCallbacks(on_order=self._on_order_update),
+            max_connections=1,
+        )
+        self._poll_task: asyncio.Task[None] | None = None
+        self._account_task: asyncio.Task[None] | None = None
+        self.counts = {"placed": 0, "lookups": 0, "found_by_tag": 0, "replaced": 0, "fills": 0}
+
+    # -- lifecycle ----------------------------------------------------------------------
+    async def _connect(self) -> None:
+        await self._instrument_provider.initialize()
+        await self._update_account()
+        await self._await_account_registered()
+        for venue in (NFO_VENUE, NSE_VENUE):
+            self._cache.set_account_id_for_venue(venue, self.account_id)
+        await self._ticker.connect()
+        self._poll_task = self.create_task(self._poll_loop(), log_msg="kite-order-poll")
+
+    async def _disconnect(self) -> None:
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+        await self._ticker.close()
+
+    async def _update_account(self) -> None:
+        margins = msgspec.convert(await self._http.request("GET", "/user/margins"), KiteMargins)
+        equity = margins.equity
+        used = sum(equity.utilised.get(k, 0.0) for k in ("span", "exposure", "option_premium"))
+        free = Decimal(str(max(equity.net, 0.0))).quantize(Decimal("0.01"))
+        locked = Decimal(str(max(used, 0.0))).quantize(Decimal("0.01"))
+        balance = AccountBalance(Money(free + locked, INR), Money(locked, INR), Money(free, INR))
+        self.generate_account_state([balance], [], True, self._clock.timestamp_ns())
+
+    def _refresh_account_soon(self) -> None:
+        if self._account_task is None or self._account_task.done():
+            self._account_task = self.create_task(self._update_account(), log_msg="kite-margins")
+
+    # -- identifiers ----------------------------------------------------------------------
+    def _resolve(self, base: str) -> ClientOrderId | None:
+        known = self._ledger.get(base)
+        if known is not None:
+            return ClientOrderId(known)
+        for order in self._cache.orders(venue=NFO_VENUE):
+            if tag_base(order.client_order_id.value) == base:
+                self._ledger.add(base, order.client_order_id.value)
+                return order.client_order_id
+        return None
+
+    def _lock(self, base: str) -> asyncio.Lock:
+        return self._locks.setdefault(base, asyncio.Lock())
+
+    # -- submission -----------------------------------------------------------------------
+    def _check(self, order: Order) -> str | OptionContract:
+        instrument = self._cache.instrument(order.instrument_id)
+        if not isinstance(instrument, OptionContract) or order.instrument_id.venue != NFO_VENUE:
+            return f"{order.instrument_id} is not an NFO option loaded from Kite"
+        if order.order_type not in KITE_ORDER_TYPES:
+            return f"Kite has no {order.order_type.name} orders (LIMIT, MARKET, SL, SL-M)"
+        if order.time_in_force not in (TimeInForce.DAY, TimeInForce.IOC):
+            return f"Kite validity must be DAY or IOC, not {order.time_in_force.name}"
+        lot = int(instrument.lot_size.as_double())
+        if int(order.quantity.as_double()) % lot:
+            return f"quantity {order.quantity} is not a multiple of the lot {lot}"
+        return instrument
+
+    def _form(
+        self, order: Order, instrument: OptionContract, quantity: int, tag: str
+    ) -> dict[str, Any]:
+        kite_type = KITE_ORDER_TYPES[order.order_type]
+        price = order.price.as_double() if order.has_price else 0.0
+        exit_order = order.is_reduce_only or tag_value(order.tags, "intent") == "close"
+        if order.order_type == OrderType.MARKET and exit_order:
+            reference = self._reference_price(order)
+            if reference is not None:
+                tick = instrument.price_increment.as_double()
+                kite_type, price = (
+                    "LIMIT",
+                    protected_limit(order.side == OrderSide.BUY, reference, tick),
+                )
+        form: dict[str, Any] = {
+            "variety": "regular",
+            "exchange": order.instrument_id.venue.value,
+            "tradingsymbol": order.instrument_id.symbol.value,
+            "transaction_type": "BUY" if order.side == OrderSide.BUY else "SELL",
+            "quantity": quantity,
+            "product": self._config.product,
+            "order_type": kite_type,
+            "validity": "IOC" if order.time_in_force == TimeInForce.IOC else "DAY",
+            "tag": tag,
+        }
+        if kite_type in ("LIMIT", "SL"):
+            form["price"] = price
+        if kite_type in ("SL", "SL-M"):
+            form["trigger_price"] = order.trigger_price.as_double()
+        if kite_type in ("MARKET", "SL-M"):
+            form["market_protection"] = self._config.market_protection
+        return form
+
+    def _reference_price(self, order: Order) -> float | None:
+        quote = self._cache.quote_tick(order.instrument_id)
+        if quote is not None:
+            return (quote.bid_price.as_double() + quote.ask_price.as_double()) / 2
+        trade = self._cache.trade_tick(order.instrument_id)
+        return trade.price.as_double() if trade is not None else None
+
+    async def _submit_order(self, command: SubmitOrder) -> None:
+        order = command.order
+        now = self._clock.timestamp_ns()
+        self.generate_order_submitted(
+            order.strategy_id, order.instrument_id, order.client_order_id, now
+        )
+        checked = self._check(order)
+        if isinstance(checked, str):
+            self._reject(order, checked)
+            return
+        if self._holder.expired:
+            self._reject(order, TOKEN_REASON)
+            return
+        freeze = freeze_quantity(checked.underlying, ist_date(now))
+        quantities = slice_quantity(
+            int(order.quantity.as_double()), freeze, int(checked.lot_size.as_double())
+        )
+        base = tag_base(order.client_order_id.value)
+        self._ledger.add(base, order.client_order_id.value)
+        tracked = TrackedOrder(
+            order.client_order_id,
+            order.strategy_id,
+            order.instrument_id,
+            order.side,
+            order.order_type,
+            base,
+            quantities,
+            ioc=order.time_in_force == TimeInForce.IOC,
+        )
+        self._orders[base] = tracked
+        async with self._lock(base):
+            for index, quantity in enumerate(quantities):
+                try:
+                    kite_id = await self._place(
+                        self._form(
+                            order, checked, quantity, order_tag(order.client_order_id.value, index)
+                        )
+                    )
+                except KiteTokenError:
+                    self.create_task(
+                        self._holder.renew(self._holder.generation), log_msg="kite-renew"
+                    )
+                    if index == 0:
+                        tracked.closed = True
+                        self._reject(order, TOKEN_REASON)
+                        return
+                    self._log.error(
+                        f"{order.client_order_id}: slice {index} not sent: {TOKEN_REASON}"
+                    )
+                    tracked.quantities = quantities[:index]
+                    break
+                except KiteError as exc:
+                    if index == 0 and not exc.outcome_unknown:
+                        tracked.closed = True
+                        self._reject(order, f"{exc.error_type}: {exc.message}")
+                        return
+                    self._log.error(f"{order.client_order_id}: slice {index} unresolved: {exc}")
+                    if not exc.outcome_unknown:
+                        tracked.quantities = quantities[:index]
+                        break
+                    continue  # the poll adopts the slice if Kite has it
+                tracked.kite_ids[index] = kite_id
+                self._by_kite_id[kite_id] = tracked
+            tracked.placing = False
+        await self._refresh(tracked)
+
+    def _reject(self, order: Order, reason: str) -> None:
+        self.generate_order_rejected(
+            order.strategy_id,
+            order.instrument_id,
+            order.client_order_id,
+            reason,
+            self._clock.timestamp_ns(),
+        )
+
+    async def _place(self, form: dict[str, Any]) -> str:
+        """Place one Kite order, resolving lost answers by tag (module docstring, step 2)."""
+        last: KiteError | None = None
+        for _ in range(self._config.place_attempts):
+            try:
+                data = await self._http.request(
+                    "POST", "/orders/regular", "orders", data=form, renew_on_token=False
+                )
+                self.counts["placed"] += 1
+                return str(data["order_id"])
+            except KiteError as exc:
+                if not exc.outcome_unknown:
+                    raise
+                last = exc
+            found = await self._find_tag(form["tag"])
+            if found is not None:
+                self.counts["found_by_tag"] += 1
+                return found
+            self.counts["replaced"] += 1
+        assert last is not None
+        raise last
+
+    async def _find_tag(self, tag: str) -> str | None:
+        """Kite's order id carrying ``tag`` (reads are retried; they cannot duplicate)."""
+        self.counts["lookups"] += 1
+        for attempt in range(8):
+            try:
+                for order in await self._reports.orders():
+                    if order.tag == tag:
+                        return order.order_id
+                return None
+            except KiteError as exc:
+                if not exc.outcome_unknown:
+                    raise
+                await asyncio.sleep(min(2.0, 0.2 * 2**attempt))
+        raise KiteError(f"order book unreachable while looking up tag {tag}")
+
+    # -- modify / cancel ------------------------------------------------------------------
+    async def _modify_order(self, command: ModifyOrder) -> None:
+        tracked = self._orders.get(tag_base(command.client_order_id.value))
+        order = self._cache.order(command.client_order_id)
+        if tracked is None or order is None or not tracked.kite_ids:
+            return self._modify_rejected(command, "order unknown to the Kite client")
+        if (
+            command.quantity is not None
+            and len(tracked.quantities) > 1
+            and command.quantity != order.quantity
+        ):
+            return self._modify_rejected(command, "a sliced order's quantity cannot be modified")
+        form: dict[str, Any] = {}
+        if command.quantity is not None:
+            form["quantity"] = int(command.quantity.as_double())
+        if command.price is not None:
+            form["price"] = command.price.as_double()
+        if command.trigger_price is not None:
+            form["trigger_price"] = command.trigger_price.as_double()
+        try:
+            for kite_id in tracked.kite_ids.values():
+                if tracked.snapshots.get(kite_id) and tracked.snapshots[kite_id].status in (
+                    "COMPLETE",
+                    "CANCELLED",
+                    "REJECTED",
+                ):
+                    continue
+                await self._http.request("PUT", f"/orders/regular/{kite_id}", "orders", data=form)
+        except KiteError as exc:
+            return self._modify_rejected(command, f"{exc.error_type}: {exc.message}")
+        self.generate_order_updated(
+            tracked.strategy_id,
+            tracked.instrument_id,
+            tracked.client_order_id,
+            tracked.venue_order_id,
+            command.quantity or order.quantity,
+            command.price or (order.price if order.has_price else None),
+            command.trigger_price or (order.trigger_price if order.has_trigger_price else None),
+            self._clock.timestamp_ns(),
+        )
+
+    def _modify_rejected(self, command: ModifyOrder, reason: str) -> None:
+        self.generate_order_modify_rejected(
+            command.strategy_id,
+            command.instrument_id,
+            command.client_order_id,
+            command.venue_order_id,
+            reason,
+            self._clock.timestamp_ns(),
+        )
+
+    async def _cancel_order(self, command: CancelOrder) -> None:
+        tracked = self._orders.get(tag_base(command.client_order_id.value))
+        if tracked is None or not tracked.kite_ids:
+            self.generate_order_cancel_rejected(
+                command.strategy_id,
+                command.instrument_id,
+                command.client_order_id,
+                command.venue_order_id,
+                "order unknown to the Kite client",
+                self._clock.timestamp_ns(),
+            )
+            return
+        errors = []
+        for kite_id in tracked.kite_ids.values():
+            snapshot = tracked.snapshots.get(kite_id)
+            if snapshot is not None and snapshot.status in ("COMPLETE", "CANCELLED", "REJECTED"):
+                continue
+            try:
+                await self._http.request("DELETE", f"/orders/regular/{kite_id}", "orders")
+            except KiteError as exc:
+                errors.append(f"{exc.error_type}: {exc.message}")
+        await self._refresh(tracked)
+        if errors and not tracked.closed:
+            self.generate_order_cancel_rejected(
+                command.strategy_id,
+                command.instrument_id,
+                command.client_order_id,
+                command.venue_order_id,
+                "; ".join(errors),
+                self._clock.timestamp_ns(),
+            )
+
+    async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
+        for order in self._cache.orders_open(instrument_id=command.instrument_id):
+            if command.order_side in (OrderSide.NO_ORDER_SIDE, order.side):
+                await self._cancel_order(
+                    CancelOrder(
+                        order.trader_id,
+                        order.strategy_id,
+                        order.instrument_id,
+                        order.client_order_id,
+                        order.venue_order_id,
+                        command.id,
+                        self._clock.timestamp_ns(),
+                    )
+                )
+
+    # -- order updates, polling and events ------------------------------------------------
+    def _on_order_update(self, data: dict[str, Any]) -> None:
+        try:
+            snapshot = _DECODE_ORDER(data, KiteOrder)
+        except msgspec.ValidationError as exc:
+            self._log.warning(f"Ignored a malformed Kite order update: {exc}")
+            return
+        parsed = split_tag(snapshot.tag)
+        tracked = self._orders.get(parsed[0]) if parsed else None
+        if tracked is not None and not tracked.closed:
+            self.create_task(self._sync(tracked, [snapshot]), log_msg="kite-order-update")
+
+    async def _refresh(self, tracked: TrackedOrder) -> None:
+        """Fetch the latest state of ``tracked``'s Kite orders (after place, cancel)."""
+        snapshots = []
+        for kite_id in list(tracked.kite_ids.values()):
+            with contextlib.suppress(KiteError):
+                history = await self._http.request("GET", f"/orders/{kite_id}")
+                if history:
+                    snapshots.append(_DECODE_ORDER(history[-1], KiteOrder))
+        await self._sync(tracked, snapshots)
+
+    async def _poll_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._config.poll_interval_secs)
+            if not any(not t.closed for t in self._orders.values()):
+                continue
+            try:
+                book = await self._reports.orders()
+            except KiteError as exc:
+                self._log.warning(f"Order book poll failed: {exc}")
+                continue
+            await self._apply_book(book)
+
+    async def _apply_book(self, book: list[KiteOrder]) -> None:
+        """Feed a fetched order book to every open tracked order (adopting lost slices)."""
+        found: dict[str, list[KiteOrder]] = {}
+        for snapshot in book:
+            parsed = split_tag(snapshot.tag)
+            tracked = self._orders.get(parsed[0]) if parsed else None
+            if parsed is None or tracked is None or tracked.closed:
+                continue
+            if parsed[1] not in tracked.kite_ids and not tracked.placing:
+                tracked.kite_ids[parsed[1]] = snapshot.order_id
+                self._by_kite_id[snapshot.order_id] = tracked
+            found.setdefault(tracked.base, []).append(snapshot)
+        for base, snapshots in found.items():
+            await self._sync(self._orders[base], snapshots)
+
+    async def _sync(self, tracked: TrackedOrder, snapshots: list[KiteOrder]) -> None:
+        """Apply snapshots to ``tracked`` and emit what changed (module docstring, step 3)."""
+        async with self._lock(tracked.base):
+            if tracked.closed:
+                return
+            changed = [
+                s
+                for s in snapshots
+                if s.order_id in tracked.kite_ids.values() and tracked.update(s)
+            ]
+            if not changed and not tracked.lagging_fills():
+                return
+            now = self._clock.timestamp_ns()
+            ids = (tracked.strategy_id, tracked.instrument_id, tracked.client_order_id)
+            if not tracked.accepted and tracked.working and tracked.venue_order_id is not None:
+                tracked.accepted = True
+                self.generate_order_accepted(*ids, tracked.venue_order_id, now)
+            if (
+                tracked.accepted
+                and not tracked.triggered
+                and tracked.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
+                and any(
+                    s.status not in ("TRIGGER PENDING",)
+                    for s in tracked.snapshots.values()
+                    if s.status in ("OPEN", "COMPLETE", "UPDATE")
+                )
+            ):
+                tracked.triggered = True
+                self.generate_order_triggered(*ids, tracked.venue_order_id, now)
+            for kite_id in tracked.lagging_fills():
+                await self._fetch_fills(tracked, kite_id)
+            if not tracked.all_terminal or tracked.lagging_fills():
+                return
+            tracked.closed = True
+            if tracked.filled >= tracked.quantity:
+                return
+            if not tracked.accepted:
+                reasons = [s.status_message or "REJECTED" for s in tracked.snapshots.values()]
+                self.generate_order_rejected(*ids, "; ".join(sorted(set(reasons))), now)
+            elif tracked.ioc:
+                self.generate_order_expired(*ids, tracked.venue_order_id, now)
+            else:
+                self.generate_order_canceled(*ids, tracked.venue_order_id, now)
+
+    async def _fetch_fills(self, tracked: TrackedOrder, kite_id: str) -> None:
+        try:
+            rows = await self._http.request("GET", f"/orders/{kite_id}/trades")
+        except KiteError as exc:
+            self._log.warning(f"Trades of {kite_id} not fetched (the poll retries): {exc}")
+            return
+        trades = sorted(
+            _DECODE_ORDER(rows or [], list[KiteTrade]),
+            key=lambda t: (trade_time_ns(t, 0), t.trade_id),
+        )
+        for trade in trades:
+            if trade.trade_id in tracked.trade_ids:
+                continue
+            first = kite_id not in tracked.filled_by_order
+            tracked.trade_ids.add(trade.trade_id)
+            tracked.filled_by_order[kite_id] = (
+                tracked.filled_by_order.get(kite_id, 0) + trade.quantity
+            )
+            ts_event = trade_time_ns(trade, self._clock.timestamp_ns())
+            self.counts["fills"] += 1
+            self.generate_order_filled(
+                tracked.strategy_id,
+                tracked.instrument_id,
+                tracked.client_order_id,
+                tracked.venue_order_id,
+                None,
+                TradeId(trade.trade_id),
+                tracked.side,
+                tracked.order_type,
+                Quantity.from_int(trade.quantity),
+                Price(trade.average_price, 2),
+                INR,
+                fill_commission(tracked.side, trade.quantity, trade.average_price, ts_event, first),
+                LiquiditySide.NO_LIQUIDITY_SIDE,
+                ts_event,
+            )
+        self._refresh_account_soon()
+
+    # -- reconciliation (raises on failure; see reports.py) -------------------------------
+    async def generate_order_status_report(
+        self, command: GenerateOrderStatusReport
+    ) -> OrderStatusReport | None:
+        """The report of one order (None when Kite has neither it nor its trades)."""
+        client_order_id = command.client_order_id
+        base = tag_base(client_order_id.value) if client_order_id else None
+        return await self._reports.order_report(
+            client_order_id, command.venue_order_id, base, self._clock.timestamp_ns()
+        )
+
+    async def generate_order_status_reports(
+        self, command: GenerateOrderStatusReports
+    ) -> list[OrderStatusReport]:
+        """Reports of the day's orders (raises on failure)."""
+        return await self._reports.order_reports(
+            command.instrument_id, command.open_only, self._clock.timestamp_ns()
+        )
+
+    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
+        """Reports of the day's trades (raises on failure)."""
+        return await self._reports.fill_reports(
+            command.instrument_id, command.venue_order_id, self._clock.timestamp_ns()
+        )
+
+    async def generate_position_status_reports(
+        self, command: GeneratePositionStatusReports
+    ) -> list[PositionStatusReport]:
+        """Reports of the net positions (raises on failure)."""
+        return await self._reports.position_reports(
+            command.instrument_id, self._clock.timestamp_ns()
+        )
+
+    async def basket_margin(self, orders: list[dict[str, Any]]) -> Any:
+        """``POST /margins/basket`` for ``orders`` (Kite's margin order objects)."""
+        return await self._http.request(
+            "POST", "/margins/basket", params={"consider_positions": "true"}, json=orders
+        )
