@@ -65,6 +65,7 @@ def test_backtest_guide_examples_run(workdir: Path) -> None:
     engine = node.get_engine(run.id)
     assert engine is not None
     assert {type(actor).__name__ for actor in engine.trader.actors()} == {
+        "RunRecorder",
         "CapitalManager",
         "SpreadMonitor",
     }

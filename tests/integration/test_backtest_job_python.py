@@ -18,6 +18,7 @@ from nautilus_options.environments.backtest import (
     run_backtest,
     run_range,
 )
+from nautilus_options.environments.recorder import RunRecorder
 from nautilus_options.errors import ConfigError
 from nautilus_options.portfolio import SpreadTracker
 
@@ -70,7 +71,7 @@ def test_the_run_config_runs_in_a_users_own_node(catalog: Path, tmp_path: Path) 
     engine = node.get_engine(run.id)
     assert engine is not None
     actors = engine.trader.actors()
-    assert {type(actor) for actor in actors} == {CapitalManager, SpreadMonitor}
+    assert {type(actor) for actor in actors} == {RunRecorder, CapitalManager, SpreadMonitor}
     spreads = SpreadTracker(engine.cache).spreads()
     assert spreads
     assert {spread.spread_type for spread in spreads} == {"bull_put_credit"}
