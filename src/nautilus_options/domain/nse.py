@@ -54,18 +54,23 @@ __all__ = [
     "ExpiryRule",
     "FreezeLimit",
     "OptionSymbol",
+    "ProvisionalOptionSymbol",
     "check_expiry",
     "contract_spec",
     "expiries",
     "expiry_ns",
     "expiry_rule",
     "freeze_quantity",
+    "is_provisional",
     "is_trading_day",
     "monthly_expiry",
     "next_session",
     "next_trading_day",
     "parse_tradingsymbol",
     "previous_trading_day",
+    "provisional_check_expiry",
+    "provisional_expiries",
+    "provisional_is_trading_day",
     "session_bounds_ns",
     "trading_days",
     "validate_underlying",
@@ -335,7 +340,7 @@ class OptionSymbol:
             raise ConfigError("strike", f"must be positive, got {self.strike}")
         if not re.fullmatch(r"[A-Z]+", self.underlying):
             raise ConfigError("underlying", f"must be upper-case letters, got {self.underlying!r}")
-        expiry = check_expiry(self.underlying, self.expiry)
+        expiry = self._checked_expiry()
         if self.monthly != expiry.monthly:
             kind, form = ("the monthly", "monthly") if expiry.monthly else ("a weekly", "weekly")
             raise ConfigError(
@@ -348,6 +353,10 @@ class OptionSymbol:
                 "strike",
                 f"{self.strike} is not on the {self.underlying} strike step of {step} points",
             )
+
+    def _checked_expiry(self) -> Expiry:
+        """The expiry this symbol names, checked against the NSE calendar."""
+        return check_expiry(self.underlying, self.expiry)
 
     @property
     def tradingsymbol(self) -> str:
@@ -394,3 +403,90 @@ def parse_tradingsymbol(symbol: str) -> OptionSymbol:
 def _shown(text: str, limit: int = 60) -> str:
     """``text`` shortened for an error message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ------------------------------------------------------------------ provisional calendar
+# Opt-in, for live synthetic markets only (the Kite simulator): days after CALENDAR_END have
+# no published holidays, so each weekday is *provisionally* taken as a trading day and the
+# expiry rules last in force keep applying. Nothing above uses these: imports, backtests and
+# OptionSymbol still refuse days outside the table.
+
+
+def is_provisional(day: date) -> bool:
+    """Whether ``day`` lies after the holiday table, where only provisional dates exist."""
+    return day > CALENDAR_END
+
+
+def provisional_is_trading_day(day: date) -> bool:
+    """PROVISIONAL: :func:`is_trading_day` in the table; after it, every weekday."""
+    return day.weekday() < 5 if is_provisional(day) else is_trading_day(day)
+
+
+def _provisional_monthly(underlying: str, year: int, month: int) -> date:
+    if not is_provisional(date(year, month, 1)):
+        return monthly_expiry(underlying, year, month)
+    rule = expiry_rule(underlying, date(year, month, 1))
+    return _last_weekday(year, month, rule.monthly_weekday)  # a weekday: no adjustment
+
+
+def provisional_expiries(underlying: str, start: date, end: date) -> list[Expiry]:
+    """PROVISIONAL: :func:`expiries`, continued past :data:`CALENDAR_END`.
+
+    Inside the table the result is exactly :func:`expiries`; after it, monthly expiries are
+    the last monthly weekday of the month and weeklies the weekly weekday of each week
+    without a monthly expiry, per the rule in force, every weekday being a trading day.
+    """
+    validate_underlying(underlying)
+    found = expiries(underlying, start, min(end, CALENDAR_END)) if start <= CALENDAR_END else []
+    first = max(start, CALENDAR_END + timedelta(days=1))
+    if first > end:
+        return found
+    monthly: set[date] = set()
+    year, month = (first - timedelta(days=7)).year, (first - timedelta(days=7)).month
+    while (year, month) <= (end.year, end.month):
+        monthly.add(_provisional_monthly(underlying, year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    days = {day for day in monthly if first <= day <= end}
+    monday = first - timedelta(days=first.weekday())
+    while monday <= end:
+        rule = expiry_rule(underlying, monday)
+        in_week = any(monday <= day < monday + timedelta(days=7) for day in monthly)
+        weekly = None if rule.weekly_weekday is None else monday + timedelta(rule.weekly_weekday)
+        if weekly is not None and not in_week and first <= weekly <= end:
+            days.add(weekly)
+        monday += timedelta(days=7)
+    return found + [Expiry(underlying, day, day in monthly) for day in sorted(days)]
+
+
+def provisional_check_expiry(underlying: str, day: date) -> Expiry:
+    """PROVISIONAL: :func:`check_expiry`, accepting the provisional expiries after the table.
+
+    Raises
+    ------
+    ConfigError
+        Field ``expiry``: ``day`` precedes the calendar or is no (provisional) expiry day.
+    """
+    if not is_provisional(day):
+        return check_expiry(underlying, day)
+    monday = day - timedelta(days=day.weekday())
+    week = provisional_expiries(underlying, monday, monday + timedelta(days=6))
+    for expiry in week:
+        if expiry.day == day:
+            return expiry
+    listed = ", ".join(str(e.day) for e in week) or "none"
+    raise ConfigError(
+        "expiry",
+        f"{day} is not a provisional {underlying} expiry day (expiries that week: {listed})",
+    )
+
+
+@dataclass(frozen=True)
+class ProvisionalOptionSymbol(OptionSymbol):
+    """PROVISIONAL: an :class:`OptionSymbol` whose expiry may lie after the holiday table.
+
+    For live synthetic markets only; the expiry is checked by
+    :func:`provisional_check_expiry`, every other rule of :class:`OptionSymbol` applies.
+    """
+
+    def _checked_expiry(self) -> Expiry:
+        return provisional_check_expiry(self.underlying, self.expiry)
