@@ -18,7 +18,7 @@ from nautilus_options.domain.nse import is_trading_day, next_trading_day, valida
 from nautilus_options.errors import ConfigError
 
 #: Bumped whenever the generated data changes for the same configuration.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 #: Index level at the first open when the configuration gives none.
 DEFAULT_SPOT = {"NIFTY": 26_000.0, "BANKNIFTY": 59_000.0}

@@ -11,7 +11,9 @@ The model, in order of generation:
 3. **Option chain.** For the nearest ``expiries`` expiries alive each day, strikes within
    ``strikes_each_side`` steps of the day's opening ATM strike; once listed, a strike stays
    quoted until its expiry (the chain is the union of strikes touched). Quotes are Black-76
-   prices with fractional time to expiry, rounded outwards to the 0.05 tick, with a
+   prices with fractional time to expiry, lowered where needed to the greatest prices free
+   of static arbitrage in strike (:func:`arbitrage_free_calls`, puts by put-call parity),
+   rounded outwards to the 0.05 tick, with a
    bid/ask width that grows with the premium, away from the money and near expiry. The bid
    is never below 0.05 and the ask always above the bid.
 4. **Index prints.** Trade ticks of the index on ``NSE`` and on the ``NFO`` settlement
@@ -169,8 +171,11 @@ def quote_day(
     atm = atm_vol[:, None] * (1.0 + config.term_slope * np.log(term))
     z = np.clip(np.log(strikes[None, :] / forward) / (atm * np.sqrt(t)), -_Z_LIMIT, _Z_LIMIT)
     vol = atm * np.maximum(1.0 + config.skew * z + config.smile * z * z, 0.3)
-    is_call = np.array([True, False])[:, None, None]
-    theo = np.asarray(black76_price(forward, strikes, t, vol, config.rate, is_call))
+    discount = np.exp(-config.rate * t)
+    calls = np.asarray(black76_price(forward, strikes, t, vol, config.rate, True))
+    calls = arbitrage_free_calls(strikes, calls, discount)
+    puts = calls - discount * (forward - strikes[None, :])  # put-call parity
+    theo = np.stack([calls, np.maximum(puts, 0.0)])
     width = (config.spread_base + config.spread_fraction * theo) * (
         (1.0 + config.wing_widening * np.abs(z)) * (1.0 + config.expiry_widening * np.exp(-t * 365))
     )
@@ -183,3 +188,56 @@ def quote_day(
         sizes[0].astype(np.float64),
         sizes[1].astype(np.float64),
     )
+
+
+def arbitrage_free_calls(
+    strikes: FloatArray, calls: FloatArray, discount: FloatArray
+) -> FloatArray:
+    """The greatest arbitrage-free call prices below each row of ``calls`` (step 3).
+
+    Static arbitrage in strike is ruled out by three laws: call prices fall with strike
+    (no call spread for a credit), by less than ``discount`` per point (no put spread for
+    a credit) and are convex (no butterfly for a credit). A steep smile, or its clip at
+    ``|z| = 4``, can break them. Each row is lowered to the greatest prices below it that
+    obey all three: first the two slope bounds (running minima), then the lower convex hull,
+    which keeps both bounds. A row that already obeys them is unchanged; the result stays
+    above the discounted intrinsic value, which obeys them too.
+
+    Parameters
+    ----------
+    strikes : ndarray, shape (n,)
+        Increasing strikes.
+    calls : ndarray, shape (steps, n)
+        Call prices, one row per quote time.
+    discount : ndarray, shape (steps, 1)
+        ``exp(-r T)`` of each row.
+    """
+    # Put monotonicity: C_i <= C_j + D (K_j - K_i) for every j > i.
+    lowered = np.minimum.accumulate((calls + discount * strikes)[:, ::-1], axis=1)[:, ::-1]
+    lowered = np.minimum(calls, lowered - discount * strikes)
+    # Call monotonicity: C_i <= C_j for every j < i.
+    lowered = np.minimum.accumulate(lowered, axis=1)
+    return _convex_minorant(strikes, lowered)
+
+
+def _convex_minorant(strikes: FloatArray, prices: FloatArray) -> FloatArray:
+    """Each row of ``prices`` replaced by its lower convex hull over ``strikes``."""
+    out = prices.copy()
+    gaps = np.diff(strikes)
+    slopes = np.diff(prices, axis=-1) / gaps
+    bad = np.flatnonzero((np.diff(slopes, axis=-1) < -1e-12).any(axis=-1))
+    for row in bad:
+        hull = [0]
+        for n in range(1, strikes.size):
+            while len(hull) >= 2:
+                a, b = hull[-2], hull[-1]
+                # Drop b if it lies above the chord from a to n.
+                cross = (prices[row, b] - prices[row, a]) * (strikes[n] - strikes[a]) - (
+                    prices[row, n] - prices[row, a]
+                ) * (strikes[b] - strikes[a])
+                if cross < 0:
+                    break
+                hull.pop()
+            hull.append(n)
+        out[row] = np.interp(strikes, strikes[hull], prices[row, hull])
+    return out
