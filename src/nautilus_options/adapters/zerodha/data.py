@@ -113,6 +113,7 @@ class ZerodhaDataClient(LiveMarketDataClient):
 
     async def _disconnect(self) -> None:
         await self._ticker.close()
+        await self._http.close()  # shared: the first client to stop closes it
 
     # -- market data ------------------------------------------------------------------
     def _on_binary(self, frame: bytes) -> None:

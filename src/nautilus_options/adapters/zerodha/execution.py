@@ -3,7 +3,8 @@
 Flow of one order (KITE_API.md §3.2-3.5, §4; DESIGN.md §7):
 
 1. ``submitted``; checks (NFO option, lot multiple, DAY/IOC, supported type); MARKET exits
-   become limits one tick inside the price band (:mod:`.parsing.rules`).
+   become limits one tick inside the price band (:mod:`.parsing.rules`). Kite orders live
+   for the trading day, so Nautilus' default GTC is sent as DAY.
 2. One Kite order per freeze-quantity slice, tagged ``<base><slice>``. A placement that gets a
    timeout or 5xx is **never retried blindly**: the order book is searched for its tag and
    the slice is placed again only when Kite has none. A 429 never ran and is retried by the
@@ -139,6 +140,7 @@ class ZerodhaExecutionClient(LiveExecutionClient):
         if self._poll_task is not None:
             self._poll_task.cancel()
         await self._ticker.close()
+        await self._http.close()  # shared: the first client to stop closes it
 
     async def _update_account(self) -> None:
         margins = msgspec.convert(await self._http.request("GET", "/user/margins"), KiteMargins)
@@ -174,8 +176,8 @@ class ZerodhaExecutionClient(LiveExecutionClient):
             return f"{order.instrument_id} is not an NFO option loaded from Kite"
         if order.order_type not in KITE_ORDER_TYPES:
             return f"Kite has no {order.order_type.name} orders (LIMIT, MARKET, SL, SL-M)"
-        if order.time_in_force not in (TimeInForce.DAY, TimeInForce.IOC):
-            return f"Kite validity must be DAY or IOC, not {order.time_in_force.name}"
+        if order.time_in_force not in (TimeInForce.DAY, TimeInForce.GTC, TimeInForce.IOC):
+            return f"Kite validity must be DAY (GTC is sent as DAY) or IOC, not {order.time_in_force.name}"
         lot = int(instrument.lot_size.as_double())
         if int(order.quantity.as_double()) % lot:
             return f"quantity {order.quantity} is not a multiple of the lot {lot}"

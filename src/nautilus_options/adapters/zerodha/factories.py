@@ -56,7 +56,7 @@ def get_http_client(kite: KiteConnectionConfig, loop: asyncio.AbstractEventLoop)
     """The shared HTTP client of ``kite`` on ``loop``."""
     holder = get_token_holder(kite)
     key = ("http", id(holder), kite.rest_url, id(loop))
-    if key not in _SHARED:
+    if key not in _SHARED or _SHARED[key].closed:
         _SHARED[key] = KiteHttpClient(
             kite.rest_url, holder, kite.http_timeout_secs, kite.rate_limit_scale
         )
@@ -77,7 +77,7 @@ def get_instrument_provider(
         strikes_each_side=config.strikes_each_side,
     )
     http = get_http_client(config.kite, loop)
-    key = ("provider", id(http), selection, config.cache_dir)
+    key = ("provider", id(http), selection, config.cache_dir)  # a new http client: a new one
     if key not in _SHARED:
         _SHARED[key] = ZerodhaInstrumentProvider(
             http, clock, selection, config.cache_dir, config.instrument_provider
@@ -93,6 +93,10 @@ def clear_shared() -> None:
 
 class ZerodhaLiveDataClientFactory(LiveDataClientFactory):
     """Builds :class:`ZerodhaDataClient`."""
+
+    # ImportableFactoryConfig hands the node builder an *instance*, whose ``__name__`` the
+    # 1.231 builder reads (NAUTILUS_NOTES.md §0 finding 6): give instances one.
+    __name__ = "ZerodhaLiveDataClientFactory"
 
     @staticmethod
     def create(  # type: ignore[override]
@@ -119,6 +123,8 @@ class ZerodhaLiveDataClientFactory(LiveDataClientFactory):
 
 class ZerodhaLiveExecClientFactory(LiveExecClientFactory):
     """Builds :class:`ZerodhaExecutionClient`."""
+
+    __name__ = "ZerodhaLiveExecClientFactory"  # see ZerodhaLiveDataClientFactory
 
     @staticmethod
     def create(  # type: ignore[override]

@@ -77,8 +77,13 @@ class KiteHttpClient:
     def __repr__(self) -> str:
         return f"KiteHttpClient(base_url={str(self._client.base_url)!r})"
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._client.is_closed
+
     async def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (idempotent)."""
         await self._client.aclose()
 
     async def request(
