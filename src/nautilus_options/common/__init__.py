@@ -1,5 +1,5 @@
-"""Nautilus glue shared by the strategy and the monitor."""
+"""Helpers shared by the components: session timers, config field types, progress.
 
-from nautilus_options.common.session import SessionTimer
-
-__all__ = ["SessionTimer"]
+Import from the modules (``common.session``, ``common.config``, ``common.progress``): this
+package imports none of them, so a light one (progress) does not load Nautilus.
+"""
