@@ -3,8 +3,8 @@
 :class:`ChainReader` turns what the cache holds (the venue's option contracts of one
 underlying, their latest quotes and the index's last price) into the plain arrays of
 :class:`~nautilus_options.strategy.selection.Chain`, picks the spread for an entry, and
-reads the touch of a leg for pricing and marking. Mids follow the one rule of
-:mod:`nautilus_options.domain.quotes`.
+reads the touch of a leg for pricing and the marks of a spread's legs for its exits. Mids
+follow the one rule of :mod:`nautilus_options.domain.quotes`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from nautilus_trader.model.identifiers import InstrumentId, Venue
 from nautilus_trader.model.instruments import OptionContract
 
 from nautilus_options.domain.nse import parse_tradingsymbol
-from nautilus_options.domain.quotes import FloatArray, mid_prices
-from nautilus_options.domain.spreads import Right
+from nautilus_options.domain.quotes import FloatArray, mid_price, mid_prices
+from nautilus_options.domain.spreads import Right, SpreadGeometry
 from nautilus_options.portfolio import option_right
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.selection import (
@@ -74,6 +74,23 @@ class ChainReader:
             return None
         bid, ask = quote.bid_price.as_double(), quote.ask_price.as_double()
         return (bid, ask) if 0 < bid <= ask else None
+
+    def close_value(
+        self, instruments: tuple[OptionContract, ...], geometry: SpreadGeometry
+    ) -> float | None:
+        """Value per unit of a spread's legs at their marks; None while a leg has no touch.
+
+        ``mark_side="mid"`` marks a leg at its mid, ``"conservative"`` at the price it can be
+        closed at (the bid of a long leg, the ask of a short one).
+        """
+        value = 0.0
+        for instrument, leg in zip(instruments, geometry.legs, strict=True):
+            touch = self.touch(instrument.id)
+            if touch is None:
+                return None
+            mark = mid_price(*touch) if self._cfg.mark_side == "mid" else None
+            value += leg.ratio * (mark if mark is not None else touch[0 if leg.is_long else 1])
+        return value
 
     def select(self, now_ns: int) -> tuple[SpreadSelection, tuple[OptionContract, ...]] | None:
         """The spread to enter now and its legs' contracts, or None when nothing qualifies."""

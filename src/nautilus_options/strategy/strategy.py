@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import timedelta
 
 from nautilus_trader.core.data import Data
 from nautilus_trader.model.data import DataType, QuoteTick
-from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.events import (
     OrderCanceled,
     OrderDenied,
@@ -19,8 +17,6 @@ from nautilus_trader.model.events import (
 )
 from nautilus_trader.model.identifiers import ClientOrderId, InstrumentId, Symbol, Venue
 from nautilus_trader.model.instruments import OptionContract
-from nautilus_trader.model.objects import Quantity
-from nautilus_trader.model.orders import Order
 from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options.capital.events import CapitalUpdated
@@ -32,14 +28,11 @@ from nautilus_options.capital.messages import (
     SizingResponse,
 )
 from nautilus_options.common.session import SessionTimer
-from nautilus_options.domain.nse import contract_spec
-from nautilus_options.domain.quotes import mid_price
-from nautilus_options.domain.time import NS_PER_SECOND, ist_date
+from nautilus_options.compat.topics import custom_data_topic, quotes_topic
+from nautilus_options.domain.time import NS_PER_SECOND
 from nautilus_options.portfolio import (
     SettlementRules,
     SpreadTracker,
-    leg_position_id,
-    leg_tags,
     parse_leg_position_id,
     tag_value,
 )
@@ -52,13 +45,12 @@ from nautilus_options.strategy.book import (
 from nautilus_options.strategy.chain import ChainReader
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.entry import EntryManager
+from nautilus_options.strategy.execution import LegExecution
 from nautilus_options.strategy.exit import ExitManager, ExitReason
-from nautilus_options.strategy.legging import LegSequencer, Phase, Side, limit_price, slice_quantity
-from nautilus_options.strategy.orders import LegOrder
+from nautilus_options.strategy.legging import LegSequencer, Phase
 from nautilus_options.strategy.selection import SpreadSelection
 
 _CHECK_TIMER = "spread-check"
-_REPRICE_TIMER = "spread-reprice"
 _QUOTE_CHECK_ALERT = "spread-quote-check"
 _QUOTE_SETTLE_NS = 1_000_000  # 1 ms
 
@@ -90,6 +82,7 @@ class OptionsSpreadStrategy(Strategy):
         self.exit_manager = ExitManager.from_config(config)
         self.index_id = InstrumentId(Symbol(config.underlying), Venue(config.index_venue))
         self._chain: ChainReader | None = None
+        self._execution: LegExecution | None = None
         self._spread_counter = 0
         self._halted = False
         self._warned_no_manager = False
@@ -115,6 +108,13 @@ class OptionsSpreadStrategy(Strategy):
         return self._chain
 
     @property
+    def execution(self) -> LegExecution:
+        """The placement of this strategy's leg orders."""
+        if self._execution is None:
+            self._execution = LegExecution(self, self.cfg, self.chain, self._book, self._unwind)
+        return self._execution
+
+    @property
     def active_spread_ids(self) -> list[str]:
         """Ids of spreads being opened, held or closed by this strategy."""
         return self._book.ids()
@@ -129,7 +129,7 @@ class OptionsSpreadStrategy(Strategy):
         for instrument_id in self._book.instrument_ids():
             self._follow_quotes(instrument_id)
         self.msgbus.subscribe(
-            topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
+            topic=custom_data_topic(DataType(CapitalUpdated)), handler=self._on_capital_updated
         )
         self._check_timer = SessionTimer(
             self.clock, _CHECK_TIMER, self.cfg.exit_check_interval_secs * NS_PER_SECOND, self._tick
@@ -140,15 +140,15 @@ class OptionsSpreadStrategy(Strategy):
     def on_stop(self) -> None:
         """Cancel the timers (open spreads are left to the node's stop policy)."""
         self.msgbus.unsubscribe(
-            topic=f"data.{DataType(CapitalUpdated).topic}", handler=self._on_capital_updated
+            topic=custom_data_topic(DataType(CapitalUpdated)), handler=self._on_capital_updated
         )
         for instrument_id in self._book.instrument_ids():
             self._unfollow_quotes(instrument_id)
         if self._check_timer is not None:
             self._check_timer.stop()
-        for name in (_REPRICE_TIMER, _QUOTE_CHECK_ALERT):
-            if name in self.clock.timer_names:
-                self.clock.cancel_timer(name)
+        self.execution.stop()
+        if _QUOTE_CHECK_ALERT in self.clock.timer_names:
+            self.clock.cancel_timer(_QUOTE_CHECK_ALERT)
         self._quote_check_pending = False
 
     def on_reset(self) -> None:
@@ -178,35 +178,10 @@ class OptionsSpreadStrategy(Strategy):
             complete = is_complete(view)
             self.log.info(f"{view.spread_id}: adopted ({'open' if complete else 'unwinding'})")
             if not complete:
-                self._cancel_left_over_orders(spread)
+                self.execution.cancel_left_over(spread)
                 spread.urgent = True
                 spread.exit_reason = "unwind"
                 self._start_closing(spread)
-
-    def _cancel_left_over_orders(self, spread: ActiveSpread) -> None:
-        """Cancel the orders an adopted spread had in flight; track them until final."""
-        left_over = [
-            *self.cache.orders_open(strategy_id=self.id),
-            *self.cache.orders_inflight(strategy_id=self.id),
-        ]
-        for order in left_over:
-            if tag_value(order.tags, "spread") != spread.spread_id:
-                continue
-            leg_id = int(tag_value(order.tags, "leg") or -1)
-            leg = spread.leg_ids.index(leg_id) if leg_id in spread.leg_ids else None
-            if leg is None or spread.orders.busy(leg):
-                self.log.warning(f"{spread.spread_id}: cancel {order.client_order_id} (unwind)")
-                self.cancel_order(order)
-                continue
-            working = LegOrder(
-                order.client_order_id,
-                leg,
-                closing=tag_value(order.tags, "intent") == "close",
-                quantity=int(order.quantity.as_double()),
-                filled=int(order.filled_qty.as_double()),
-            )
-            spread.orders.add(working)
-            self._cancel(spread, working, "unwind")
 
     def on_save(self) -> dict[str, bytes]:
         """Persist the spread counter and the entry state."""
@@ -242,10 +217,10 @@ class OptionsSpreadStrategy(Strategy):
         self._check_open_spreads(event)
 
     def _follow_quotes(self, instrument_id: InstrumentId) -> None:
-        self.msgbus.subscribe(topic=_quotes_topic(instrument_id), handler=self._on_leg_quote)
+        self.msgbus.subscribe(topic=quotes_topic(instrument_id), handler=self._on_leg_quote)
 
     def _unfollow_quotes(self, instrument_id: InstrumentId) -> None:
-        self.msgbus.unsubscribe(topic=_quotes_topic(instrument_id), handler=self._on_leg_quote)
+        self.msgbus.unsubscribe(topic=quotes_topic(instrument_id), handler=self._on_leg_quote)
 
     def _check_open_spreads(self, event: object) -> None:
         now = self.clock.timestamp_ns()
@@ -261,7 +236,7 @@ class OptionsSpreadStrategy(Strategy):
         self._check_open_spreads(event)
         for spread in self._book:
             if spread.sequencer.phase.is_closing:
-                self._work_phase(spread)
+                self.execution.work_phase(spread)
         self._try_enter(self.clock.timestamp_ns())
 
     # -- entries -----------------------------------------------------------------------------
@@ -342,131 +317,11 @@ class OptionsSpreadStrategy(Strategy):
         self.entry_manager.record_entry(now)
         strikes = "/".join(f"{leg.strike:g}{leg.right}" for leg in selection.geometry.legs)
         self.log.info(f"{spread_id}: opening {self.cfg.spread_type} {strikes} x {lots} lots")
-        self._work_phase(spread)
+        self.execution.work_phase(spread)
 
     def _track(self, spread: ActiveSpread) -> None:
         for instrument_id in self._book.add(spread):
             self._follow_quotes(instrument_id)
-
-    def _work_phase(self, spread: ActiveSpread) -> None:
-        """Submit the next order of each leg of the phase that has none in flight.
-
-        A leg gets one order at a time (see :mod:`nautilus_options.strategy.orders`): above
-        the freeze quantity, the next slice goes out once the previous one is filled.
-        """
-        sequencer = spread.sequencer
-        closing = sequencer.phase.is_closing
-        for leg in sequencer.legs_of_phase():
-            if spread.orders.busy(leg):
-                continue
-            needed = sequencer.held(leg) if closing else sequencer.units - sequencer.held(leg)
-            if needed <= 0:
-                continue
-            instrument = spread.instruments[leg]
-            expiry_day = ist_date(instrument.expiration_ns)
-            freeze_qty = contract_spec(self.cfg.underlying, expiry_day).freeze_qty
-            lot_size = int(instrument.lot_size.as_double())
-            self._submit(spread, leg, slice_quantity(needed, lot_size, freeze_qty)[0], closing)
-
-    def _submit(self, spread: ActiveSpread, leg: int, qty: int, closing: bool) -> None:
-        instrument = spread.instruments[leg]
-        side: Side = spread.sequencer.side(leg, closing)
-        step = self.cfg.reprice_steps + 1 if spread.urgent else 0
-        tags = [
-            *leg_tags(
-                spread.spread_id,
-                spread.leg_ids[leg],
-                closing=closing,
-                spread_type=self.cfg.spread_type,
-            ),
-            f"protection={self.cfg.market_protection_pct:g}%",
-        ]
-        if spread.exit_reason:
-            tags.append(f"reason={spread.exit_reason}")
-        touch = self.chain.touch(instrument.id)
-        order_side = OrderSide.BUY if side == "BUY" else OrderSide.SELL
-        order: Order
-        if touch is None:
-            order = self.order_factory.market(
-                instrument.id, order_side, Quantity(qty, 0), reduce_only=closing, tags=tags
-            )
-        else:
-            price = self._price(instrument, side, touch, step)
-            order = self.order_factory.limit(
-                instrument.id,
-                order_side,
-                Quantity(qty, 0),
-                instrument.make_price(price),
-                reduce_only=closing,
-                tags=tags,
-            )
-        spread.orders.add(LegOrder(order.client_order_id, leg, closing, qty, step=step))
-        params = {"market_protection": self.cfg.market_protection_pct} if touch is None else None
-        self.submit_order(
-            order, position_id=leg_position_id(spread.spread_id, spread.leg_ids[leg]), params=params
-        )
-        if _REPRICE_TIMER not in self.clock.timer_names:
-            self.clock.set_timer(
-                _REPRICE_TIMER,
-                timedelta(seconds=self.cfg.reprice_interval_secs),
-                callback=self._reprice,
-            )
-
-    def _price(
-        self, instrument: OptionContract, side: Side, touch: tuple[float, float], step: int
-    ) -> float:
-        return limit_price(
-            side,
-            touch[0],
-            touch[1],
-            step,
-            self.cfg.reprice_steps,
-            self.cfg.market_protection_pct,
-            instrument.price_increment.as_double(),
-        )
-
-    def _reprice(self, event: object) -> None:
-        now = self.clock.timestamp_ns()
-        timeout_ns = int(self.cfg.leg_timeout_secs * 1e9)
-        for spread in self._book:
-            if spread.sequencer.phase.is_opening and now - spread.phase_started_ns >= timeout_ns:
-                self.log.warning(f"{spread.spread_id}: legs not filled in time; unwinding")
-                self._unwind(spread)
-                continue
-            for working in spread.orders:
-                self._step_order(spread, working)
-        idle = not any(spread.orders or spread.sequencer.phase.is_opening for spread in self._book)
-        if idle and _REPRICE_TIMER in self.clock.timer_names:
-            self.clock.cancel_timer(_REPRICE_TIMER)
-
-    def _step_order(self, spread: ActiveSpread, working: LegOrder) -> None:
-        """Re-price a working limit order in place (or repeat a cancel the venue refused)."""
-        order = self.cache.order(working.client_order_id)
-        if order is None or not order.is_open or order.is_pending_update:
-            return
-        if working.cancel_reason:
-            if not order.is_pending_cancel:
-                self.cancel_order(order)
-            return
-        instrument = spread.instruments[working.leg]
-        touch = self.chain.touch(instrument.id)
-        if touch is None or not order.has_price or order.is_pending_cancel:
-            return
-        working.step += 1
-        side: Side = "BUY" if order.side == OrderSide.BUY else "SELL"
-        price = instrument.make_price(self._price(instrument, side, touch, working.step))
-        if price.as_double() != order.price.as_double():
-            self.modify_order(order, price=price)
-
-    def _cancel(self, spread: ActiveSpread, working: LegOrder, reason: str) -> None:
-        """Ask the venue to cancel an order in flight, recording why."""
-        working.cancel_reason = reason
-        order = self.cache.order(working.client_order_id)
-        if order is not None and not order.is_closed and not order.is_pending_cancel:
-            self.log.info(
-                f"{spread.spread_id}: leg {working.leg} cancel {working.client_order_id} ({reason})"
-            )
-            self.cancel_order(order)
 
     def _unwind(self, spread: ActiveSpread) -> None:
         """Cancel the spread's opening orders and close whatever legs are held.
@@ -475,7 +330,7 @@ class OptionsSpreadStrategy(Strategy):
         """
         for working in spread.orders:
             if not working.closing:
-                self._cancel(spread, working, "unwind")
+                self.execution.cancel(spread, working, "unwind")
         spread.urgent = True
         spread.exit_reason = spread.exit_reason or "unwind"
         self._start_closing(spread)
@@ -494,7 +349,7 @@ class OptionsSpreadStrategy(Strategy):
         elif phase == Phase.CLOSED:
             self._maybe_finish(spread)
         else:
-            self._work_phase(spread)
+            self.execution.work_phase(spread)
 
     def _maybe_finish(self, spread: ActiveSpread) -> None:
         """Finish a closed spread once none of its orders can still fill."""
@@ -514,36 +369,16 @@ class OptionsSpreadStrategy(Strategy):
     # -- exits -------------------------------------------------------------------------------
 
     def _check_exit(self, spread: ActiveSpread, now_ns: int) -> None:
-        geometry = spread.sequencer.geometry
-        marks = [
-            self._leg_mark(instrument.id, leg.is_long)
-            for instrument, leg in zip(spread.instruments, geometry.legs, strict=True)
-        ]
-        close_value = (
-            None
-            if any(mark is None for mark in marks)
-            else sum(
-                leg.ratio * (mark or 0.0) for leg, mark in zip(geometry.legs, marks, strict=True)
-            )
-        )
         reason = self.exit_manager.check(
             now_ns,
             spread.instruments[0].expiration_ns,
             spread.net_premium,
-            close_value,
+            self.chain.close_value(spread.instruments, spread.sequencer.geometry),
             spread.max_profit,
             spread.max_loss,
         )
         if reason is not None:
             self._exit(spread, reason)
-
-    def _leg_mark(self, instrument_id: InstrumentId, is_long: bool) -> float | None:
-        touch = self.chain.touch(instrument_id)
-        if touch is None:
-            return None
-        if self.cfg.mark_side == "mid":
-            return mid_price(*touch)
-        return touch[0] if is_long else touch[1]
 
     def _exit(self, spread: ActiveSpread, reason: ExitReason) -> None:
         self.log.info(f"{spread.spread_id}: exit ({reason.value})")
@@ -570,7 +405,7 @@ class OptionsSpreadStrategy(Strategy):
             spread.phase_started_ns = event.ts_event
             self._after_phase(spread)
         elif spread.sequencer.phase != Phase.OPEN:
-            self._work_phase(spread)  # the leg's next slice, once this order is filled
+            self.execution.work_phase(spread)  # the leg's next slice, once this order is filled
 
     def on_order_rejected(self, event: OrderRejected) -> None:
         """A rejected opening leg unwinds the spread."""
@@ -593,7 +428,7 @@ class OptionsSpreadStrategy(Strategy):
         if spread.sequencer.phase == Phase.CLOSED:
             self._maybe_finish(spread)
         elif spread.sequencer.phase.is_closing:
-            self._work_phase(spread)
+            self.execution.work_phase(spread)
 
     def on_order_expired(self, event: OrderExpired) -> None:
         """An expired opening leg unwinds the spread."""
@@ -627,8 +462,3 @@ class OptionsSpreadStrategy(Strategy):
         if spread is None or spread.orders.get(client_order_id) is None:
             return None
         return spread
-
-
-def _quotes_topic(instrument_id: InstrumentId) -> str:
-    """Message-bus topic of an instrument's quotes (as ``subscribe_quote_ticks`` uses)."""
-    return f"data.quotes.{instrument_id.venue}.{instrument_id.symbol}"
