@@ -12,7 +12,9 @@ Hypothesis profiles (``HYPOTHESIS_PROFILE`` selects one; ``CI`` set means ``ci``
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Verbosity, settings
 
 _SHARED = {
@@ -26,3 +28,13 @@ settings.register_profile("deep", max_examples=2_000, **_SHARED)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Never collect a ``conftest.py`` as a doctest module.
+
+    ``--doctest-modules`` (for the doctests in ``src``) would otherwise import each test
+    folder's ``conftest.py`` a second time under the same module name.
+    """
+    del config
+    return True if collection_path.name == "conftest.py" else None
