@@ -16,7 +16,7 @@ from nautilus_trader.model.identifiers import InstrumentId, Venue
 from nautilus_trader.model.instruments import OptionContract
 
 from nautilus_options.domain.nse import parse_tradingsymbol
-from nautilus_options.domain.quotes import FloatArray, mid_price, mid_prices
+from nautilus_options.domain.quotes import FloatArray, mid_price
 from nautilus_options.domain.spreads import Right, SpreadGeometry
 from nautilus_options.portfolio import option_right
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
@@ -135,11 +135,12 @@ class ChainReader:
         if spot is None:
             return None
         strikes = np.array(sorted({strike for strike, _ in series}), dtype=np.float64)
-        calls = self._mids([series.get((strike, "CE")) for strike in strikes])
-        puts = self._mids([series.get((strike, "PE")) for strike in strikes])
-        return Chain(strikes, calls, puts, spot.as_double(), expiry_ns)
+        call_bids, call_asks = self._quotes([series.get((strike, "CE")) for strike in strikes])
+        put_bids, put_asks = self._quotes([series.get((strike, "PE")) for strike in strikes])
+        return Chain(strikes, call_bids, call_asks, put_bids, put_asks, spot.as_double(), expiry_ns)
 
-    def _mids(self, options: list[OptionContract | None]) -> FloatArray:
+    def _quotes(self, options: list[OptionContract | None]) -> tuple[FloatArray, FloatArray]:
+        """Latest bids and asks of ``options`` (0 where an option or its quote is missing)."""
         bids = np.zeros(len(options))
         asks = np.zeros(len(options))
         for i, option in enumerate(options):
@@ -147,4 +148,4 @@ class ChainReader:
             if quote is not None:
                 bids[i] = quote.bid_price.as_double()
                 asks[i] = quote.ask_price.as_double()
-        return mid_prices(bids, asks)
+        return bids, asks

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from nautilus_options.domain.pricing import (
     black76_delta,
@@ -19,11 +18,9 @@ from nautilus_options.domain.pricing import (
     implied_vol_array,
     year_fraction,
 )
+from nautilus_options.domain.quotes import FloatArray, mid_price, mid_prices
 from nautilus_options.domain.spreads import SpreadGeometry, SpreadType, build_spread
 from nautilus_options.domain.time import NS_PER_DAY
-
-FloatArray = npt.NDArray[np.float64]
-
 
 ExpiryKind = Literal["weekly", "monthly"]
 """Which expiries an entry may use: ``weekly`` (any, the nearest) or ``monthly`` only."""
@@ -63,25 +60,38 @@ def choose_expiry(
 
 @dataclass(frozen=True)
 class Chain:
-    """One expiry of an option chain: strikes ascending and the mid price of each side.
+    """One expiry of an option chain: strikes ascending and the bid and ask of each side.
 
-    Missing quotes are ``nan``. ``spot`` is the latest index level (a fallback for the
-    at-the-money strike when parity cannot be used).
+    A missing price is ``0`` or ``nan``; mids follow the one rule of
+    :mod:`nautilus_options.domain.quotes` (``nan`` unless both sides are positive). ``spot``
+    is the latest index level (a fallback for the at-the-money strike when parity cannot be
+    used).
     """
 
     strikes: FloatArray
-    call_mids: FloatArray
-    put_mids: FloatArray
+    call_bids: FloatArray
+    call_asks: FloatArray
+    put_bids: FloatArray
+    put_asks: FloatArray
     spot: float
     expiry_ns: int
 
     def mids(self, right: Literal["CE", "PE"]) -> FloatArray:
-        """Mid prices of calls (``CE``) or puts (``PE``)."""
-        return self.call_mids if right == "CE" else self.put_mids
+        """Mid price of each strike's call (``CE``) or put (``PE``), ``nan`` where none."""
+        if right == "CE":
+            return mid_prices(self.call_bids, self.call_asks)
+        return mid_prices(self.put_bids, self.put_asks)
 
-    def has_strike(self, strike: float) -> bool:
-        """Whether ``strike`` is listed (within a tiny tolerance)."""
-        return bool(np.any(np.isclose(self.strikes, strike, rtol=0.0, atol=1e-6)))
+    def mid(self, strike: float, right: Literal["CE", "PE"]) -> float | None:
+        """Mid price of one listed option, None when not listed or without a two-sided quote."""
+        found = np.flatnonzero(np.isclose(self.strikes, strike, rtol=0.0, atol=1e-6))
+        if not found.size:
+            return None
+        index = int(found[0])
+        bids, asks = (
+            (self.call_bids, self.call_asks) if right == "CE" else (self.put_bids, self.put_asks)
+        )
+        return mid_price(float(bids[index]), float(asks[index]))
 
 
 def parity_forward(chain: Chain, t: float, rate: float, strikes_used: int = 3) -> float:
@@ -89,15 +99,16 @@ def parity_forward(chain: Chain, t: float, rate: float, strikes_used: int = 3) -
 
     Falls back to ``chain.spot`` when no strike near the money has both quotes.
     """
-    both = np.isfinite(chain.call_mids) & np.isfinite(chain.put_mids)
+    call_mids, put_mids = chain.mids("CE"), chain.mids("PE")
+    both = np.isfinite(call_mids) & np.isfinite(put_mids)
     if not np.any(both):
         return chain.spot
     strikes = chain.strikes[both]
     order = np.argsort(np.abs(strikes - chain.spot))[:strikes_used]
     forwards = [
         forward_from_parity(
-            float(chain.call_mids[both][i]),
-            float(chain.put_mids[both][i]),
+            float(call_mids[both][i]),
+            float(put_mids[both][i]),
             float(strikes[i]),
             t,
             rate,
@@ -213,8 +224,9 @@ def select_spread(
     geometry = _geometry(chain, spread_type, rule, value, wing_width, forward, t, rate)
     if geometry is None:
         return None
-    prices = [_mid(chain, leg.strike, leg.right) for leg in geometry.legs]
-    if not all(map(math.isfinite, prices)) or not all(map(chain.has_strike, geometry.strikes)):
+    mids = [chain.mid(leg.strike, leg.right) for leg in geometry.legs]
+    prices = [mid for mid in mids if mid is not None]
+    if len(prices) != len(mids):
         return None
     return SpreadSelection(geometry, forward, t, geometry.net_premium(prices))
 
@@ -243,8 +255,3 @@ def _geometry(
     if call_anchor is None or call_anchor <= anchor:
         return None
     return build_spread(spread_type, anchor, wing_width, call_anchor=call_anchor)
-
-
-def _mid(chain: Chain, strike: float, right: Literal["CE", "PE"]) -> float:
-    index = np.flatnonzero(np.isclose(chain.strikes, strike, rtol=0.0, atol=1e-6))
-    return float(chain.mids(right)[index[0]]) if index.size else math.nan

@@ -32,11 +32,18 @@ def smile(strike: float) -> float:
     return 0.13 + 0.4 * (math.log(strike / FORWARD)) ** 2
 
 
+def quoted(
+    strikes: np.ndarray, calls: np.ndarray, puts: np.ndarray, spot: float = 24_000.0
+) -> Chain:
+    """A chain quoted at the given prices on both sides (``nan``: no quote)."""
+    return Chain(strikes, calls, calls, puts, puts, spot, EXPIRY)
+
+
 def chain(spot: float = 24_000.0) -> Chain:
     strikes = np.arange(23_000.0, 25_050.0, 50.0)
     calls = np.array([black76_price(FORWARD, k, T, smile(k), RATE, True) for k in strikes])
     puts = np.array([black76_price(FORWARD, k, T, smile(k), RATE, False) for k in strikes])
-    return Chain(strikes, calls, puts, spot, EXPIRY)
+    return quoted(strikes, calls, puts, spot)
 
 
 def test_choose_expiry_rules() -> None:
@@ -83,15 +90,15 @@ def test_premium_rule_picks_closest_mid_out_of_the_money() -> None:
     strike = pick_strike(c, "CE", "premium", 20.0, FORWARD, T, RATE)
     assert strike is not None
     otm = c.strikes >= 24_050
-    expected = c.strikes[otm][np.argmin(np.abs(c.call_mids[otm] - 20.0))]
+    expected = c.strikes[otm][np.argmin(np.abs(c.mids("CE")[otm] - 20.0))]
     assert strike == expected
 
 
 def test_missing_quotes_are_skipped() -> None:
     c = chain()
-    puts = c.put_mids.copy()
+    puts = c.mids("PE").copy()
     puts[c.strikes == 23_750.0] = np.nan
-    gappy = Chain(c.strikes, c.call_mids, puts, c.spot, EXPIRY)
+    gappy = quoted(c.strikes, c.mids("CE"), puts, c.spot)
     assert pick_strike(gappy, "PE", "points", 300, FORWARD, T, RATE) in (23_700.0, 23_800.0)
 
 
@@ -141,12 +148,11 @@ def test_picked_strike_is_quoted_and_out_of_the_money(
 ) -> None:
     c = chain()
     mids = np.where(missing, np.nan, c.mids(right))  # type: ignore[arg-type]
-    gappy = Chain(
+    gappy = quoted(
         c.strikes,
-        mids if right == "CE" else c.call_mids,
-        mids if right == "PE" else c.put_mids,
+        mids if right == "CE" else c.mids("CE"),
+        mids if right == "PE" else c.mids("PE"),
         forward,
-        EXPIRY,
     )
     target = value if rule in ("delta", "percent") else value * 500
     strike = pick_strike(gappy, right, rule, target, forward, T, RATE)  # type: ignore[arg-type]
@@ -155,3 +161,34 @@ def test_picked_strike_is_quoted_and_out_of_the_money(
     atm = c.strikes[np.argmin(np.abs(c.strikes - forward))]
     assert (strike >= atm) if right == "CE" else (strike <= atm)
     assert np.isfinite(gappy.mids(right)[c.strikes == strike][0])  # type: ignore[arg-type]
+
+
+def test_chain_mids_follow_the_one_mid_rule() -> None:
+    strikes = np.array([24_000.0, 24_050.0, 24_100.0])
+    c = Chain(
+        strikes,
+        call_bids=np.array([101.0, 0.0, np.nan]),
+        call_asks=np.array([102.0, 5.0, 3.0]),
+        put_bids=np.array([90.0, 80.0, 70.0]),
+        put_asks=np.array([0.0, 81.0, 71.0]),
+        spot=24_050.0,
+        expiry_ns=EXPIRY,
+    )
+    np.testing.assert_array_equal(c.mids("CE"), [101.5, np.nan, np.nan])
+    np.testing.assert_array_equal(c.mids("PE"), [np.nan, 80.5, 70.5])
+    assert c.mid(24_000.0, "CE") == 101.5
+    assert c.mid(24_050.0, "CE") is None  # one-sided: no mid
+    assert c.mid(24_150.0, "PE") is None  # not listed
+
+
+def test_a_leg_quoted_on_one_side_only_is_not_selected() -> None:
+    c = chain()
+    selection = select_spread(c, SpreadType.BULL_PUT_CREDIT, "points", 300, 200, NOW, RATE)
+    assert selection is not None
+    hedge = selection.geometry.legs[0].strike
+    bids = c.put_bids.copy()
+    bids[c.strikes == hedge] = 0.0
+    one_sided = Chain(c.strikes, c.call_bids, c.call_asks, bids, c.put_asks, c.spot, EXPIRY)
+    assert (
+        select_spread(one_sided, SpreadType.BULL_PUT_CREDIT, "points", 300, 200, NOW, RATE) is None
+    )
