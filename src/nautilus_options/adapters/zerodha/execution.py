@@ -151,9 +151,17 @@ class ZerodhaExecutionClient(LiveExecutionClient):
         balance = AccountBalance(Money(free + locked, INR), Money(locked, INR), Money(free, INR))
         self.generate_account_state([balance], [], True, self._clock.timestamp_ns())
 
+    async def _try_update_account(self) -> None:
+        try:
+            await self._update_account()
+        except KiteError as exc:
+            self._log.warning(f"Margins not refreshed (next fill retries): {exc}")
+
     def _refresh_account_soon(self) -> None:
         if self._account_task is None or self._account_task.done():
-            self._account_task = self.create_task(self._update_account(), log_msg="kite-margins")
+            self._account_task = self.create_task(
+                self._try_update_account(), log_msg="kite-margins"
+            )
 
     # -- identifiers ----------------------------------------------------------------------
     def _resolve(self, base: str) -> ClientOrderId | None:

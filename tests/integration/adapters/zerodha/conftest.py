@@ -29,9 +29,7 @@ def start_simulator(**overrides: object) -> KiteSimulator:
 
 
 @pytest.fixture
-def sim_factory(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[object]:
+def sim_factory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[object]:
     """Start simulators with overrides; sessions and env point at the last one."""
     started: list[KiteSimulator] = []
 

@@ -112,16 +112,27 @@ def build_node(
             "ZERODHA": ImportableConfig(
                 path=f"{ADAPTER}:ZerodhaDataClientConfig",
                 factory=ImportableFactoryConfig(path=f"{ADAPTER}:ZerodhaLiveDataClientFactory"),
-                config={"kite": kite, **selection, "heartbeat_timeout_secs": 3.0,
-                        "backoff_initial_secs": 0.1, "backoff_max_secs": 1.0, **(data_extra or {})},
+                config={
+                    "kite": kite,
+                    **selection,
+                    "heartbeat_timeout_secs": 3.0,
+                    "backoff_initial_secs": 0.1,
+                    "backoff_max_secs": 1.0,
+                    **(data_extra or {}),
+                },
             )
         },
         exec_clients={
             "ZERODHA": ImportableConfig(
                 path=f"{ADAPTER}:ZerodhaExecClientConfig",
                 factory=ImportableFactoryConfig(path=f"{ADAPTER}:ZerodhaLiveExecClientFactory"),
-                config={"kite": kite, **selection, "state_dir": state_dir,
-                        "poll_interval_secs": 0.5, **(exec_extra or {})},
+                config={
+                    "kite": kite,
+                    **selection,
+                    "state_dir": state_dir,
+                    "poll_interval_secs": 0.5,
+                    **(exec_extra or {}),
+                },
             )
         },
         timeout_connection=30.0,

@@ -17,7 +17,9 @@ from nautilus_trader.model.objects import Price, Quantity
 
 def _chain(sim: Any) -> list[dict[str, Any]]:
     kite = KiteConnect(sim.api_key, root=sim.url)
-    spot = next(r for r in kite.instruments("NSE") if r["tradingsymbol"] == "NIFTY 50")["last_price"]
+    spot = next(r for r in kite.instruments("NSE") if r["tradingsymbol"] == "NIFTY 50")[
+        "last_price"
+    ]
     options = [r for r in kite.instruments("NFO") if r["instrument_type"] == "CE"]
     return sorted(options, key=lambda r: abs(r["strike"] - spot))
 
@@ -40,7 +42,9 @@ def test_instruments_quotes_and_order_lifecycle(sim_factory: Any, tmp_path: Path
         instrument = cache.instrument(atm)
         assert isinstance(instrument, OptionContract)
         assert cache.instrument(InstrumentId.from_str("NIFTY.NFO")) is not None
-        await eventually(lambda: sum(q.instrument_id == atm for q in strategy.quotes) >= 3, what="quotes")
+        await eventually(
+            lambda: sum(q.instrument_id == atm for q in strategy.quotes) >= 3, what="quotes"
+        )
         await eventually(lambda: len(strategy.trades) >= 2, what="index trades")
         quote = strategy.quotes[-1]
         assert quote.bid_price < quote.ask_price
@@ -52,7 +56,11 @@ def test_instruments_quotes_and_order_lifecycle(sim_factory: Any, tmp_path: Path
         market = strategy.order_factory.market(atm, OrderSide.BUY, Quantity.from_int(lot))
         strategy.submit_order(market)
         await eventually(lambda: market.status == OrderStatus.FILLED, what="market fill")
-        fills = [e for e in strategy.events if isinstance(e, OrderFilled) and e.client_order_id == market.client_order_id]
+        fills = [
+            e
+            for e in strategy.events
+            if isinstance(e, OrderFilled) and e.client_order_id == market.client_order_id
+        ]
         assert sum(f.last_qty.as_double() for f in fills) == lot
         assert all(f.commission.as_double() > 0 for f in fills[:1])
 
@@ -64,15 +72,25 @@ def test_instruments_quotes_and_order_lifecycle(sim_factory: Any, tmp_path: Path
         lower = Price(max(0.05, round(low.as_double() - 1.0, 1)), 2)
         strategy.modify_order(limit, price=lower)
         await eventually(
-            lambda: any(isinstance(e, OrderUpdated) and e.client_order_id == limit.client_order_id for e in strategy.events),
+            lambda: any(
+                isinstance(e, OrderUpdated) and e.client_order_id == limit.client_order_id
+                for e in strategy.events
+            ),
             what="modify",
         )
-        await eventually(lambda: limit.status == OrderStatus.ACCEPTED and limit.price == lower, what="modified")
+        await eventually(
+            lambda: limit.status == OrderStatus.ACCEPTED and limit.price == lower, what="modified"
+        )
         strategy.cancel_order(limit)
         await eventually(lambda: limit.status == OrderStatus.CANCELED, what="cancel")
 
         # a limit outside the price band: rejected with Kite's reason
-        wild = strategy.order_factory.limit(atm, OrderSide.BUY, Quantity.from_int(lot), Price(round(quote.ask_price.as_double() * 3, 1), 2))
+        wild = strategy.order_factory.limit(
+            atm,
+            OrderSide.BUY,
+            Quantity.from_int(lot),
+            Price(round(quote.ask_price.as_double() * 3, 1), 2),
+        )
         strategy.submit_order(wild)
         await eventually(lambda: wild.status == OrderStatus.REJECTED, what="rejection")
         (rejected,) = [e for e in strategy.events if isinstance(e, OrderRejected)]
@@ -80,9 +98,13 @@ def test_instruments_quotes_and_order_lifecycle(sim_factory: Any, tmp_path: Path
         print("rejection reason:", rejected.reason)
 
         # IOC far from the market: expired
-        ioc = strategy.order_factory.limit(atm, OrderSide.BUY, Quantity.from_int(lot), low, time_in_force=TimeInForce.IOC)
+        ioc = strategy.order_factory.limit(
+            atm, OrderSide.BUY, Quantity.from_int(lot), low, time_in_force=TimeInForce.IOC
+        )
         strategy.submit_order(ioc)
-        await eventually(lambda: ioc.status in (OrderStatus.EXPIRED, OrderStatus.CANCELED), what="ioc")
+        await eventually(
+            lambda: ioc.status in (OrderStatus.EXPIRED, OrderStatus.CANCELED), what="ioc"
+        )
         assert ioc.status == OrderStatus.EXPIRED
 
     run(node, act)

@@ -26,7 +26,9 @@ def _admin(sim: Any, path: str) -> None:
 
 def _atm(sim: Any) -> InstrumentId:
     kite = KiteConnect(sim.api_key, root=sim.url)
-    spot = next(r for r in kite.instruments("NSE") if r["tradingsymbol"] == "NIFTY 50")["last_price"]
+    spot = next(r for r in kite.instruments("NSE") if r["tradingsymbol"] == "NIFTY 50")[
+        "last_price"
+    ]
     options = [r for r in kite.instruments("NFO") if r["instrument_type"] == "CE"]
     best = min(options, key=lambda r: abs(r["strike"] - spot))
     return InstrumentId.from_str(f"{best['tradingsymbol']}.NFO")
@@ -74,7 +76,10 @@ def test_token_expiry_stops_orders_then_renews_once(sim_factory: Any, tmp_path: 
         holder = client._ticker._holder
         lot = int(node.kernel.cache.instrument(atm).lot_size.as_double())
         _admin(sim, "expire_tokens")
-        first = [strategy.order_factory.market(atm, OrderSide.BUY, Quantity.from_int(lot)) for _ in range(3)]
+        first = [
+            strategy.order_factory.market(atm, OrderSide.BUY, Quantity.from_int(lot))
+            for _ in range(3)
+        ]
         for order in first:
             strategy.submit_order(order)
         await eventually(lambda: all(o.is_closed for o in first), what="orders during expiry")
