@@ -185,7 +185,8 @@ class ZerodhaExecutionClient(LiveExecutionClient):
         if order.order_type not in KITE_ORDER_TYPES:
             return f"Kite has no {order.order_type.name} orders (LIMIT, MARKET, SL, SL-M)"
         if order.time_in_force not in (TimeInForce.DAY, TimeInForce.GTC, TimeInForce.IOC):
-            return f"Kite validity must be DAY (GTC is sent as DAY) or IOC, not {order.time_in_force.name}"
+            tif = order.time_in_force.name
+            return f"Kite validity must be DAY (GTC is sent as DAY) or IOC, not {tif}"
         lot = int(instrument.lot_size.as_double())
         if int(order.quantity.as_double()) % lot:
             return f"quantity {order.quantity} is not a multiple of the lot {lot}"
