@@ -1,8 +1,9 @@
 """The simulator's clock and market hours.
 
-The clock is the wall clock plus an offset that tests and demos may move forward through
-``POST /admin/clock`` (to reach an expiry or a token rollover without waiting). Pure parts
-of the simulator never read it: they take ``now_ns``.
+The clock is the wall clock plus an offset: set at start (``SimulatorConfig.start_at``) and
+moved forward by tests and demos through ``POST /admin/clock`` (to reach an expiry or a
+token rollover without waiting). Pure parts of the simulator never read it: they take
+``now_ns``.
 
 Market hours (``session``): ``"nse"`` is the NSE continuous session, 09:15-15:30 IST on
 trading days (:func:`nautilus_options.domain.nse.next_session`); ``"always"`` is open at any
@@ -20,9 +21,9 @@ from nautilus_options.simulator.config import SessionKind
 class SimClock:
     """Wall-clock UNIX nanoseconds shifted by an adjustable offset."""
 
-    def __init__(self, session: SessionKind = "nse") -> None:
+    def __init__(self, session: SessionKind = "nse", start_ns: int | None = None) -> None:
         self.session: SessionKind = session
-        self.offset_ns = 0
+        self.offset_ns = 0 if start_ns is None else start_ns - time.time_ns()
 
     def now_ns(self) -> int:
         """The simulator's current time."""

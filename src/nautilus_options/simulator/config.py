@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Literal
 
@@ -73,7 +73,15 @@ class SimulatorConfig:
     state_file : Path, optional
         JSON file that keeps sessions, orders, trades and positions across restarts.
     kite_api_key, kite_access_token, kite_root, kite_ws_root : str
-        Credentials and roots of the real Kite feed (``market="kite"``).
+        Credentials and roots of the real Kite feed (``market="kite"``); the roots may point
+        at another simulator standing in for Kite.
+    start_at : datetime, optional
+        Timezone-aware instant the simulator's clock starts at (default: now); the clock
+        then runs at wall-clock speed. For tests and demos of other dates.
+    broadcast_interval : float
+        Least seconds between ticker broadcasts, independent of the market step
+        (``tick_interval``): each broadcast sends what changed since the previous one
+        (conflated). 0 sends after every step that changed something.
     """
 
     host: str = "127.0.0.1"
@@ -105,6 +113,8 @@ class SimulatorConfig:
     kite_access_token: str = ""
     kite_root: str = "https://api.kite.trade"
     kite_ws_root: str = "wss://ws.kite.trade"
+    start_at: datetime | None = None
+    broadcast_interval: float = 0.0
 
     def __post_init__(self) -> None:
         if self.market not in ("synthetic", "replay", "kite"):
@@ -115,7 +125,16 @@ class SimulatorConfig:
             raise ConfigError("catalog", "a catalog directory is needed for market=replay")
         if self.market == "kite" and not (self.kite_api_key and self.kite_access_token):
             raise ConfigError("market", "market=kite needs kite_api_key and kite_access_token")
-        for name in ("speed", "tick_interval", "heartbeat_interval", "rate_limit_scale"):
+        if not self.broadcast_interval >= 0:
+            raise ConfigError("broadcast_interval", f"must be >= 0, got {self.broadcast_interval}")
+        if self.start_at is not None and self.start_at.utcoffset() is None:
+            raise ConfigError("start_at", "must be timezone-aware")
+        for name in (
+            "speed",
+            "tick_interval",
+            "heartbeat_interval",
+            "rate_limit_scale",
+        ):
             if not getattr(self, name) > 0:
                 raise ConfigError(name, f"must be > 0, got {getattr(self, name)!r}")
         if not 0 <= self.port < 65536:

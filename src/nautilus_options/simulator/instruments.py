@@ -16,6 +16,12 @@ Options are NFO index options (``segment=NFO-OPT``) named by
 :class:`~nautilus_options.domain.nse.OptionSymbol` (weekly ``NIFTY2612024400CE``, monthly
 ``NIFTY26JAN24400CE``), with lot size and freeze quantity from
 :func:`~nautilus_options.domain.nse.contract_spec` of their expiry.
+
+Past the end of the NSE holiday table (:data:`~nautilus_options.domain.nse.CALENDAR_END`)
+the simulator lists *provisional* expiries
+(:func:`~nautilus_options.domain.nse.provisional_expiries`: every weekday trades, the same
+expiry weekday rules), so a live market keeps working after the table; the simulator says
+so on start-up (:func:`provisional_days`).
 """
 
 from __future__ import annotations
@@ -29,11 +35,12 @@ from decimal import Decimal
 from typing import Literal
 
 from nautilus_options.domain.nse import (
-    CALENDAR_END,
     OptionSymbol,
+    ProvisionalOptionSymbol,
     contract_spec,
-    expiries,
     expiry_ns,
+    is_provisional,
+    provisional_expiries,
 )
 from nautilus_options.errors import ConfigError
 
@@ -139,28 +146,26 @@ def listed_expiries(
 ) -> list[tuple[date, bool]]:
     """The next ``count`` expiries not yet settled at ``now_ns``, as (day, monthly).
 
-    Only expiries inside the NSE holiday table are listed (the domain refuses others), so
-    near the table's end fewer than ``count`` may come back.
+    Expiries after the NSE holiday table are provisional (see the module docstring).
 
     Raises
     ------
     ConfigError
-        If no expiry of ``underlying`` is left in the table.
+        If no expiry of ``underlying`` lies within 120 days.
     """
-    found: list[tuple[date, bool]] = []
-    if today <= CALENDAR_END:
-        horizon = min(today + timedelta(days=120), CALENDAR_END)
-        found = [
-            (e.day, e.monthly)
-            for e in expiries(underlying, today, horizon)
-            if expiry_ns(e.day) > now_ns
-        ]
+    found = [
+        (e.day, e.monthly)
+        for e in provisional_expiries(underlying, today, today + timedelta(days=120))
+        if expiry_ns(e.day) > now_ns
+    ]
     if not found:
-        raise ConfigError(
-            "expiries",
-            f"no {underlying} expiry after {today} in the NSE calendar (ends {CALENDAR_END})",
-        )
+        raise ConfigError("expiries", f"no {underlying} expiry within 120 days of {today}")
     return found[:count]
+
+
+def provisional_days(instruments: Iterable[Instrument]) -> list[date]:
+    """The listed expiries that are provisional (after the NSE holiday table), sorted."""
+    return sorted({i.expiry for i in instruments if i.expiry and is_provisional(i.expiry)})
 
 
 def option_chain(
@@ -181,7 +186,7 @@ def option_chain(
             if strike <= 0:
                 continue
             for right in ("CE", "PE"):
-                symbol = OptionSymbol(underlying, day, Decimal(strike), right, monthly)
+                symbol = ProvisionalOptionSymbol(underlying, day, Decimal(strike), right, monthly)
                 rows.append(option_instrument(symbol, token))
                 token += 1
     return rows

@@ -5,8 +5,10 @@ faults and the ticker hub. Everything runs on one asyncio event loop (uvicorn's)
 locks are needed: REST handlers and the market loop never run at the same time.
 
 The market loop, every ``tick_interval`` seconds: step the market, let the broker trigger,
-match, expire and settle, record candles, broadcast ticks, draw socket faults once a
-second, and save the state file when something changed.
+match, expire and settle, record candles, mark the changed quotes for the ticker, draw
+socket faults once a second, and save the state file when something changed. The broadcast
+loop, every ``broadcast_interval`` seconds, sends what was marked (the two rates are
+independent: a slow market step never delays frames already due).
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import date
 
-from nautilus_options.errors import ConfigError
 from nautilus_options.simulator.auth import Auth
 from nautilus_options.simulator.clock import SimClock
 from nautilus_options.simulator.config import SimulatorConfig
 from nautilus_options.simulator.exchange.broker import Broker
 from nautilus_options.simulator.faults import FaultInjector
+from nautilus_options.simulator.instruments import provisional_days
 from nautilus_options.simulator.market.state import CandleRecorder, MarketSource
 from nautilus_options.simulator.ratelimit import RateLimiter
 from nautilus_options.simulator.ticker.server import TickerHub
@@ -29,17 +32,15 @@ log = logging.getLogger(__name__)
 
 
 def build_market(config: SimulatorConfig, now_ns: int) -> MarketSource:
-    """The market source ``config.market`` names.
+    """The market source ``config.market`` names (synthetic, replay or kite)."""
+    if config.market == "replay":
+        from nautilus_options.simulator.market.replay import ReplayMarket
 
-    Raises
-    ------
-    ConfigError
-        For ``replay`` and ``kite``, which this build does not provide yet.
-    """
-    if config.market != "synthetic":
-        raise ConfigError(
-            "market", f"market={config.market!r} is not implemented yet; use synthetic"
-        )
+        return ReplayMarket(config, now_ns)
+    if config.market == "kite":
+        from nautilus_options.simulator.market.kite import KiteFeedMarket
+
+        return KiteFeedMarket(config, now_ns)
     from nautilus_options.simulator.market.synthetic import SyntheticMarket
 
     return SyntheticMarket(config, now_ns)
@@ -50,7 +51,10 @@ class SimulatorCore:
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
-        self.clock = SimClock(config.session)
+        start = config.start_at
+        self.clock = SimClock(
+            config.session, None if start is None else int(start.timestamp() * 1e9)
+        )
         now = self.clock.now_ns()
         self.faults = FaultInjector(config.faults)
         self.market = build_market(config, now)
@@ -68,10 +72,17 @@ class SimulatorCore:
         self.candles = CandleRecorder()
         indices = {i.instrument_token for i in self.market.universe.instruments if not i.tradable}
         self.hub = TickerHub(self.market.quotes, indices, self.faults, config.heartbeat_interval)
+        #: Listed expiries after the NSE holiday table (provisional dates), if any.
+        self.provisional: list[date] = provisional_days(self.market.universe.instruments)
+        if self.provisional:
+            log.warning(
+                "running on provisional NSE dates (after the holiday table): %s",
+                ", ".join(map(str, self.provisional)),
+            )
         self.broker.listeners.append(self.hub.push_order)
         self.dirty = False
         self.steps = 0
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         if config.state_file is not None:
             from nautilus_options.simulator.state import load_state
 
@@ -90,9 +101,11 @@ class SimulatorCore:
         if len(self.broker.trades) != fills or len(self.broker.orders) != orders:
             self.dirty = True
         now_s = now // 1_000_000_000
-        for token in changed:
-            self.candles.record(self.market.quotes[token], now_s)
-        self.hub.broadcast(changed)
+        for token in changed:  # a candle moves only with a print (indices: every level)
+            quote = self.market.quotes[token]
+            if quote.last_trade_time >= now_s:
+                self.candles.record(quote, now_s)
+        self.hub.mark(changed)
         self.steps += 1
         return changed
 
@@ -124,14 +137,36 @@ class SimulatorCore:
         finally:
             self.market.stop()
 
+    async def broadcast(self) -> None:
+        """The broadcast loop (until cancelled): send marked quotes, at most once an interval.
+
+        It wakes as soon as a step marks quotes (no timer latency after a step), then
+        conflates whatever is marked until the interval has passed.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            await self.hub.marked.wait()
+            self.hub.marked.clear()
+            started = loop.time()
+            try:
+                self.hub.broadcast()
+            except Exception:  # keep the ticker alive; the error is logged
+                log.exception("ticker broadcast failed")
+            rest = self.config.broadcast_interval - (loop.time() - started)
+            if rest > 0:
+                await asyncio.sleep(rest)
+
     def start(self) -> None:
-        """Start the market loop on the running event loop."""
-        self._task = asyncio.get_running_loop().create_task(self.run())
+        """Start the market and broadcast loops on the running event loop."""
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self.run()), loop.create_task(self.broadcast())]
 
     async def stop(self) -> None:
-        """Stop the market loop and save the state."""
-        if self._task is not None:
-            self._task.cancel()
+        """Stop both loops and save the state."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
+        self._tasks = []
         self.save(force=True)

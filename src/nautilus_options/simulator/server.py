@@ -18,7 +18,8 @@ import asyncio
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -55,8 +56,14 @@ def bound_port(server: uvicorn.Server) -> int:
     raise OptionsNTError("the simulator is not listening")
 
 
-def describe(config: SimulatorConfig, port: int) -> dict[str, Any]:
-    """URLs and credentials a client needs (what ``options-nt sim --json`` prints)."""
+def describe(
+    config: SimulatorConfig, port: int, provisional: Sequence[date] = ()
+) -> dict[str, Any]:
+    """URLs and credentials a client needs (what ``options-nt sim --json`` prints).
+
+    ``calendar`` is ``"nse"``, or ``"provisional"`` when some listed expiries lie after the
+    NSE holiday table (``provisional_expiries`` lists them).
+    """
     base = f"http://{config.host}:{port}"
     return {
         "url": base,
@@ -69,6 +76,8 @@ def describe(config: SimulatorConfig, port: int) -> dict[str, Any]:
         "market": config.market,
         "session": config.session,
         "state_file": str(config.state_file) if config.state_file else None,
+        "calendar": "provisional" if provisional else "nse",
+        "provisional_expiries": [day.isoformat() for day in provisional],
     }
 
 
@@ -175,7 +184,7 @@ class KiteSimulator:
 
     def info(self) -> dict[str, Any]:
         """URLs and credentials, as ``options-nt sim --json`` prints them."""
-        return describe(self.config, self.port)
+        return describe(self.config, self.port, self.core.provisional if self.core else ())
 
 
 def serve(config: SimulatorConfig, on_ready: Callable[[dict[str, Any]], None]) -> None:
@@ -192,7 +201,7 @@ def serve(config: SimulatorConfig, on_ready: Callable[[dict[str, Any]], None]) -
                     f"the simulator could not listen on {config.host}:{config.port}"
                 )
             await asyncio.sleep(0.01)
-        on_ready(describe(config, bound_port(server)))
+        on_ready(describe(config, bound_port(server), core.provisional))
         await serving
 
     asyncio.run(main())

@@ -64,6 +64,9 @@ class Broker:
         self.counters = {"order": 0, "trade": 0, "exchange": 0}
         self.trading_day = ""
         self._held: dict[str, Any] | None = None
+        self._expiries = [
+            (_expiry_ns(i), i) for i in market.universe.instruments if i.expiry is not None
+        ]
 
     # ----------------------------------------------------------------- ids and updates
     def _next(self, kind: str) -> int:
@@ -448,11 +451,7 @@ class Broker:
 
     def settle(self, now_ns: int) -> list[dict[str, Any]]:
         """Cancel working orders in expired contracts and cash-settle their positions."""
-        expired = [
-            i
-            for i in self.market.universe.instruments
-            if i.expiry is not None and now_ns >= _expiry_ns(i)
-        ]
+        expired = [i for at_ns, i in self._expiries if now_ns >= at_ns]
         if not expired:
             return []
         tokens = {i.instrument_token for i in expired}

@@ -1,4 +1,4 @@
-"""Kite ticker binary encoding (pure): packets in ltp/quote/full modes, frames, heartbeats.
+"""Kite ticker binary encoding (pure, vectorised): packets in ltp/quote/full modes, frames.
 
 Wire format (KITE_API.md §5.3; all integers big-endian, prices in paise for NSE/NFO):
 
@@ -11,6 +11,11 @@ Wire format (KITE_API.md §5.3; all integers big-endian, prices in paise for NSE
   (full: + exchange timestamp);
 * heartbeat: one byte while there is nothing else to send.
 
+Encoding works on whole frames: quotes are first snapshotted into a :class:`QuoteTable`
+(native columns, one row per instrument, prices in rupees), then :func:`encode_rows` fills
+one numpy structured array per packet layout, with big-endian fields and the length prefix
+in the record, and joins their bytes. There is no per-packet Python loop in encoding.
+
 The official Python client reads every field as unsigned, so all values are clamped at 0,
 except the index "price change" which the client ignores (signed here). Times are UNIX
 epoch seconds. This encoder is independent of the adapter's decoder on purpose: each is
@@ -19,113 +24,188 @@ checked against the official client's parser.
 
 from __future__ import annotations
 
-import struct
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import Any, Literal
 
-from nautilus_options.simulator.market.state import DEPTH_LEVELS, Level, Quote
+import numpy as np
+from numpy.typing import NDArray
+
+from nautilus_options.simulator.market.state import DEPTH_LEVELS, Quote
 
 Mode = Literal["ltp", "quote", "full"]
 MODES: tuple[Mode, ...] = ("ltp", "quote", "full")
+#: Mode codes used in subscription arrays (-1: not subscribed).
+MODE_CODE: dict[Mode, int] = {"ltp": 0, "quote": 1, "full": 2}
 
 #: One-byte heartbeat sent while idle.
 HEARTBEAT = b"\x00"
 
-_LTP = struct.Struct(">II")
-_QUOTE = struct.Struct(">11I")
-_FULL = struct.Struct(">16I" + "IIH2x" * 2 * DEPTH_LEVELS)
-_INDEX_QUOTE = struct.Struct(">6Ii")
-_INDEX_FULL = struct.Struct(">6IiI")
-_U16 = struct.Struct(">H")
+#: Scalar columns of a :class:`QuoteTable`, in :class:`Quote` attribute order.
+SCALARS = (
+    "token",
+    "last_price",
+    "last_quantity",
+    "average_price",
+    "volume",
+    "buy_quantity",
+    "sell_quantity",
+    "open",
+    "high",
+    "low",
+    "close",
+    "last_trade_time",
+    "oi",
+    "oi_day_high",
+    "oi_day_low",
+    "timestamp",
+)
+PRICES = frozenset({"last_price", "average_price", "open", "high", "low", "close"})
+_GET = attrgetter(*SCALARS)
+_EMPTY_LEVEL = (0.0, 0, 0)
 
-#: Packet length of each (tradable, mode).
-PACKET_LENGTH: dict[tuple[bool, Mode], int] = {
-    (True, "ltp"): _LTP.size,
-    (True, "quote"): _QUOTE.size,
-    (True, "full"): _FULL.size,
-    (False, "ltp"): _LTP.size,
-    (False, "quote"): _INDEX_QUOTE.size,
-    (False, "full"): _INDEX_FULL.size,
+_U4, _LEVEL = ">u4", np.dtype([("q", ">u4"), ("p", ">u4"), ("o", ">u2"), ("pad", "V2")])
+_TRADABLE_QUOTE = SCALARS[:11]
+_INDEX_QUOTE = ("token", "last_price", "high", "low", "open", "close")
+
+
+def _layout(
+    fields: Sequence[str], change: bool = False, ts: bool = False, depth: bool = False
+) -> np.dtype[np.void]:
+    spec: list[Any] = [("len", ">u2")]
+    spec += [(name, _U4) for name in fields]
+    if change:
+        spec.append(("change", ">i4"))
+    if ts:
+        spec.append(("timestamp", _U4))
+    if depth:
+        spec.append(("depth", _LEVEL, (2 * DEPTH_LEVELS,)))
+    return np.dtype(spec)
+
+
+#: Record layout (length prefix + packet) of each (tradable, mode).
+LAYOUTS: dict[tuple[bool, Mode], np.dtype[np.void]] = {
+    (True, "ltp"): _layout(("token", "last_price")),
+    (True, "quote"): _layout(_TRADABLE_QUOTE),
+    (True, "full"): _layout(SCALARS, depth=True),
+    (False, "ltp"): _layout(("token", "last_price")),
+    (False, "quote"): _layout(_INDEX_QUOTE, change=True),
+    (False, "full"): _layout(_INDEX_QUOTE, change=True, ts=True),
 }
+#: Packet length of each (tradable, mode).
+PACKET_LENGTH: dict[tuple[bool, Mode], int] = {k: v.itemsize - 2 for k, v in LAYOUTS.items()}
 _UINT32_MAX = 2**32 - 1
 
 
 def divisor(token: int) -> int:
     """Price divisor of a token's segment: CDS 1e7, BCD and NCO 1e4, everything else 100."""
-    segment = token & 0xFF
-    if segment == 3:
-        return 10_000_000
-    if segment in (6, 12):
-        return 10_000
-    return 100
+    return int(divisors(np.array([token]))[0])
 
 
-def _u(value: float) -> int:
-    return min(max(int(value), 0), _UINT32_MAX)
+def divisors(tokens: NDArray[np.int64]) -> NDArray[np.int64]:
+    """:func:`divisor` of every token."""
+    segment = tokens & 0xFF
+    return np.where(
+        segment == 3, 10_000_000, np.where((segment == 6) | (segment == 12), 10_000, 100)
+    ).astype(np.int64)
 
 
-def _price(value: float, div: int) -> int:
-    return min(max(round(value * div), 0), _UINT32_MAX)
+class QuoteTable:
+    """Native columns of quotes, one row per instrument (the encoder's input).
+
+    ``scalars[:, k]`` is :data:`SCALARS` ``[k]``; ``depth[row, side, level]`` is
+    (price, quantity, orders) with bids as side 0 and asks as side 1.
+    """
+
+    def __init__(self, tokens: Sequence[int], indices: Iterable[int] = ()) -> None:
+        self.tokens = np.asarray(tokens, dtype=np.int64)
+        self.row = {int(t): k for k, t in enumerate(self.tokens)}
+        n = len(self.tokens)
+        self.scalars = np.zeros((n, len(SCALARS)), dtype=np.float64)
+        self.scalars[:, 0] = self.tokens
+        self.depth = np.zeros((n, 2, DEPTH_LEVELS, 3), dtype=np.float64)
+        index_set = set(indices)
+        self.tradable = np.array([int(t) not in index_set for t in self.tokens], dtype=bool)
+
+    def refresh(self, quotes: Sequence[Quote]) -> NDArray[np.int64]:
+        """Copy ``quotes`` into their rows; return the rows."""
+        rows = np.fromiter((self.row[q.token] for q in quotes), np.int64, len(quotes))
+        if len(rows):
+            self.scalars[rows] = [_GET(q) for q in quotes]
+            self.depth[rows] = [
+                [
+                    (q.bids + [_EMPTY_LEVEL] * DEPTH_LEVELS)[:DEPTH_LEVELS],
+                    (q.asks + [_EMPTY_LEVEL] * DEPTH_LEVELS)[:DEPTH_LEVELS],
+                ]
+                for q in quotes
+            ]
+        return rows
 
 
-def _depth(levels: list[Level], div: int) -> list[int]:
-    out: list[int] = []
-    for k in range(DEPTH_LEVELS):
-        if k < len(levels):
-            price, quantity, orders = levels[k]
-            out += [_u(quantity), _price(price, div), min(max(orders, 0), 0xFFFF)]
-        else:
-            out += [0, 0, 0]
+def _column(
+    table: QuoteTable, rows: NDArray[np.int64], name: str, div: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    values = table.scalars[rows, SCALARS.index(name)]
+    if name in PRICES:
+        values = np.rint(values * div)
+    return np.clip(values, 0, _UINT32_MAX).astype(np.int64)
+
+
+def _records(
+    table: QuoteTable, rows: NDArray[np.int64], tradable: bool, mode: Mode
+) -> NDArray[np.void]:
+    layout = LAYOUTS[(tradable, mode)]
+    out = np.zeros(len(rows), dtype=layout)
+    out["len"] = layout.itemsize - 2
+    div = divisors(table.tokens[rows])
+    names = layout.names or ()
+    for name in names:
+        if name in SCALARS:
+            out[name] = _column(table, rows, name, div)
+    if "change" in names:
+        last, close = (table.scalars[rows, SCALARS.index(n)] for n in ("last_price", "close"))
+        change = np.where(close != 0, np.rint((last - close) * div), 0)
+        out["change"] = np.clip(change, -(2**31), 2**31 - 1).astype(np.int64)
+    if "depth" in names:
+        depth = table.depth[rows].reshape(len(rows), 2 * DEPTH_LEVELS, 3)
+        out["depth"]["p"] = np.clip(np.rint(depth[:, :, 0] * div[:, None]), 0, _UINT32_MAX)
+        out["depth"]["q"] = np.clip(depth[:, :, 1], 0, _UINT32_MAX)
+        out["depth"]["o"] = np.clip(depth[:, :, 2], 0, 0xFFFF)
     return out
+
+
+def encode_rows(table: QuoteTable, rows: NDArray[np.int64], modes: NDArray[np.int8]) -> bytes:
+    """One frame of ``rows``, each in its mode code (:data:`MODE_CODE`); b"" when empty.
+
+    Raises
+    ------
+    ValueError
+        If there are more than 65,535 packets (the count is a uint16).
+    """
+    if len(rows) > 0xFFFF:
+        raise ValueError(f"a frame holds at most 65535 packets, got {len(rows)}")
+    if not len(rows):
+        return b""
+    parts = [len(rows).to_bytes(2, "big")]
+    tradable = table.tradable[rows]
+    for mode in MODES:
+        in_mode = modes == MODE_CODE[mode]
+        for kind in (True, False):
+            chosen = rows[in_mode & (tradable == kind)]
+            if len(chosen):
+                parts.append(_records(table, chosen, kind, mode).tobytes())
+    return b"".join(parts)
 
 
 def encode_packet(quote: Quote, mode: Mode, tradable: bool) -> bytes:
     """One packet of ``quote`` in ``mode`` (index layout when not ``tradable``)."""
-    div = divisor(quote.token)
-    last = _price(quote.last_price, div)
-    if mode == "ltp":
-        return _LTP.pack(quote.token, last)
-    if not tradable:
-        change = round((quote.last_price - quote.close) * div) if quote.close else 0
-        head = (
-            quote.token,
-            last,
-            _price(quote.high, div),
-            _price(quote.low, div),
-            _price(quote.open, div),
-            _price(quote.close, div),
-            max(min(change, 2**31 - 1), -(2**31)),
-        )
-        if mode == "quote":
-            return _INDEX_QUOTE.pack(*head)
-        return _INDEX_FULL.pack(*head, _u(quote.timestamp))
-    values = [
-        quote.token,
-        last,
-        _u(quote.last_quantity),
-        _price(quote.average_price, div),
-        _u(quote.volume),
-        _u(quote.buy_quantity),
-        _u(quote.sell_quantity),
-        _price(quote.open, div),
-        _price(quote.high, div),
-        _price(quote.low, div),
-        _price(quote.close, div),
-    ]
-    if mode == "quote":
-        return _QUOTE.pack(*values)
-    values += [
-        _u(quote.last_trade_time),
-        _u(quote.oi),
-        _u(quote.oi_day_high),
-        _u(quote.oi_day_low),
-        _u(quote.timestamp),
-    ]
-    return _FULL.pack(*values, *_depth(quote.bids, div), *_depth(quote.asks, div))
+    table = QuoteTable([quote.token], () if tradable else (quote.token,))
+    rows = table.refresh([quote])
+    return _records(table, rows, tradable, mode).tobytes()[2:]
 
 
 def encode_frame(packets: Sequence[bytes]) -> bytes:
-    """A binary frame: packet count, then each packet prefixed by its length.
+    """A binary frame of already-encoded packets: count, then each length-prefixed.
 
     Raises
     ------
@@ -134,8 +214,8 @@ def encode_frame(packets: Sequence[bytes]) -> bytes:
     """
     if len(packets) > 0xFFFF:
         raise ValueError(f"a frame holds at most 65535 packets, got {len(packets)}")
-    parts = [_U16.pack(len(packets))]
+    parts = [len(packets).to_bytes(2, "big")]
     for packet in packets:
-        parts.append(_U16.pack(len(packet)))
+        parts.append(len(packet).to_bytes(2, "big"))
         parts.append(packet)
     return b"".join(parts)

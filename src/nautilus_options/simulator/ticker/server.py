@@ -5,13 +5,19 @@ query string (any path); bad or expired credentials are refused at the upgrade (
 Text messages from the client are JSON: ``{"a": "subscribe", "v": [tokens]}`` (new tokens
 stream in ``quote`` mode), ``{"a": "unsubscribe", "v": [...]}`` and
 ``{"a": "mode", "v": [mode, [tokens]]}``. The server sends binary frames of the subscribed
-instruments that changed at each market step, a 1-byte heartbeat after
+instruments that changed since the previous broadcast, a 1-byte heartbeat after
 ``heartbeat_interval`` seconds of silence, and JSON text messages
 ``{"type": "order", "data": {...}}`` and ``{"type": "error", "data": "..."}``.
 
 Limits (Kite): 3,000 instruments per connection (the excess is refused with an error
 message) and 3 connections per API key (a fourth gets an error message and is closed with
 code 1008). Subscriptions do not survive a reconnection, as on Kite.
+
+Broadcasting is decoupled from the market step: a step snapshots the quotes it changed into
+the hub's :class:`~.encoder.QuoteTable` and marks them pending (:meth:`TickerHub.mark`);
+:meth:`TickerHub.broadcast` (run every ``broadcast_interval`` by the core) encodes, per
+connection, the pending rows it subscribes to as one vectorised frame. Subscriptions are
+kept both as a dict (token -> mode) and as an array of mode codes per table row.
 
 Each connection has a bounded queue of outgoing messages; when a slow client lets it fill,
 the oldest market frame is dropped (market data is conflated, order updates never are).
@@ -26,16 +32,19 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from nautilus_options.simulator.faults import FaultInjector
 from nautilus_options.simulator.market.state import Quote
 from nautilus_options.simulator.ticker.encoder import (
     HEARTBEAT,
+    MODE_CODE,
     MODES,
     Mode,
-    encode_frame,
-    encode_packet,
+    QuoteTable,
+    encode_rows,
 )
 
 MAX_TOKENS = 3000
@@ -50,6 +59,7 @@ class Connection:
     websocket: WebSocket
     api_key: str
     modes: dict[int, Mode] = field(default_factory=dict)
+    codes: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     queue: deque[bytes | str] = field(default_factory=deque)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     closed: bool = False
@@ -83,23 +93,44 @@ class TickerHub:
         self.faults = faults
         self.heartbeat_s = heartbeat_s
         self.connections: list[Connection] = []
+        self.table = QuoteTable(list(quotes), indices)
+        self.table.refresh(list(quotes.values()))
+        self.pending = np.zeros(len(self.table.tokens), dtype=bool)
+        #: Set when quotes are marked (wakes the core's broadcast loop).
+        self.marked = asyncio.Event()
 
     def count(self, api_key: str) -> int:
         """Open connections of ``api_key``."""
         return sum(1 for c in self.connections if c.api_key == api_key and not c.closed)
 
-    def broadcast(self, changed: list[int]) -> None:
-        """Queue one frame per connection with its subscribed instruments that changed."""
+    def mark(self, changed: list[int]) -> None:
+        """Snapshot the quotes of ``changed`` tokens and mark them for the next broadcast."""
+        known = [self.quotes[t] for t in changed if t in self.table.row]
+        self.pending[self.table.refresh(known)] = True
+        if known:
+            self.marked.set()
+
+    def broadcast(self, changed: list[int] | None = None) -> int:
+        """Queue one frame per connection with its subscribed pending rows; return packets.
+
+        ``changed`` tokens are marked first (:meth:`mark`); the pending set is then cleared.
+        """
+        if changed:
+            self.mark(changed)
+        if not self.pending.any():
+            return 0
+        rows = np.flatnonzero(self.pending)
+        self.pending[:] = False
+        sent = 0
         for conn in self.connections:
-            if not conn.modes or conn.closed:
+            if conn.closed or not conn.modes:
                 continue
-            packets = [
-                encode_packet(self.quotes[t], conn.modes[t], t not in self.indices)
-                for t in changed
-                if t in conn.modes and t in self.quotes
-            ]
-            if packets:
-                conn.put(encode_frame(packets))
+            codes = conn.codes[rows]
+            chosen = codes >= 0
+            if chosen.any():
+                conn.put(encode_rows(self.table, rows[chosen], codes[chosen]))
+                sent += int(chosen.sum())
+        return sent
 
     def push_order(self, payload: dict[str, Any]) -> None:
         """Queue an order update for every connection (one account per simulator)."""
@@ -120,6 +151,7 @@ class TickerHub:
     async def serve(self, websocket: WebSocket, api_key: str) -> None:
         """Run one accepted connection until it closes."""
         conn = Connection(websocket, api_key)
+        conn.codes = np.full(len(self.table.tokens), -1, dtype=np.int8)
         if self.count(api_key) >= MAX_CONNECTIONS:
             await websocket.send_text(
                 json.dumps(
@@ -168,27 +200,24 @@ class TickerHub:
                     )
                 )
                 new = new[: max(room, 0)]
-            for token in new:
-                conn.modes[token] = "quote"
-            self._snapshot(conn, new)
+            self._set_modes(conn, new, "quote")
         elif action == "unsubscribe":
             for token in _tokens(value):
                 conn.modes.pop(token, None)
+                if token in self.table.row:
+                    conn.codes[self.table.row[token]] = -1
         elif action == "mode" and isinstance(value, list) and len(value) == 2 and value[0] in MODES:
             mode: Mode = value[0]
-            tokens = [t for t in _tokens(value[1]) if t in conn.modes]
-            for token in tokens:
-                conn.modes[token] = mode
-            self._snapshot(conn, tokens)
+            self._set_modes(conn, [t for t in _tokens(value[1]) if t in conn.modes], mode)
 
-    def _snapshot(self, conn: Connection, tokens: list[int]) -> None:
-        packets = [
-            encode_packet(self.quotes[t], conn.modes[t], t not in self.indices)
-            for t in tokens
-            if t in self.quotes
-        ]
-        if packets:
-            conn.put(encode_frame(packets))
+    def _set_modes(self, conn: Connection, tokens: list[int], mode: Mode) -> None:
+        """Subscribe ``tokens`` in ``mode`` and queue a snapshot frame of the known ones."""
+        for token in tokens:
+            conn.modes[token] = mode
+        rows = np.array([self.table.row[t] for t in tokens if t in self.table.row], np.int64)
+        conn.codes[rows] = MODE_CODE[mode]
+        if len(rows):
+            conn.put(encode_rows(self.table, rows, conn.codes[rows]))
 
     async def _write(self, conn: Connection) -> None:
         websocket = conn.websocket
