@@ -18,10 +18,12 @@ from pathlib import Path
 import pytest
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
+from nautilus_options.common.progress import SilentProgress
 from nautilus_options.data.catalog import import_files, recover
 from nautilus_options.data.journal import journal_path
 from nautilus_options.data.lock import catalog_lock, sibling
 from nautilus_options.domain.time import ist_date
+from nautilus_options.environments.backtest import BacktestSettings, resolve_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -217,3 +219,22 @@ def test_partial_folders_of_a_killed_generate_are_removed_by_the_next_run(
     assert f"removed 1 staging folder(s) left by interrupted runs: {partial.name}" in err
     assert not partial.exists()
     assert (out / "data").is_dir()
+
+
+def test_a_backtest_repairs_an_interrupted_import_before_reading(
+    tmp_path: Path, reference: dict[str, str]
+) -> None:
+    catalog = tmp_path / "cat"
+    import_files([_quotes(tmp_path / "a.csv", 5)], "quotes", catalog)
+    _killed_import(tmp_path, catalog, after=1)
+    stages: list[str] = []
+
+    class Stages(SilentProgress):
+        def stage(self, description: str, total: float | None = None, unit: str = "") -> None:
+            stages.append(description)
+
+    assert resolve_catalog(BacktestSettings(catalog=str(catalog)), Stages()) == catalog
+    assert _snapshot(catalog) == reference
+    assert not journal_path(catalog).exists()
+    assert len(stages) == 1
+    assert "rolled forward" in stages[0] or "moved the last" in stages[0]

@@ -112,17 +112,24 @@ def resolve_catalog(settings: BacktestSettings, progress: Progress | None = None
     """The catalog of a run: ``settings.catalog``, or the embedded synthetic dataset.
 
     The synthetic NIFTY dataset is generated on first use into the user cache folder and
-    reused afterwards.
+    reused afterwards. A user's catalog whose last import was interrupted is first rolled
+    forward or back (:func:`nautilus_options.data.catalog.recover`); ``progress`` is told
+    what was done.
 
     Raises
     ------
     DataError
-        If ``settings.catalog`` is not a directory.
+        If ``settings.catalog`` is not a directory, or its commit journal is unreadable.
     """
     if settings.catalog is not None:
         path = Path(settings.catalog).expanduser()
         if not path.is_dir():
             raise DataError("catalog directory not found", file=str(path))
+        from nautilus_options.data.catalog import recover
+
+        repaired = recover(path)
+        if repaired is not None and progress is not None:
+            progress.stage(f"catalog {path}: {repaired}")
         return path
     from nautilus_options.data.synthetic import default_catalog
 
