@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from nautilus_options.backtest.report import mark_to_market
+from nautilus_options.backtest.statistics import mark_to_market
 from nautilus_options.cli import main
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nautilus_options.backtest.report import SUMMARY_KEYS
+from nautilus_options.backtest.statistics import SUMMARY_KEYS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

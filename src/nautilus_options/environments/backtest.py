@@ -92,7 +92,7 @@ class BacktestOutcome:
     Attributes
     ----------
     summary : dict[str, Any]
-        Headline figures (see :func:`nautilus_options.backtest.report.summarize`) plus
+        Headline figures (see :func:`nautilus_options.backtest.statistics.summarize`) plus
         ``start``, ``end`` (simulated, ISO) and ``elapsed_secs`` (wall clock).
     out_dir : Path
         Directory holding the output files.

@@ -31,7 +31,8 @@ from typing import Any
 import pandas as pd
 from nautilus_trader.backtest.engine import BacktestEngine
 
-from nautilus_options.backtest.report import mark_to_market, render_html, spreads_frame, summarize
+from nautilus_options.backtest.html_report import render_html
+from nautilus_options.backtest.statistics import mark_to_market, spreads_frame, summarize
 from nautilus_options.environments.recorder import STREAMS, RunRecorder, read_stream
 from nautilus_options.errors import ConfigError
 
@@ -95,7 +96,7 @@ def write_outputs(
 ) -> tuple[dict[str, Any], dict[str, Path]]:
     """Write the reports of a finished run; return its summary and output files.
 
-    The summary is :func:`~nautilus_options.backtest.report.summarize` over the spreads and
+    The summary is :func:`~nautilus_options.backtest.statistics.summarize` over the spreads and
     the capital and snapshot streams, plus the simulated ``start`` and ``end`` (ISO, UTC).
     ``summary.json`` is left to the caller, which may add to the summary.
     """
@@ -103,7 +104,8 @@ def write_outputs(
     files = {name: out_dir / OUTPUT_FILES[name] for name in written}
     if (out_dir / OUTPUT_FILES["log"]).exists():
         files["log"] = out_dir / OUTPUT_FILES["log"]
-    recorder.orders_report().to_csv(files["orders"])
+    orders = recorder.orders_report()
+    orders.to_csv(files["orders"])
     recorder.positions_report().to_csv(files["positions"])
     spreads = spreads_frame(recorder.spreads())
     spreads.to_csv(files["spreads"], index=False)
@@ -130,6 +132,7 @@ def write_outputs(
             snapshots=snapshots,
             tearsheet=files["tearsheet"].name if tearsheet else None,
             files=sorted(path.name for name, path in files.items() if name != "report"),
+            orders=orders,
         ),
         encoding="utf-8",
     )
