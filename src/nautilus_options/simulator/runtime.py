@@ -169,4 +169,5 @@ class SimulatorCore:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        await self.market.stopped()
         self.save(force=True)

@@ -130,6 +130,9 @@ class MarketSource(ABC):
     def stop(self) -> None:  # noqa: B027 - optional hook
         """Stop any background feed."""
 
+    async def stopped(self) -> None:  # noqa: B027 - optional hook
+        """Wait until a feed stopped by :meth:`stop` has finished."""
+
     def index_price(self, underlying: str) -> float | None:
         """The current level of the index ``underlying`` settles on."""
         index = self.universe.index_of(underlying)
