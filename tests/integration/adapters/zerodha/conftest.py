@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import kite_node
 import pytest
 from kiteconnect import KiteConnect
 
-import kite_node
 from nautilus_options.adapters.zerodha.factories import clear_shared
 from nautilus_options.simulator import KiteSimulator, SimulatorConfig
 

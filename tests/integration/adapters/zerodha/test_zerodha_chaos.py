@@ -158,7 +158,8 @@ def test_chaos_no_order_lost_or_duplicated(sim_factory: Any, tmp_path: Path) -> 
         print("\nrejection reasons:", reasons.most_common(4))
         client = next(iter(node.kernel.exec_engine._clients.values()))
         print(
-            f"\nchaos tallies ({len(orders)} orders): {dict(tally)}; client {client.counts}; http {client._http.counts}"
+            f"\nchaos tallies ({len(orders)} orders): {dict(tally)}; "
+            f"client {client.counts}; http {client._http.counts}"
         )
         assert len(orders) >= ORDERS
 
