@@ -10,13 +10,33 @@ The sizing rule takes the smallest of three limits and rounds *down* to whole lo
 
 When even one lot would break a limit the answer is ``0``: a risk limit that can be exceeded
 is not a limit, so a trade that does not fit is skipped rather than rounded up to one lot.
+
+**Risk of one lot of a spread** (:func:`spread_lot_risk`). The capital one lot can lose is
+not the max loss at the mid prices the spread was chosen at: the legs fill worse than the mid
+(the orders walk towards the far touch), and every leg pays charges on entry and on exit. So
+one lot reserves
+
+* the max loss at the *adverse* prices of a slippage buffer: each bought leg ``slippage``
+  points above its mid, each sold leg ``slippage`` below (not below 0), and
+* the round-trip charges of every leg (a buy and a sell order of ``|ratio| x lot_size`` units,
+  brokerage per order) at its mid plus ``slippage``, the highest price within the buffer.
+
+For any fills within the buffer the realised max loss plus the round-trip charges at those
+fills is then at most the reserve: the max loss grows as fills get worse, and charges grow
+with the price. Closing a lot at other prices than it opened at, exercise at expiry and one
+order carrying several lots change the charges; the buffer is meant to absorb that.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
+
+from nautilus_options.domain.charges import order_charges
+from nautilus_options.domain.spreads import SpreadGeometry
 
 Binding = Literal["risk", "deployment", "max_lots"]
 
@@ -174,3 +194,88 @@ def drawdown_pct(peak: float, capital: float) -> float:
     if peak <= 0.0:
         return 0.0
     return max(0.0, (peak - capital) / peak * 100.0)
+
+
+@dataclass(frozen=True, slots=True)
+class LotRisk:
+    """What one lot of a spread can cost: :func:`spread_lot_risk`'s result, in rupees.
+
+    Attributes
+    ----------
+    max_loss : float
+        Max loss at expiry at the adverse prices of the slippage buffer.
+    charges : float
+        Round-trip charges of every leg at the highest prices of the buffer.
+    """
+
+    max_loss: float
+    charges: float
+
+    @property
+    def total(self) -> float:
+        """Capital to reserve per lot: ``max_loss + charges``."""
+        return self.max_loss + self.charges
+
+
+def spread_lot_risk(
+    geometry: SpreadGeometry,
+    mids: Sequence[float],
+    lot_size: int,
+    slippage: float,
+    day: date,
+) -> LotRisk:
+    """Return the capital one lot of a spread can lose, with fills within a slippage buffer.
+
+    Parameters
+    ----------
+    geometry : SpreadGeometry
+        The spread's legs.
+    mids : Sequence[float]
+        Mid price of each leg, in leg order (index points).
+    lot_size : int
+        Units per lot.
+    slippage : float
+        Largest distance of a leg's fill from its mid, in index points (>= 0).
+    day : date
+        Trade date (IST), selecting the charge schedule.
+
+    Returns
+    -------
+    LotRisk
+
+    Raises
+    ------
+    ValueError
+        If ``slippage`` is negative or not finite, or ``lot_size`` is not positive.
+
+    Examples
+    --------
+    A NIFTY bull put credit spread, 200 wide, sold at mids 60 (short 24,000 put) and 20 (long
+    23,800 put), 65 units a lot: 40 points of credit, so 160 x 65 = ₹10,400 at the mids. With
+    0.25 points of slippage a leg the credit can be 39.5, a max loss of ₹10,432.50; the round
+    trip (four orders) costs ₹104.12 at 60.25 and 20.25:
+
+    >>> from nautilus_options.domain.spreads import SpreadType, build_spread
+    >>> spread = build_spread(SpreadType.BULL_PUT_CREDIT, 24_000, 200)
+    >>> risk = spread_lot_risk(spread, [20.0, 60.0], 65, 0.25, date(2026, 1, 5))
+    >>> risk.max_loss, risk.charges
+    (10432.5, 104.12)
+    """
+    if not (math.isfinite(slippage) and slippage >= 0.0):
+        raise ValueError(f"slippage must be a finite number >= 0, was {slippage}")
+    if lot_size <= 0:
+        raise ValueError(f"lot_size must be positive, was {lot_size}")
+    adverse = [
+        mid + slippage if leg.is_long else max(mid - slippage, 0.0)
+        for leg, mid in zip(geometry.legs, mids, strict=True)
+    ]
+    charges = 0.0
+    for leg, mid in zip(geometry.legs, mids, strict=True):
+        turnover = abs(leg.ratio) * lot_size * (mid + slippage)
+        charges += (
+            order_charges("BUY", turnover, day) + order_charges("SELL", turnover, day)
+        ).total
+    return LotRisk(
+        max_loss=geometry.max_loss(geometry.net_premium(adverse)) * lot_size,
+        charges=round(charges, 2),
+    )

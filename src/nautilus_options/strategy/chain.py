@@ -9,6 +9,8 @@ follow the one rule of :mod:`nautilus_options.domain.quotes`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from nautilus_trader.cache.base import CacheFacade
 from nautilus_trader.model.enums import PriceType
@@ -20,6 +22,7 @@ from nautilus_options.domain.quotes import FloatArray, mid_price
 from nautilus_options.domain.spreads import Right, SpreadGeometry
 from nautilus_options.portfolio import option_right
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
+from nautilus_options.strategy.diagnostics import SkipReason
 from nautilus_options.strategy.selection import (
     Chain,
     ExpiryChoice,
@@ -30,6 +33,14 @@ from nautilus_options.strategy.selection import (
 
 Series = dict[tuple[float, Right], OptionContract]
 """One expiry's contracts by ``(strike, right)``."""
+
+
+@dataclass(frozen=True)
+class SpreadPick:
+    """The spread chosen for an entry and the contract of each of its legs."""
+
+    selection: SpreadSelection
+    instruments: tuple[OptionContract, ...]
 
 
 class ChainReader:
@@ -92,8 +103,12 @@ class ChainReader:
             value += leg.ratio * (mark if mark is not None else touch[0 if leg.is_long else 1])
         return value
 
-    def select(self, now_ns: int) -> tuple[SpreadSelection, tuple[OptionContract, ...]] | None:
-        """The spread to enter now and its legs' contracts, or None when nothing qualifies."""
+    def select(self, now_ns: int) -> SpreadPick | SkipReason:
+        """The spread to enter now and its legs' contracts, or why nothing qualifies.
+
+        The reason is ``no_expiry``, ``no_index_price`` or ``no_strikes``
+        (see :data:`~nautilus_options.strategy.diagnostics.SkipReason`).
+        """
         options = self.options()
         expiries = {
             option.expiration_ns: parse_tradingsymbol(option.id.symbol.value).monthly
@@ -106,7 +121,7 @@ class ChainReader:
             self._cfg.min_days_to_expiry,
         )
         if choice is None:
-            return None
+            return "no_expiry"
         series: Series = {
             (option.strike_price.as_double(), option_right(option)): option
             for option in options
@@ -114,7 +129,7 @@ class ChainReader:
         }
         chain = self.chain(series, choice.expiry_ns)
         if chain is None:
-            return None
+            return "no_index_price"
         selection = select_spread(
             chain,
             self._cfg.spread,
@@ -125,9 +140,9 @@ class ChainReader:
             self._cfg.risk_free_rate,
         )
         if selection is None:
-            return None
+            return "no_strikes"
         legs = tuple(series[(leg.strike, leg.right)] for leg in selection.geometry.legs)
-        return selection, legs
+        return SpreadPick(selection, legs)
 
     def chain(self, series: Series, expiry_ns: int) -> Chain | None:
         """The chain of one expiry's ``series`` (None while the index has no last price)."""

@@ -163,6 +163,12 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         Lots per spread when ``capital_manager`` is off.
     max_lots : int, optional
         Cap on lots per spread (also sent to the capital manager).
+    sizing_slippage_ticks : int, default 5
+        Slippage buffer of the risk per lot sent to the capital manager: each leg may fill
+        this many price ticks (0.05) worse than its mid. One lot reserves the max loss at
+        those prices plus the round-trip charges of every leg
+        (:func:`~nautilus_options.domain.sizing.spread_lot_risk`), so the risk-% cap holds at
+        the fills. 0 sizes at the mids (charges are still included).
     capital_manager : bool, default True
         Size with the :class:`~nautilus_options.capital.CapitalManager` over the message bus.
     risk_free_rate : float, default 0.065
@@ -202,6 +208,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     leg_timeout_secs: PositiveFloat = 60.0
     lots: PositiveInt = 1
     max_lots: PositiveInt | None = None
+    sizing_slippage_ticks: NonNegativeInt = 5
     capital_manager: bool = True
     risk_free_rate: Rate = 0.065
     oms_type: Literal["HEDGING"] = "HEDGING"

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Literal
 
 from nautilus_options.domain.time import NS_PER_MINUTE, ist_date, ist_datetime
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
+from nautilus_options.strategy.diagnostics import SkipReason
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,10 @@ class EntryRules:
 
 @dataclass(frozen=True)
 class EntryDecision:
-    """Outcome of an entry check: ``allowed`` or the ``reason`` it is not."""
+    """Outcome of an entry check: ``allowed`` or the ``reason`` it is not ("ok" if it is)."""
 
     allowed: bool
-    reason: str
+    reason: SkipReason | Literal["ok"]
 
 
 def entry_decision(
@@ -94,11 +96,11 @@ def entry_decision(
         return EntryDecision(False, "weekday")
     clock = now.time()
     if not any(start <= clock < end for start, end in rules.windows):
-        return EntryDecision(False, "outside window")
+        return EntryDecision(False, "outside_window")
     if open_spreads >= rules.max_concurrent:
-        return EntryDecision(False, "max concurrent")
+        return EntryDecision(False, "max_concurrent")
     if entries_today >= rules.max_entries_per_day:
-        return EntryDecision(False, "max entries per day")
+        return EntryDecision(False, "max_entries_per_day")
     if last_exit_ns is not None and now_ns - last_exit_ns < rules.cooldown_minutes * NS_PER_MINUTE:
         return EntryDecision(False, "cooldown")
     return EntryDecision(True, "ok")

@@ -189,12 +189,13 @@ def pick_strike(
 
 @dataclass(frozen=True)
 class SpreadSelection:
-    """A chosen spread: its legs, the forward and time used, and the mid net premium."""
+    """A chosen spread: its legs, the forward and time used, the legs' mids and net premium."""
 
     geometry: SpreadGeometry
     forward: float
     t: float
     net_premium: float
+    mids: tuple[float, ...]
 
 
 def select_spread(
@@ -228,7 +229,7 @@ def select_spread(
     prices = [mid for mid in mids if mid is not None]
     if len(prices) != len(mids):
         return None
-    return SpreadSelection(geometry, forward, t, geometry.net_premium(prices))
+    return SpreadSelection(geometry, forward, t, geometry.net_premium(prices), tuple(prices))
 
 
 def _geometry(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 from nautilus_trader.core.data import Data
 from nautilus_trader.model.data import DataType, QuoteTick
@@ -16,39 +15,32 @@ from nautilus_trader.model.events import (
     PositionClosed,
 )
 from nautilus_trader.model.identifiers import ClientOrderId, InstrumentId, Symbol, Venue
-from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options.capital.events import CapitalUpdated
 from nautilus_options.capital.messages import (
     RELEASE_ENDPOINT,
-    SIZING_ENDPOINT,
     CapitalRelease,
-    SizingRequest,
-    SizingResponse,
 )
 from nautilus_options.common.session import SessionTimer
 from nautilus_options.compat.topics import custom_data_topic, quotes_topic
-from nautilus_options.domain.time import NS_PER_SECOND
+from nautilus_options.domain.nse import session_bounds_ns
+from nautilus_options.domain.time import NS_PER_SECOND, ist_date
 from nautilus_options.portfolio import (
     SettlementRules,
     SpreadTracker,
     parse_leg_position_id,
     tag_value,
 )
-from nautilus_options.strategy.book import (
-    ActiveSpread,
-    SpreadBook,
-    adopt,
-    is_complete,
-)
-from nautilus_options.strategy.chain import ChainReader
+from nautilus_options.strategy.book import ActiveSpread, SpreadBook, adopt, is_complete
+from nautilus_options.strategy.chain import ChainReader, SpreadPick
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
+from nautilus_options.strategy.diagnostics import EntryDiagnostics
+from nautilus_options.strategy.entering import EntryAttempts
 from nautilus_options.strategy.entry import EntryManager
 from nautilus_options.strategy.execution import LegExecution
 from nautilus_options.strategy.exit import ExitManager, ExitReason
 from nautilus_options.strategy.legging import LegSequencer, Phase
-from nautilus_options.strategy.selection import SpreadSelection
 
 _CHECK_TIMER = "spread-check"
 _QUOTE_CHECK_ALERT = "spread-quote-check"
@@ -78,18 +70,15 @@ class OptionsSpreadStrategy(Strategy):
     def __init__(self, config: OptionsSpreadStrategyConfig) -> None:
         super().__init__(config)
         self.cfg = config
-        self.entry_manager = EntryManager.from_config(config)
         self.exit_manager = ExitManager.from_config(config)
         self.index_id = InstrumentId(Symbol(config.underlying), Venue(config.index_venue))
         self._chain: ChainReader | None = None
         self._execution: LegExecution | None = None
-        self._spread_counter = 0
-        self._halted = False
-        self._warned_no_manager = False
         self._book = SpreadBook()
         self._quote_check_pending = False
         self._tracker: SpreadTracker | None = None
         self._check_timer: SessionTimer | None = None
+        self._reset_entries()
 
     @property
     def tracker(self) -> SpreadTracker:
@@ -119,6 +108,11 @@ class OptionsSpreadStrategy(Strategy):
         """Ids of spreads being opened, held or closed by this strategy."""
         return self._book.ids()
 
+    @property
+    def entry_diagnostics(self) -> EntryDiagnostics:
+        """Counts of the entry checks by outcome so far (a copy)."""
+        return self.entries.diagnostics(self.clock.timestamp_ns())
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def on_start(self) -> None:
@@ -138,7 +132,8 @@ class OptionsSpreadStrategy(Strategy):
         self._adopt_open_spreads()
 
     def on_stop(self) -> None:
-        """Cancel the timers (open spreads are left to the node's stop policy)."""
+        """Publish the entry counts; cancel the timers (open spreads are left to the node)."""
+        self.entries.publish(self.clock.timestamp_ns())
         self.msgbus.unsubscribe(
             topic=custom_data_topic(DataType(CapitalUpdated)), handler=self._on_capital_updated
         )
@@ -153,11 +148,15 @@ class OptionsSpreadStrategy(Strategy):
 
     def on_reset(self) -> None:
         """Forget all spreads and counters (the engine's cache is reset too)."""
-        self.entry_manager = EntryManager.from_config(self.cfg)
-        self._spread_counter = 0
-        self._halted = False
+        self._reset_entries()
         self._book.clear()
         self._tracker = None
+
+    def _reset_entries(self) -> None:
+        self.entry_manager = EntryManager.from_config(self.cfg)
+        self.entries = EntryAttempts(
+            self, self.cfg, lambda now_ns: self.chain.select(now_ns), self.entry_manager, self._open
+        )
 
     def _adopt_open_spreads(self) -> None:
         """Take over spreads this strategy left open before a restart.
@@ -185,14 +184,14 @@ class OptionsSpreadStrategy(Strategy):
 
     def on_save(self) -> dict[str, bytes]:
         """Persist the spread counter and the entry state."""
-        state = {"spread_counter": str(self._spread_counter), **self.entry_manager.to_dict()}
+        state = {"spread_counter": str(self.entries.spread_counter), **self.entry_manager.to_dict()}
         return {"state": json.dumps(state).encode()}
 
     def on_load(self, state: dict[str, bytes]) -> None:
         """Restore what :meth:`on_save` wrote."""
         if "state" in state:
             values = json.loads(state["state"].decode())
-            self._spread_counter = int(values.get("spread_counter", 0))
+            self.entries.spread_counter = int(values.get("spread_counter", 0))
             self.entry_manager.load_dict(values)
 
     # -- market data -------------------------------------------------------------------------
@@ -230,79 +229,25 @@ class OptionsSpreadStrategy(Strategy):
 
     def _on_capital_updated(self, event: Data) -> None:
         if isinstance(event, CapitalUpdated):
-            self._halted = event.halted
+            self.entries.halted = event.halted
 
     def _tick(self, event: object) -> None:
         self._check_open_spreads(event)
         for spread in self._book:
             if spread.sequencer.phase.is_closing:
                 self.execution.work_phase(spread)
-        self._try_enter(self.clock.timestamp_ns())
+        now = self.clock.timestamp_ns()
+        self.entries.attempt(now, len(self._book))
+        close_ns = session_bounds_ns(ist_date(now))[1]
+        if now + self.cfg.exit_check_interval_secs * NS_PER_SECOND > close_ns:
+            self.entries.publish(now)  # the session day's last check
 
     # -- entries -----------------------------------------------------------------------------
 
-    def _try_enter(self, now_ns: int) -> None:
-        if self._halted or len(self._book) >= self.entry_manager.rules.max_concurrent:
-            return  # denied whatever the time (the common case while a spread is held)
-        decision = self.entry_manager.check(now_ns, len(self._book), self._halted)
-        if not decision.allowed or not self._sizing_available():
-            return
-        picked = self.chain.select(now_ns)
-        if picked is None:
-            return
-        selection, instruments = picked
-        per_lot = selection.geometry.max_loss(selection.net_premium) * int(
-            instruments[0].lot_size.as_double()
-        )
-        if not (math.isfinite(per_lot) and per_lot > 0):
-            self.log.warning(f"Skipping entry: max loss per lot {per_lot} from crossed quotes")
-            return
-        self._spread_counter += 1
-        spread_id = f"{self.id}-S{self._spread_counter:04d}"
-        if not self.cfg.capital_manager:
-            self._open(spread_id, selection, instruments, self._capped(self.cfg.lots), False)
-            return
-
-        def on_sizing(response: SizingResponse) -> None:
-            self._halted = response.halted
-            if response.lots > 0:
-                self._open(spread_id, selection, instruments, response.lots, True)
-            else:
-                self.log.info(f"{spread_id}: no lots granted ({response.reason})")
-
-        self.msgbus.send(
-            endpoint=SIZING_ENDPOINT,
-            msg=SizingRequest(
-                request_id=spread_id,
-                strategy_id=self.id.value,
-                capital_per_lot=per_lot,
-                max_lots=self.cfg.max_lots,
-                callback=on_sizing,
-            ),
-        )
-
-    def _sizing_available(self) -> bool:
-        """Whether lots can be sized: fixed lots, or a capital manager on the bus."""
-        if not self.cfg.capital_manager or SIZING_ENDPOINT in self.msgbus.endpoints():
-            return True
-        if not self._warned_no_manager:
-            self.log.warning(f"No capital manager at {SIZING_ENDPOINT}: not entering")
-            self._warned_no_manager = True
-        return False
-
-    def _capped(self, lots: int) -> int:
-        return min(lots, self.cfg.max_lots) if self.cfg.max_lots is not None else lots
-
     # -- legging -----------------------------------------------------------------------------
 
-    def _open(
-        self,
-        spread_id: str,
-        selection: SpreadSelection,
-        instruments: tuple[OptionContract, ...],
-        lots: int,
-        reserved: bool,
-    ) -> None:
+    def _open(self, spread_id: str, picked: SpreadPick, lots: int, reserved: bool) -> None:
+        selection, instruments = picked.selection, picked.instruments
         now = self.clock.timestamp_ns()
         units = lots * int(instruments[0].lot_size.as_double())
         spread = ActiveSpread(
