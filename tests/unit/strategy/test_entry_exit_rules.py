@@ -30,10 +30,10 @@ RULES = EntryRules(
 @pytest.mark.parametrize(
     ("now", "reason"),
     [
-        (ns(5, 9, 29), "outside window"),
+        (ns(5, 9, 29), "outside_window"),
         (ns(5, 9, 30), "ok"),
         (ns(5, 10, 59), "ok"),
-        (ns(5, 11, 0), "outside window"),
+        (ns(5, 11, 0), "outside_window"),
         (ns(5, 13, 30), "ok"),
         (ns(10, 10, 0), "weekday"),
     ],
@@ -44,8 +44,8 @@ def test_entry_windows_and_weekdays(now: int, reason: str) -> None:
 
 def test_entry_limits_cooldown_and_halt() -> None:
     now = ns(5, 10, 0)
-    assert entry_decision(RULES, now, 2, 0, None, False).reason == "max concurrent"
-    assert entry_decision(RULES, now, 0, 2, None, False).reason == "max entries per day"
+    assert entry_decision(RULES, now, 2, 0, None, False).reason == "max_concurrent"
+    assert entry_decision(RULES, now, 0, 2, None, False).reason == "max_entries_per_day"
     assert entry_decision(RULES, now, 0, 0, now - 29 * NS_PER_MINUTE, False).reason == "cooldown"
     assert entry_decision(RULES, now, 0, 0, now - 30 * NS_PER_MINUTE, False).allowed
     assert entry_decision(RULES, now, 0, 0, None, True).reason == "halted"
@@ -55,7 +55,7 @@ def test_entry_manager_counts_per_ist_day_and_round_trips() -> None:
     manager = EntryManager(RULES)
     manager.record_entry(ns(5, 9, 45))
     manager.record_entry(ns(5, 10, 30))
-    assert manager.check(ns(5, 10, 45), 0, False).reason == "max entries per day"
+    assert manager.check(ns(5, 10, 45), 0, False).reason == "max_entries_per_day"
     assert manager.check(ns(6, 9, 45), 0, False).allowed
     manager.record_exit(ns(6, 9, 40))
     assert manager.check(ns(6, 9, 45), 0, False).reason == "cooldown"
