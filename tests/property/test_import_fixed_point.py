@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nautilus_trader.model.objects import Price, Quantity
 
-from nautilus_options.data.encoding import fixed_point
+from nautilus_options.compat.parquet import fixed_point
 
 # Up to Nautilus' PRICE_MAX at precision 0 (the loaders refuse larger values).
 UNITS = st.lists(st.integers(min_value=0, max_value=17_014_118_346_046), min_size=1, max_size=50)

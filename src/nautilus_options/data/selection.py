@@ -19,6 +19,7 @@ from nautilus_trader.model.data import Bar, QuoteTick, TradeTick
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
+from nautilus_options.compat.parquet import data_folder, folder_name
 from nautilus_options.domain.time import NS_PER_DAY, ist_date, parse_bound
 from nautilus_options.errors import ConfigError
 
@@ -143,7 +144,7 @@ def _expiries(options: list[OptionContract], expiries: int | Sequence[date]) -> 
 
 def _bar_types(catalog: ParquetDataCatalog, instrument_id: str) -> list[str]:
     """LAST bar types of ``instrument_id`` stored in the catalog."""
-    root = Path(catalog.path) / "data" / "bar"
+    root = Path(catalog.path) / "data" / folder_name(Bar)
     prefix = f"{instrument_id}-"
     if not root.is_dir():
         return []
@@ -152,14 +153,14 @@ def _bar_types(catalog: ParquetDataCatalog, instrument_id: str) -> list[str]:
     )
 
 
-def _has(catalog: ParquetDataCatalog, kind: str, instrument_id: str) -> bool:
-    return (Path(catalog.path) / "data" / kind / instrument_id).is_dir()
+def _has(catalog: ParquetDataCatalog, cls: type, instrument_id: str) -> bool:
+    return (Path(catalog.path) / data_folder(cls, instrument_id)).is_dir()
 
 
 def _first_index_price(catalog: ParquetDataCatalog, underlying: str, start_ns: int) -> float:
     index_id = f"{underlying}.NSE"
     until = start_ns + 5 * NS_PER_DAY
-    if _has(catalog, "trade_tick", index_id):
+    if _has(catalog, TradeTick, index_id):
         trades = catalog.trade_ticks(instrument_ids=[index_id], start=start_ns, end=until)
         if trades:
             return float(trades[0].price.as_double())
@@ -177,8 +178,8 @@ def chain_data_configs(catalog_path: str | Path, window: ChainWindow) -> list[Ba
     its NFO settlement mirror load trade ticks, else LAST bars.
     """
     catalog = ParquetDataCatalog(str(catalog_path))
-    quoted = [i for i in window.option_ids if _has(catalog, "quote_tick", i)]
-    traded = [i for i in window.index_ids if _has(catalog, "trade_tick", i)]
+    quoted = [i for i in window.option_ids if _has(catalog, QuoteTick, i)]
+    traded = [i for i in window.index_ids if _has(catalog, TradeTick, i)]
     bar_types = [
         bar_type
         for instrument_id in (*window.option_ids, *window.index_ids)

@@ -16,30 +16,22 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from nautilus_trader.core.datetime import unix_nanos_to_iso8601
 from nautilus_trader.model.data import InstrumentClose
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
-from nautilus_trader.persistence.funcs import class_to_filename, urisafe_identifier
 
+from nautilus_options.compat.parquet import (
+    ROWS_PER_GROUP,
+    SERIES_FOLDERS,
+    data_folder,
+    file_interval,
+    file_name,
+    folder_name,
+)
 from nautilus_options.data.encoding import DATA_CLASSES, series_table
 from nautilus_options.data.journal import STAGING_SUFFIXES, commit_files
 from nautilus_options.data.loaders import LoadedFile
 from nautilus_options.errors import DataError
-
-_ROWS_PER_GROUP = 5000  # ParquetDataCatalog's default ``max_rows_per_group``
-
-
-def _file_name(start: int, end: int) -> str:
-    def stamp(ns: int) -> str:
-        return unix_nanos_to_iso8601(ns).replace(":", "-").replace(".", "-")
-
-    return f"{stamp(start)}_{stamp(end)}.parquet"
-
-
-def _interval(name: str) -> tuple[str, str]:
-    start, _, end = name.removesuffix(".parquet").partition("_")
-    return start, end
 
 
 class StagingWriter:
@@ -61,11 +53,9 @@ class StagingWriter:
             identifier = str(series.bar_type or series.instrument.id)
             ts = series.ts_event
             rel = self._path(cls, identifier, int(ts[0]), int(ts[-1]))
-            self._claim(
-                rel, loaded.file, series.instrument.id.value, class_to_filename(cls), ts.size
-            )
+            self._claim(rel, loaded.file, series.instrument.id.value, folder_name(cls), ts.size)
             (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(series_table(series), self.root / rel, row_group_size=_ROWS_PER_GROUP)
+            pq.write_table(series_table(series), self.root / rel, row_group_size=ROWS_PER_GROUP)
         new = [i for i in loaded.instruments if i.id not in self._instruments]
         self._instruments.update(i.id for i in new)
         for instrument in new:
@@ -78,14 +68,13 @@ class StagingWriter:
             by_instrument.setdefault(close.instrument_id, []).append(close)
         for iid, closes in by_instrument.items():
             rel = self._path(InstrumentClose, iid.value, closes[0].ts_init, closes[-1].ts_init)
-            self._claim(rel, loaded.file, iid.value, "instrument_close", len(closes))
+            self._claim(rel, loaded.file, iid.value, folder_name(InstrumentClose), len(closes))
         if new or loaded.closes:
             self.catalog.write_data([*new, *loaded.closes], skip_disjoint_check=True)
 
     @staticmethod
     def _path(cls: type, identifier: str, start: int, end: int) -> Path:
-        directory = Path("data") / class_to_filename(cls) / urisafe_identifier(identifier)
-        return directory / _file_name(start, end)
+        return data_folder(cls, identifier) / file_name(start, end)
 
     def _claim(self, rel: Path, file: str, instrument_id: str, data: str, rows: int) -> None:
         key = str(rel)
@@ -128,12 +117,7 @@ def commit(staging: Path, catalog: Path, origin: dict[str, str]) -> tuple[list[s
     for directory, rels in staged_by_dir.items():
         _check_disjoint(directory, rels, origin)
         existing = sorted((catalog / directory).glob("*.parquet"))
-        is_definition = directory.parts[1] not in {
-            "quote_tick",
-            "trade_tick",
-            "bar",
-            "instrument_close",
-        }
+        is_definition = directory.parts[1] not in SERIES_FOLDERS
         for rel in rels:
             status = _classify(staging / rel, existing, is_definition)
             if status == "conflict":
@@ -150,7 +134,7 @@ def commit(staging: Path, catalog: Path, origin: dict[str, str]) -> tuple[list[s
 
 def _check_disjoint(directory: Path, rels: list[str], origin: dict[str, str]) -> None:
     """Refuse two staged files of one directory whose time ranges overlap."""
-    spans = sorted((_interval(Path(rel).name), rel) for rel in rels)
+    spans = sorted((file_interval(Path(rel).name), rel) for rel in rels)
     for (first, a), (second, b) in itertools.pairwise(spans):
         if second[0] <= first[1]:
             raise DataError(
@@ -165,9 +149,9 @@ def _classify(staged: Path, existing: list[Path], is_definition: bool) -> str:
             return "new"
         same = _same_table(staged, existing[0], ignore=("ts_event", "ts_init"))
         return "same" if same else "conflict"
-    start, end = _interval(staged.name)
+    start, end = file_interval(staged.name)
     for path in existing:
-        other_start, other_end = _interval(path.name)
+        other_start, other_end = file_interval(path.name)
         if path.name == staged.name and _same_table(staged, path):
             return "same"
         if start <= other_end and other_start <= end:
