@@ -7,6 +7,7 @@ serves until Ctrl-C. With ``--json`` it prints exactly one JSON object on stdout
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -25,6 +26,10 @@ def _run(args: argparse.Namespace) -> int:
         session=args.session,
         faults=parse_profile(args.faults),
         state_file=args.state,
+        kite_api_key=args.kite_api_key or "",
+        kite_access_token=args.kite_access_token or "",
+        **({"kite_root": args.kite_root} if args.kite_root else {}),
+        **({"kite_ws_root": args.kite_ws_root} if args.kite_ws_root else {}),
         **({"admin_key": args.admin_key} if args.admin_key else {}),
     )
 
@@ -35,11 +40,15 @@ def _run(args: argparse.Namespace) -> int:
         print("Kite simulator listening (Ctrl-C to stop)", flush=True)
         for key, value in info.items():
             print(f"  {key:<11} {value}", flush=True)
+        if info.get("provisional_expiries"):
+            print(
+                "  note: expiries after the NSE holiday table are provisional "
+                "(every weekday taken as a trading day)",
+                flush=True,
+            )
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises it after shutting down
         serve(config, ready)
-    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its clean shutdown
-        pass
     if not args.json:
         print("options-nt: simulator stopped", file=sys.stderr)
     return 0
@@ -58,10 +67,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--market",
         choices=["synthetic", "replay", "kite"],
         default="synthetic",
-        help="price source (only synthetic is implemented in this release)",
+        help="price source: live synthetic (default), a replayed catalog, or the Kite feed",
     )
     parser.add_argument("--catalog", type=Path, help="ParquetDataCatalog to replay")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1)")
+    parser.add_argument("--kite-api-key", help="Kite app key (--market kite)")
+    parser.add_argument("--kite-access-token", help="Kite access token (--market kite)")
+    parser.add_argument("--kite-root", help="Kite REST root (default: Kite's)")
+    parser.add_argument("--kite-ws-root", help="Kite ticker root (default: Kite's)")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any)")
     parser.add_argument(
         "--session",
@@ -76,7 +89,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="fault profile: none, flaky or chaos, with key=value overrides "
         "(e.g. 'flaky,lost_response=0.1,seed=3')",
     )
-    parser.add_argument("--state", type=Path, help="JSON file keeping orders across restarts")
+    parser.add_argument(
+        "--state", type=Path, help="JSON file keeping orders and positions across restarts"
+    )
     parser.add_argument("--admin-key", help="key of the /admin routes (random by default)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.set_defaults(handler=_run)
