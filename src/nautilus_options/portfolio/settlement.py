@@ -16,9 +16,9 @@ same figure whichever venue reported the fill.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from enum import Enum
-import math
 from functools import lru_cache
 
 from nautilus_trader.common.config import resolve_path
