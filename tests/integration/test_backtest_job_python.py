@@ -139,3 +139,32 @@ def test_held_to_expiry_the_job_charges_exercise_stt(catalog: Path, tmp_path: Pa
     capital = pd.read_csv(outcome.files["capital"])
     assert capital["exercise_charges"].iloc[-1] == pytest.approx(summary["settlement_charges"])
     assert summary["ending_capital"] == pytest.approx(1_000_000 + summary["pnl_total"], abs=0.01)
+
+
+def test_a_run_that_trades_nothing_says_why(catalog: Path, tmp_path: Path) -> None:
+    # No listed expiry is 30 days away, so every entry check stops at the expiry rule.
+    settings = _settings(catalog, tmp_path)
+    strategy = OptionsSpreadStrategyConfig(spread_type="bull_put_credit", min_days_to_expiry=30)
+    outcome = run_backtest(
+        BacktestSettings(
+            catalog=settings.catalog,
+            start=settings.start,
+            end=settings.end,
+            out=settings.out,
+            strategy=strategy,
+            data=settings.data,
+            tearsheet=False,
+        )
+    )
+    summary = outcome.summary
+    assert summary["trades"] == summary["open_spreads"] == summary["entries"] == 0
+    assert summary["entry_checks"] > 0
+    assert summary["entry_skips"]["no_expiry"] > 0
+    assert "no expiry met the days-to-expiry rule" in summary["no_trades_because"]
+    assert "No trades because" in outcome.files["report"].read_text(encoding="utf-8")
+
+
+def test_a_run_that_trades_counts_its_entries(catalog: Path, tmp_path: Path) -> None:
+    summary = run_backtest(_settings(catalog, tmp_path)).summary
+    assert summary["entries"] >= summary["trades"] + summary["open_spreads"] > 0
+    assert "no_trades_because" not in summary

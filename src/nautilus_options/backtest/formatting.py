@@ -146,17 +146,28 @@ _SUMMARY_FORMATS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "win_rate": ("Win rate", lambda rate: percent(None if rate is None else rate * 100.0)),
     "charges_total": ("Charges paid", inr),
     "commissions": ("Brokerage, STT and fees on fills", inr),
-    "settlement_charges": ("STT on exercise at expiry", inr),
+    "settlement_charges": ("Charges on settlement at expiry", inr),
     "max_drawdown": ("Max drawdown (marked to market)", inr),
     "max_drawdown_pct": ("Max drawdown, % of the peak", partial(percent, decimals=2)),
     "sharpe": ("Sharpe ratio (daily, annualised)", partial(number, decimals=2)),
     "start": ("Start", ist_time),
     "end": ("End", ist_time),
+    "entry_checks": ("Entry checks", number),
+    "entries": ("Spreads opened", number),
+    "entry_skips": ("Entry checks skipped, by reason", lambda skips: _counts(skips)),
+    "no_trades_because": ("No trades because", lambda text: str(text)),
     "elapsed_secs": (
         "Run time (wall clock)",
         lambda secs: f"{number(secs, 1)} s" if secs is not None else MISSING,
     ),
 }
+
+
+def _counts(counts: Mapping[str, int] | None) -> str:
+    """``"outside window: 450; cooldown: 12"`` from ``{reason: count}``."""
+    if not counts:
+        return MISSING
+    return "; ".join(f"{humanize(reason)}: {number(count)}" for reason, count in counts.items())
 
 
 def summary_rows(summary: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -122,6 +122,8 @@ def _print_summary(console: Console, summary: dict[str, Any], out_dir: Path) -> 
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
+    if summary.get("no_trades_because"):
+        console.print(f"[bold]No trades[/bold] because: {summary['no_trades_because']}")
     console.print(f"Outputs: {out_dir}  (open {out_dir / 'report.html'})")
 
 

@@ -24,6 +24,7 @@ while the backtest runs; the rest after it.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from nautilus_options.backtest.html_report import render_html
 from nautilus_options.backtest.statistics import mark_to_market, spreads_frame, summarize
 from nautilus_options.environments.recorder import STREAMS, RunRecorder, read_stream
 from nautilus_options.errors import ConfigError
+from nautilus_options.strategy.diagnostics import EntryDiagnostics
 
 __all__ = ["LOG_NAME", "OUTPUT_FILES", "prepare_out_dir", "write_outputs"]
 
@@ -118,6 +120,7 @@ def write_outputs(
     summary = summarize(spreads, realized, initial_capital, equity)
     summary["start"] = _iso(engine.backtest_start)
     summary["end"] = _iso(engine.backtest_end)
+    summary.update(entry_summary(recorder.entry_diagnostics().values(), summary))
     if tearsheet:
         from nautilus_trader.analysis.tearsheet import create_tearsheet
 
@@ -137,6 +140,32 @@ def write_outputs(
         encoding="utf-8",
     )
     return summary, files
+
+
+def entry_summary(
+    diagnostics: Iterable[EntryDiagnostics], summary: dict[str, Any]
+) -> dict[str, Any]:
+    """Entry checks, entries and skip reasons of the run; why it traded nothing, if it did not.
+
+    Returns ``entry_checks``, ``entries``, ``entry_skips`` (reason -> count, most frequent
+    first, summed over strategies) and, when the run opened no spread, ``no_trades_because``
+    (one sentence).
+    """
+    counts = list(diagnostics)
+    skips: dict[str, int] = {}
+    for item in counts:
+        for reason, count in item.skips().items():
+            skips[reason] = skips.get(reason, 0) + count
+    traded = summary.get("trades", 0) or summary.get("open_spreads", 0)
+    reasons = "; ".join(item.describe() for item in counts if item.skips())
+    result: dict[str, Any] = {
+        "entry_checks": sum(item.checks for item in counts),
+        "entries": sum(item.entries for item in counts),
+        "entry_skips": dict(sorted(skips.items(), key=lambda rn: -rn[1])),
+    }
+    if not traded:
+        result["no_trades_because"] = reasons or "no entry check ran"
+    return result
 
 
 def _iso(value: pd.Timestamp | datetime | None) -> str | None:

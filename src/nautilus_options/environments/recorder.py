@@ -54,6 +54,7 @@ from nautilus_options.portfolio import (
     SpreadTracker,
     SpreadView,
 )
+from nautilus_options.strategy.diagnostics import EntryDiagnostics
 
 __all__ = [
     "STREAMS",
@@ -168,6 +169,8 @@ class RunRecorder(Actor):
             (order_events_topic(), self._on_order_event),
             (position_events_topic(), self._on_position_event),
         )
+        self._diagnostics: dict[str, EntryDiagnostics] = {}
+        self._diagnostics_topic = custom_data_topic(DataType(EntryDiagnostics))
 
     # -- what it holds ------------------------------------------------------------------------
 
@@ -198,6 +201,14 @@ class RunRecorder(Actor):
         """The file ``stream`` is appended to, or None without ``stream_dir``."""
         return self._buffers[stream].path
 
+    def entry_diagnostics(self) -> dict[str, EntryDiagnostics]:
+        """The latest :class:`EntryDiagnostics` of each strategy, by strategy id.
+
+        Strategies publish their totals when they stop, after the actors stopped, so the
+        recorder listens for them until it is disposed.
+        """
+        return dict(self._diagnostics)
+
     def spreads(self) -> list[SpreadView]:
         """Every spread in the node's cache, open or closed, ordered by opening time."""
         return SpreadTracker(self.cache, self._settlement).spreads()
@@ -222,6 +233,8 @@ class RunRecorder(Actor):
                 buffer.open(self._stream_dir / f"{stream}.csv")
         for topic, handler in self._handlers:
             self.msgbus.subscribe(topic, handler)
+        if not self.msgbus.is_subscribed(self._diagnostics_topic, self._on_diagnostics):
+            self.msgbus.subscribe(self._diagnostics_topic, self._on_diagnostics)
 
     def on_stop(self) -> None:
         """Unsubscribe and close the stream files (the memory buffers stay readable)."""
@@ -233,13 +246,19 @@ class RunRecorder(Actor):
     def on_reset(self) -> None:
         """Forget every row (the stream files are replaced at the next start)."""
         self._buffers = self._new_buffers()
+        self._diagnostics.clear()
 
     def on_dispose(self) -> None:
-        """Close the stream files."""
+        """Close the stream files and stop listening for entry diagnostics."""
         for buffer in self._buffers.values():
             buffer.close()
+        if self.msgbus.is_subscribed(self._diagnostics_topic, self._on_diagnostics):
+            self.msgbus.unsubscribe(self._diagnostics_topic, self._on_diagnostics)
 
     # -- handlers -----------------------------------------------------------------------------
+
+    def _on_diagnostics(self, diagnostics: EntryDiagnostics) -> None:
+        self._diagnostics[diagnostics.strategy_id] = diagnostics
 
     def _on_capital(self, update: CapitalUpdated) -> None:
         self._buffers["capital"].add(_data_row(update))
