@@ -57,7 +57,7 @@ class KiteFeedMarket(MarketSource):
     """Quotes from a Kite ticker (see the module docstring)."""
 
     def __init__(self, config: SimulatorConfig, now_ns: int) -> None:
-        from kiteconnect import KiteConnect, KiteTicker
+        from kiteconnect import KiteConnect, KiteTicker  # type: ignore[import-untyped]
 
         self.config = config
         self.parser = KiteTicker(config.kite_api_key, config.kite_access_token)

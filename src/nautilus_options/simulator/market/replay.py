@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -125,7 +125,7 @@ class ReplayMarket(MarketSource):
                 if option.expiration_ns not in relisted:
                     continue
                 day, monthly = relisted[option.expiration_ns]
-                right = "CE" if option.option_kind.name == "CALL" else "PE"
+                right: Literal["CE", "PE"] = "CE" if option.option_kind.name == "CALL" else "PE"
                 symbol = ProvisionalOptionSymbol(
                     underlying, day, Decimal(str(option.strike_price)), right, monthly
                 )
