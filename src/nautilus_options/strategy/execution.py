@@ -29,7 +29,7 @@ from nautilus_trader.model.objects import Quantity
 from nautilus_trader.model.orders import Order
 from nautilus_trader.trading.strategy import Strategy
 
-from nautilus_options.domain.nse import contract_spec
+from nautilus_options.domain.nse import freeze_quantity
 from nautilus_options.domain.time import NS_PER_SECOND, ist_date
 from nautilus_options.portfolio import leg_position_id, leg_tags, tag_value
 from nautilus_options.strategy.book import ActiveSpread, SpreadBook
@@ -87,9 +87,8 @@ class LegExecution:
             if needed <= 0:
                 continue
             instrument = spread.instruments[leg]
-            freeze_qty = contract_spec(
-                self._cfg.underlying, ist_date(instrument.expiration_ns)
-            ).freeze_qty
+            order_day = ist_date(self._strategy.clock.timestamp_ns())
+            freeze_qty = freeze_quantity(self._cfg.underlying, order_day)
             lot_size = int(instrument.lot_size.as_double())
             self._submit(spread, leg, slice_quantity(needed, lot_size, freeze_qty)[0], closing)
 
