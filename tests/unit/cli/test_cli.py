@@ -32,7 +32,7 @@ def test_module_entry_point_matches_console_script() -> None:
 
 def test_installed_version_is_the_project_version() -> None:
     # A stale install (pyproject bumped, package not reinstalled) reports an old version.
-    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    project = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
     assert __version__ == project["project"]["version"]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from nautilus_options.backtest.statistics import SUMMARY_KEYS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "examples" / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[3] / "examples" / "notebooks"
 WALKTHROUGH = NOTEBOOKS / "strategy_walkthrough.ipynb"
 KERNEL = "options-nt-tests"
 _LAUNCH = ("-m", "ipykernel_launcher", "-f", "{connection_file}")

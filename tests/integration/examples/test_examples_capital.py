@@ -14,7 +14,7 @@ from sized_round_trip import SizedRoundTripConfig
 
 from nautilus_options.errors import ConfigError
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "capital_manager_demo.py"
+DEMO = Path(__file__).resolve().parents[3] / "examples" / "capital_manager_demo.py"
 
 
 def _demo(*args: str, columns: int = 200) -> str:
