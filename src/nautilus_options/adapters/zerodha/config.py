@@ -128,6 +128,9 @@ class ZerodhaExecClientConfig(LiveExecClientConfig, frozen=True, kw_only=True):
         Seconds between order-book polls (covering a silent socket).
     place_attempts : int
         Placements of one slice after lost answers, each preceded by a look-up by tag.
+    settlement_poll_secs : float
+        Seconds between checks for options Kite settled at expiry (only while the node
+        holds an option on or past its expiry day; see :mod:`.expiry`).
     """
 
     kite: KiteConnectionConfig = KiteConnectionConfig()
@@ -139,6 +142,7 @@ class ZerodhaExecClientConfig(LiveExecClientConfig, frozen=True, kw_only=True):
     state_dir: str | None = None
     poll_interval_secs: Positive = 2.0
     place_attempts: Annotated[int, Meta(ge=1, le=10)] = 3
+    settlement_poll_secs: Positive = 30.0
     underlyings: tuple[str, ...] = ("NIFTY", "BANKNIFTY")
     expiries: Annotated[int, Meta(ge=1)] | None = 2
     strikes_each_side: Annotated[int, Meta(ge=0)] | None = 20

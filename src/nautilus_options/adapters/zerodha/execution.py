@@ -21,7 +21,6 @@ Flow of one order (KITE_API.md §3.2-3.5, §4; DESIGN.md §7):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -31,44 +30,38 @@ from nautilus_trader.common.component import LiveClock, MessageBus
 from nautilus_trader.execution.messages import (
     CancelAllOrders,
     CancelOrder,
-    GenerateFillReports,
-    GenerateOrderStatusReport,
-    GenerateOrderStatusReports,
-    GeneratePositionStatusReports,
     ModifyOrder,
     SubmitOrder,
 )
-from nautilus_trader.execution.reports import FillReport, OrderStatusReport, PositionStatusReport
-from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.enums import (
     AccountType,
-    LiquiditySide,
     OmsType,
     OrderSide,
     OrderType,
     TimeInForce,
 )
-from nautilus_trader.model.identifiers import AccountId, ClientId, ClientOrderId, TradeId
+from nautilus_trader.model.identifiers import AccountId, ClientId, ClientOrderId
 from nautilus_trader.model.instruments import OptionContract
-from nautilus_trader.model.objects import AccountBalance, Money, Price, Quantity
+from nautilus_trader.model.objects import AccountBalance, Money
 from nautilus_trader.model.orders import Order
 
 from nautilus_options.adapters.zerodha.common.errors import KiteError, KiteTokenError
-from nautilus_options.adapters.zerodha.common.symbology import order_tag, split_tag, tag_base
+from nautilus_options.adapters.zerodha.common.symbology import order_tag, tag_base
 from nautilus_options.adapters.zerodha.common.tokens import TokenHolder
 from nautilus_options.adapters.zerodha.config import ZerodhaExecClientConfig
 from nautilus_options.adapters.zerodha.constants import NFO_VENUE, NSE_VENUE, ZERODHA
+from nautilus_options.adapters.zerodha.expiry import ExpirySettlement
 from nautilus_options.adapters.zerodha.http.client import KiteHttpClient
 from nautilus_options.adapters.zerodha.parsing.orders import (
     KITE_ORDER_TYPES,
-    fill_commission,
-    trade_time_ns,
 )
 from nautilus_options.adapters.zerodha.parsing.rules import protected_limit, slice_quantity
 from nautilus_options.adapters.zerodha.providers import ZerodhaInstrumentProvider
+from nautilus_options.adapters.zerodha.reconciliation import Reconciliation
 from nautilus_options.adapters.zerodha.reports import KiteReports
-from nautilus_options.adapters.zerodha.schemas.orders import KiteMargins, KiteOrder, KiteTrade
+from nautilus_options.adapters.zerodha.schemas.orders import KiteMargins
+from nautilus_options.adapters.zerodha.sync import OrderSync
 from nautilus_options.adapters.zerodha.tracking import TagLedger, TrackedOrder
 from nautilus_options.adapters.zerodha.websocket.client import KiteTickerClient, TickerCallbacks
 from nautilus_options.domain.nse import freeze_quantity
@@ -79,7 +72,7 @@ _DECODE_ORDER = msgspec.convert
 TOKEN_REASON = "Kite access token expired (TokenException): order not sent; renewing the token"
 
 
-class ZerodhaExecutionClient(LiveExecutionClient):
+class ZerodhaExecutionClient(OrderSync, ExpirySettlement, Reconciliation):
     """Orders on Kite (see the module docstring)."""
 
     def __init__(
@@ -123,6 +116,7 @@ class ZerodhaExecutionClient(LiveExecutionClient):
             max_connections=1,
         )
         self._poll_task: asyncio.Task[None] | None = None
+        self._settle_task: asyncio.Task[None] | None = None
         self._account_task: asyncio.Task[None] | None = None
         self.counts = {"placed": 0, "lookups": 0, "found_by_tag": 0, "replaced": 0, "fills": 0}
 
@@ -135,10 +129,14 @@ class ZerodhaExecutionClient(LiveExecutionClient):
             self._cache.set_account_id_for_venue(venue, self.account_id)
         await self._ticker.connect()
         self._poll_task = self.create_task(self._poll_loop(), log_msg="kite-order-poll")
+        self._settle_task = self.create_task(
+            self._settlement_loop(), log_msg="kite-expiry-settlement"
+        )
 
     async def _disconnect(self) -> None:
-        if self._poll_task is not None:
-            self._poll_task.cancel()
+        for task in (self._poll_task, self._settle_task):
+            if task is not None:
+                task.cancel()
         await self._ticker.close()
         await self._http.close()  # shared: the first client to stop closes it
 
@@ -173,9 +171,6 @@ class ZerodhaExecutionClient(LiveExecutionClient):
                 self._ledger.add(base, order.client_order_id.value)
                 return order.client_order_id
         return None
-
-    def _lock(self, base: str) -> asyncio.Lock:
-        return self._locks.setdefault(base, asyncio.Lock())
 
     # -- submission -----------------------------------------------------------------------
     def _check(self, order: Order) -> str | OptionContract:
@@ -278,9 +273,7 @@ class ZerodhaExecutionClient(LiveExecutionClient):
                         tracked.closed = True
                         self._reject(order, TOKEN_REASON)
                         return
-                    self._log.error(
-                        f"{order.client_order_id}: slice {index} not sent: {TOKEN_REASON}"
-                    )
+                    tracked.refused = f"slice {index} not sent: {TOKEN_REASON}"
                     tracked.quantities = quantities[:index]
                     break
                 except KiteError as exc:
@@ -288,10 +281,11 @@ class ZerodhaExecutionClient(LiveExecutionClient):
                         tracked.closed = True
                         self._reject(order, f"{exc.error_type}: {exc.message}")
                         return
-                    self._log.error(f"{order.client_order_id}: slice {index} unresolved: {exc}")
                     if not exc.outcome_unknown:
+                        tracked.refused = f"slice {index}: {exc.error_type}: {exc.message}"
                         tracked.quantities = quantities[:index]
                         break
+                    self._log.error(f"{order.client_order_id}: slice {index} unresolved: {exc}")
                     continue  # the poll adopts the slice if Kite has it
                 tracked.kite_ids[index] = kite_id
                 self._by_kite_id[kite_id] = tracked
@@ -441,170 +435,6 @@ class ZerodhaExecutionClient(LiveExecutionClient):
                         self._clock.timestamp_ns(),
                     )
                 )
-
-    # -- order updates, polling and events ------------------------------------------------
-    def _on_order_update(self, data: dict[str, Any]) -> None:
-        try:
-            snapshot = _DECODE_ORDER(data, KiteOrder)
-        except msgspec.ValidationError as exc:
-            self._log.warning(f"Ignored a malformed Kite order update: {exc}")
-            return
-        parsed = split_tag(snapshot.tag)
-        tracked = self._orders.get(parsed[0]) if parsed else None
-        if tracked is not None and not tracked.closed:
-            self.create_task(self._sync(tracked, [snapshot]), log_msg="kite-order-update")
-
-    async def _refresh(self, tracked: TrackedOrder) -> None:
-        """Fetch the latest state of ``tracked``'s Kite orders (after place, cancel)."""
-        snapshots = []
-        for kite_id in list(tracked.kite_ids.values()):
-            with contextlib.suppress(KiteError):
-                history = await self._http.request("GET", f"/orders/{kite_id}")
-                if history:
-                    snapshots.append(_DECODE_ORDER(history[-1], KiteOrder))
-        await self._sync(tracked, snapshots)
-
-    async def _poll_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._config.poll_interval_secs)
-            if not any(not t.closed for t in self._orders.values()):
-                continue
-            try:
-                book = await self._reports.orders()
-            except KiteError as exc:
-                self._log.warning(f"Order book poll failed: {exc}")
-                continue
-            await self._apply_book(book)
-
-    async def _apply_book(self, book: list[KiteOrder]) -> None:
-        """Feed a fetched order book to every open tracked order (adopting lost slices)."""
-        found: dict[str, list[KiteOrder]] = {}
-        for snapshot in book:
-            parsed = split_tag(snapshot.tag)
-            tracked = self._orders.get(parsed[0]) if parsed else None
-            if parsed is None or tracked is None or tracked.closed:
-                continue
-            if parsed[1] not in tracked.kite_ids and not tracked.placing:
-                tracked.kite_ids[parsed[1]] = snapshot.order_id
-                self._by_kite_id[snapshot.order_id] = tracked
-            found.setdefault(tracked.base, []).append(snapshot)
-        for base, snapshots in found.items():
-            await self._sync(self._orders[base], snapshots)
-
-    async def _sync(self, tracked: TrackedOrder, snapshots: list[KiteOrder]) -> None:
-        """Apply snapshots to ``tracked`` and emit what changed (module docstring, step 3)."""
-        async with self._lock(tracked.base):
-            if tracked.closed:
-                return
-            changed = [
-                s
-                for s in snapshots
-                if s.order_id in tracked.kite_ids.values() and tracked.update(s)
-            ]
-            if not changed and not tracked.lagging_fills():
-                return
-            now = self._clock.timestamp_ns()
-            ids = (tracked.strategy_id, tracked.instrument_id, tracked.client_order_id)
-            if not tracked.accepted and tracked.working and tracked.venue_order_id is not None:
-                tracked.accepted = True
-                self.generate_order_accepted(*ids, tracked.venue_order_id, now)
-            if (
-                tracked.accepted
-                and not tracked.triggered
-                and tracked.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
-                and any(
-                    s.status not in ("TRIGGER PENDING",)
-                    for s in tracked.snapshots.values()
-                    if s.status in ("OPEN", "COMPLETE", "UPDATE")
-                )
-            ):
-                tracked.triggered = True
-                self.generate_order_triggered(*ids, tracked.venue_order_id, now)
-            for kite_id in tracked.lagging_fills():
-                await self._fetch_fills(tracked, kite_id)
-            if not tracked.all_terminal or tracked.lagging_fills():
-                return
-            tracked.closed = True
-            if tracked.filled >= tracked.quantity:
-                return
-            if not tracked.accepted:
-                reasons = [s.status_message or "REJECTED" for s in tracked.snapshots.values()]
-                self.generate_order_rejected(*ids, "; ".join(sorted(set(reasons))), now)
-            elif tracked.ioc:
-                self.generate_order_expired(*ids, tracked.venue_order_id, now)
-            else:
-                self.generate_order_canceled(*ids, tracked.venue_order_id, now)
-
-    async def _fetch_fills(self, tracked: TrackedOrder, kite_id: str) -> None:
-        try:
-            rows = await self._http.request("GET", f"/orders/{kite_id}/trades")
-        except KiteError as exc:
-            self._log.warning(f"Trades of {kite_id} not fetched (the poll retries): {exc}")
-            return
-        trades = sorted(
-            _DECODE_ORDER(rows or [], list[KiteTrade]),
-            key=lambda t: (trade_time_ns(t, 0), t.trade_id),
-        )
-        for trade in trades:
-            if trade.trade_id in tracked.trade_ids:
-                continue
-            first = kite_id not in tracked.filled_by_order
-            tracked.trade_ids.add(trade.trade_id)
-            tracked.filled_by_order[kite_id] = (
-                tracked.filled_by_order.get(kite_id, 0) + trade.quantity
-            )
-            ts_event = trade_time_ns(trade, self._clock.timestamp_ns())
-            self.counts["fills"] += 1
-            self.generate_order_filled(
-                tracked.strategy_id,
-                tracked.instrument_id,
-                tracked.client_order_id,
-                tracked.venue_order_id,
-                None,
-                TradeId(trade.trade_id),
-                tracked.side,
-                tracked.order_type,
-                Quantity.from_int(trade.quantity),
-                Price(trade.average_price, 2),
-                INR,
-                fill_commission(tracked.side, trade.quantity, trade.average_price, ts_event, first),
-                LiquiditySide.NO_LIQUIDITY_SIDE,
-                ts_event,
-            )
-        self._refresh_account_soon()
-
-    # -- reconciliation (raises on failure; see reports.py) -------------------------------
-    async def generate_order_status_report(
-        self, command: GenerateOrderStatusReport
-    ) -> OrderStatusReport | None:
-        """The report of one order (None when Kite has neither it nor its trades)."""
-        client_order_id = command.client_order_id
-        base = tag_base(client_order_id.value) if client_order_id else None
-        return await self._reports.order_report(
-            client_order_id, command.venue_order_id, base, self._clock.timestamp_ns()
-        )
-
-    async def generate_order_status_reports(
-        self, command: GenerateOrderStatusReports
-    ) -> list[OrderStatusReport]:
-        """Reports of the day's orders (raises on failure)."""
-        return await self._reports.order_reports(
-            command.instrument_id, command.open_only, self._clock.timestamp_ns()
-        )
-
-    async def generate_fill_reports(self, command: GenerateFillReports) -> list[FillReport]:
-        """Reports of the day's trades (raises on failure)."""
-        return await self._reports.fill_reports(
-            command.instrument_id, command.venue_order_id, self._clock.timestamp_ns()
-        )
-
-    async def generate_position_status_reports(
-        self, command: GeneratePositionStatusReports
-    ) -> list[PositionStatusReport]:
-        """Reports of the net positions (raises on failure)."""
-        return await self._reports.position_reports(
-            command.instrument_id, self._clock.timestamp_ns()
-        )
 
     async def basket_margin(self, orders: list[dict[str, Any]]) -> Any:
         """``POST /margins/basket`` for ``orders`` (Kite's margin order objects)."""

@@ -58,6 +58,8 @@ class TrackedOrder:
     triggered: bool = False
     closed: bool = False
     placing: bool = True
+    refused: str | None = None
+    """Why a later slice was refused at placement, until reported (see :mod:`.sync`)."""
 
     @property
     def venue_order_id(self) -> VenueOrderId | None:
