@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from kite_node import Recorder, RecorderConfig, build_node, eventually, run
 from kiteconnect import KiteConnect
 from nautilus_trader.live.node import TradingNode
@@ -13,6 +14,12 @@ from nautilus_trader.model.events import OrderFilled, OrderRejected, OrderUpdate
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import Price, Quantity
+
+from nautilus_options.adapters.zerodha.common.errors import KiteRequestError
+from nautilus_options.adapters.zerodha.common.symbology import split_tag
+from nautilus_options.adapters.zerodha.http.client import KiteHttpClient
+from nautilus_options.domain.nse import freeze_quantity
+from nautilus_options.domain.time import ist_date
 
 
 def _chain(sim: Any) -> list[dict[str, Any]]:
@@ -107,5 +114,50 @@ def test_instruments_quotes_and_order_lifecycle(sim_factory: Any, tmp_path: Path
             lambda: ioc.status in (OrderStatus.EXPIRED, OrderStatus.CANCELED), what="ioc"
         )
         assert ioc.status == OrderStatus.EXPIRED
+
+    run(node, act)
+
+
+def test_a_refused_later_slice_reduces_the_order(
+    sim_factory: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the freeze quantity, slice 1 refused at placement: OrderUpdated, then FILLED."""
+    sim = sim_factory(partial_fills=False)
+    atm = InstrumentId.from_str(f"{_chain(sim)[0]['tradingsymbol']}.NFO")
+    node = build_node(sim, str(tmp_path / "state"), RecorderConfig())
+    real_request = KiteHttpClient.request
+    refusal = "Order quantity exceeds the freeze limit (test)."
+
+    async def refuse_slice_one(
+        self: KiteHttpClient, method: str, path: str, *a: Any, **k: Any
+    ) -> Any:
+        tag = (k.get("data") or {}).get("tag")
+        parsed = split_tag(tag) if method == "POST" and tag else None
+        if parsed is not None and parsed[1] == 1:
+            raise KiteRequestError(refusal, "InputException", 400)
+        return await real_request(self, method, path, *a, **k)
+
+    monkeypatch.setattr(KiteHttpClient, "request", refuse_slice_one)
+
+    async def act(node: TradingNode) -> None:
+        strategy = _recorder(node)
+        instrument = node.kernel.cache.instrument(atm)
+        assert isinstance(instrument, OptionContract)
+        lot = int(instrument.lot_size.as_double())
+        freeze = freeze_quantity("NIFTY", ist_date(node.kernel.clock.timestamp_ns()))
+        lots = freeze // lot + 1  # two slices: the freeze-sized one and one lot
+        order = strategy.order_factory.market(atm, OrderSide.BUY, Quantity.from_int(lots * lot))
+        strategy.submit_order(order)
+        await eventually(lambda: order.status == OrderStatus.FILLED, what="placed slice filled")
+        placed = (freeze // lot) * lot
+        (updated,) = [
+            e
+            for e in strategy.events
+            if isinstance(e, OrderUpdated) and e.client_order_id == order.client_order_id
+        ]
+        assert updated.quantity == Quantity.from_int(placed)
+        assert order.quantity == Quantity.from_int(placed)
+        assert order.filled_qty == Quantity.from_int(placed)
+        assert not any(isinstance(e, OrderRejected) for e in strategy.events)
 
     run(node, act)
