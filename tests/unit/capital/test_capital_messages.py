@@ -9,6 +9,12 @@ from nautilus_options.capital import (
     SizingRequest,
     SizingResponse,
 )
+from nautilus_options.capital.messages import (
+    MARGIN_ENDPOINT,
+    MarginLeg,
+    MarginRequest,
+    MarginResponse,
+)
 
 
 def _ignore(response: SizingResponse) -> None:
@@ -39,3 +45,35 @@ def test_release_rejects_bad_amount(amount: float) -> None:
 
 def test_release_defaults_to_everything() -> None:
     assert CapitalRelease("S1").amount is None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (("", "BUY", 65, 10.0), "instrument_id"),
+        (("X.NFO", "HOLD", 65, 10.0), "side"),
+        (("X.NFO", "SELL", 0, 10.0), "quantity"),
+        (("X.NFO", "SELL", 65, -1.0), "price"),
+        (("X.NFO", "SELL", 65, float("nan")), "price"),
+    ],
+)
+def test_margin_leg_rejects_bad_values(values: tuple, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        MarginLeg(*values)
+
+
+def test_margin_request_needs_an_id_and_legs() -> None:
+    leg = MarginLeg("X.NFO", "SELL", 65, 0.0)
+    with pytest.raises(ValueError, match="request_id"):
+        MarginRequest("", (leg,), _ignore_margin)
+    with pytest.raises(ValueError, match="legs"):
+        MarginRequest("IC", (), _ignore_margin)
+    with pytest.raises(ValueError, match="legs"):
+        MarginRequest("IC", ("X.NFO",), _ignore_margin)  # type: ignore[arg-type]
+    request = MarginRequest("IC", (leg,), _ignore_margin)
+    assert request.legs == (leg,)
+    assert MARGIN_ENDPOINT == "Margin.basket"
+
+
+def _ignore_margin(response: MarginResponse) -> None:
+    del response

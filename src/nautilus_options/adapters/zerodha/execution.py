@@ -53,6 +53,7 @@ from nautilus_options.adapters.zerodha.config import ZerodhaExecClientConfig
 from nautilus_options.adapters.zerodha.constants import NFO_VENUE, NSE_VENUE, ZERODHA
 from nautilus_options.adapters.zerodha.expiry import ExpirySettlement
 from nautilus_options.adapters.zerodha.http.client import KiteHttpClient
+from nautilus_options.adapters.zerodha.margins import MarginEndpoint
 from nautilus_options.adapters.zerodha.parsing.orders import (
     KITE_ORDER_TYPES,
 )
@@ -72,7 +73,7 @@ _DECODE_ORDER = msgspec.convert
 TOKEN_REASON = "Kite access token expired (TokenException): order not sent; renewing the token"
 
 
-class ZerodhaExecutionClient(OrderSync, ExpirySettlement, Reconciliation):
+class ZerodhaExecutionClient(OrderSync, ExpirySettlement, MarginEndpoint, Reconciliation):
     """Orders on Kite (see the module docstring)."""
 
     def __init__(
@@ -128,12 +129,14 @@ class ZerodhaExecutionClient(OrderSync, ExpirySettlement, Reconciliation):
         for venue in (NFO_VENUE, NSE_VENUE):
             self._cache.set_account_id_for_venue(venue, self.account_id)
         await self._ticker.connect()
+        self._register_margin_endpoint()
         self._poll_task = self.create_task(self._poll_loop(), log_msg="kite-order-poll")
         self._settle_task = self.create_task(
             self._settlement_loop(), log_msg="kite-expiry-settlement"
         )
 
     async def _disconnect(self) -> None:
+        self._deregister_margin_endpoint()
         for task in (self._poll_task, self._settle_task):
             if task is not None:
                 task.cancel()
@@ -435,9 +438,3 @@ class ZerodhaExecutionClient(OrderSync, ExpirySettlement, Reconciliation):
                         self._clock.timestamp_ns(),
                     )
                 )
-
-    async def basket_margin(self, orders: list[dict[str, Any]]) -> Any:
-        """``POST /margins/basket`` for ``orders`` (Kite's margin order objects)."""
-        return await self._http.request(
-            "POST", "/margins/basket", params={"consider_positions": "true"}, json=orders
-        )
