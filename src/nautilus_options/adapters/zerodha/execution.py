@@ -10,12 +10,14 @@ Flow of one order (KITE_API.md §3.2-3.5, §4; DESIGN.md §7):
    the slice is placed again only when Kite has none. A 429 never ran and is retried by the
    HTTP client. A ``TokenException`` rejects the order with a clear reason (no order goes out
    late after a renewal) and starts the shared renewal.
-3. Kite's order updates (a ticker connection with no subscriptions) and a poll of the order
-   book both feed :meth:`_sync`, serialised per order: ``accepted`` once a slice reaches the
-   exchange, ``triggered`` for stop orders leaving ``TRIGGER PENDING``, fills from the slice's
-   trades (deduplicated by trade id, charges from ``domain.charges``), then ``canceled``
-   (``expired`` for IOC) or ``rejected`` with Kite's reason.
-4. Account state from ``/user/margins`` on connect and after fills.
+3. Kite's order updates and a poll of the order book become Nautilus events (:mod:`.sync`),
+   including a later slice refused at placement (reported as ``OrderUpdated``).
+4. Modify and cancel go to every live slice; ``OrderUpdated`` is sent on Kite's modify
+   acknowledgement (the ``PUT`` returning the order id), not on the exchange's confirmation.
+5. Account state from ``/user/margins`` on connect and after fills.
+6. Options Kite settles at expiry are closed with settlement fills (:mod:`.expiry`); the
+   ``Margin.basket`` endpoint answers margin requests (:mod:`.margins`); reconciliation
+   reports raise rather than lie (:mod:`.reconciliation`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,6 @@ import msgspec
 from nautilus_trader.cache.cache import Cache
 from nautilus_trader.common.component import LiveClock, MessageBus
 from nautilus_trader.execution.messages import (
-    CancelAllOrders,
-    CancelOrder,
-    ModifyOrder,
     SubmitOrder,
 )
 from nautilus_trader.model.currencies import INR
@@ -46,6 +45,7 @@ from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import AccountBalance, Money
 from nautilus_trader.model.orders import Order
 
+from nautilus_options.adapters.zerodha.amend import OrderAmendments
 from nautilus_options.adapters.zerodha.common.errors import KiteError, KiteTokenError
 from nautilus_options.adapters.zerodha.common.symbology import order_tag, tag_base
 from nautilus_options.adapters.zerodha.common.tokens import TokenHolder
@@ -62,7 +62,6 @@ from nautilus_options.adapters.zerodha.providers import ZerodhaInstrumentProvide
 from nautilus_options.adapters.zerodha.reconciliation import Reconciliation
 from nautilus_options.adapters.zerodha.reports import KiteReports
 from nautilus_options.adapters.zerodha.schemas.orders import KiteMargins
-from nautilus_options.adapters.zerodha.sync import OrderSync
 from nautilus_options.adapters.zerodha.tracking import TagLedger, TrackedOrder
 from nautilus_options.adapters.zerodha.websocket.client import KiteTickerClient, TickerCallbacks
 from nautilus_options.domain.nse import freeze_quantity
@@ -73,7 +72,7 @@ _DECODE_ORDER = msgspec.convert
 TOKEN_REASON = "Kite access token expired (TokenException): order not sent; renewing the token"
 
 
-class ZerodhaExecutionClient(OrderSync, ExpirySettlement, MarginEndpoint, Reconciliation):
+class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, Reconciliation):
     """Orders on Kite (see the module docstring)."""
 
     def __init__(
@@ -340,101 +339,3 @@ class ZerodhaExecutionClient(OrderSync, ExpirySettlement, MarginEndpoint, Reconc
                     raise
                 await asyncio.sleep(min(2.0, 0.2 * 2**attempt))
         raise KiteError(f"order book unreachable while looking up tag {tag}")
-
-    # -- modify / cancel ------------------------------------------------------------------
-    async def _modify_order(self, command: ModifyOrder) -> None:
-        tracked = self._orders.get(tag_base(command.client_order_id.value))
-        order = self._cache.order(command.client_order_id)
-        if tracked is None or order is None or not tracked.kite_ids:
-            return self._modify_rejected(command, "order unknown to the Kite client")
-        if (
-            command.quantity is not None
-            and len(tracked.quantities) > 1
-            and command.quantity != order.quantity
-        ):
-            return self._modify_rejected(command, "a sliced order's quantity cannot be modified")
-        form: dict[str, Any] = {}
-        if command.quantity is not None:
-            form["quantity"] = int(command.quantity.as_double())
-        if command.price is not None:
-            form["price"] = command.price.as_double()
-        if command.trigger_price is not None:
-            form["trigger_price"] = command.trigger_price.as_double()
-        try:
-            for kite_id in tracked.kite_ids.values():
-                if tracked.snapshots.get(kite_id) and tracked.snapshots[kite_id].status in (
-                    "COMPLETE",
-                    "CANCELLED",
-                    "REJECTED",
-                ):
-                    continue
-                await self._http.request("PUT", f"/orders/regular/{kite_id}", "orders", data=form)
-        except KiteError as exc:
-            return self._modify_rejected(command, f"{exc.error_type}: {exc.message}")
-        self.generate_order_updated(
-            tracked.strategy_id,
-            tracked.instrument_id,
-            tracked.client_order_id,
-            tracked.venue_order_id,
-            command.quantity or order.quantity,
-            command.price or (order.price if order.has_price else None),
-            command.trigger_price or (order.trigger_price if order.has_trigger_price else None),
-            self._clock.timestamp_ns(),
-        )
-
-    def _modify_rejected(self, command: ModifyOrder, reason: str) -> None:
-        self.generate_order_modify_rejected(
-            command.strategy_id,
-            command.instrument_id,
-            command.client_order_id,
-            command.venue_order_id,
-            reason,
-            self._clock.timestamp_ns(),
-        )
-
-    async def _cancel_order(self, command: CancelOrder) -> None:
-        tracked = self._orders.get(tag_base(command.client_order_id.value))
-        if tracked is None or not tracked.kite_ids:
-            self.generate_order_cancel_rejected(
-                command.strategy_id,
-                command.instrument_id,
-                command.client_order_id,
-                command.venue_order_id,
-                "order unknown to the Kite client",
-                self._clock.timestamp_ns(),
-            )
-            return
-        errors = []
-        for kite_id in tracked.kite_ids.values():
-            snapshot = tracked.snapshots.get(kite_id)
-            if snapshot is not None and snapshot.status in ("COMPLETE", "CANCELLED", "REJECTED"):
-                continue
-            try:
-                await self._http.request("DELETE", f"/orders/regular/{kite_id}", "orders")
-            except KiteError as exc:
-                errors.append(f"{exc.error_type}: {exc.message}")
-        await self._refresh(tracked)
-        if errors and not tracked.closed:
-            self.generate_order_cancel_rejected(
-                command.strategy_id,
-                command.instrument_id,
-                command.client_order_id,
-                command.venue_order_id,
-                "; ".join(errors),
-                self._clock.timestamp_ns(),
-            )
-
-    async def _cancel_all_orders(self, command: CancelAllOrders) -> None:
-        for order in self._cache.orders_open(instrument_id=command.instrument_id):
-            if command.order_side in (OrderSide.NO_ORDER_SIDE, order.side):
-                await self._cancel_order(
-                    CancelOrder(
-                        order.trader_id,
-                        order.strategy_id,
-                        order.instrument_id,
-                        order.client_order_id,
-                        order.venue_order_id,
-                        command.id,
-                        self._clock.timestamp_ns(),
-                    )
-                )

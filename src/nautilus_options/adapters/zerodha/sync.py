@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -51,9 +52,7 @@ class OrderSync(LiveExecutionClient):
     _by_kite_id: dict[str, TrackedOrder]
     _locks: dict[str, asyncio.Lock]
     counts: dict[str, int]
-
-    def _refresh_account_soon(self) -> None:
-        raise NotImplementedError
+    _refresh_account_soon: Callable[[], None]  # from the client (account refresh after fills)
 
     def _lock(self, base: str) -> asyncio.Lock:
         return self._locks.setdefault(base, asyncio.Lock())
