@@ -169,6 +169,11 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         those prices plus the round-trip charges of every leg
         (:func:`~nautilus_options.domain.sizing.spread_lot_risk`), so the risk-% cap holds at
         the fills. 0 sizes at the mids (charges are still included).
+    margin_source : {"model", "venue", "off"}, default "model"
+        How lots are capped by margin before sizing (:mod:`nautilus_options.strategy.margin`):
+        ``model`` by the documented SPAN-plus-exposure approximation against the venue
+        account's free balance (backtests), ``venue`` by the broker's basket margins over the
+        message bus (paper and live), ``off`` not at all.
     capital_manager : bool, default True
         Size with the :class:`~nautilus_options.capital.CapitalManager` over the message bus.
     risk_free_rate : float, default 0.065
@@ -209,6 +214,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     lots: PositiveInt = 1
     max_lots: PositiveInt | None = None
     sizing_slippage_ticks: NonNegativeInt = 5
+    margin_source: Literal["model", "venue", "off"] = "model"
     capital_manager: bool = True
     risk_free_rate: Rate = 0.065
     oms_type: Literal["HEDGING"] = "HEDGING"

@@ -35,6 +35,7 @@ SkipReason = Literal[
     "no_index_price",
     "no_strikes",
     "crossed_quotes",
+    "no_margin",
     "zero_lots",
 ]
 """Why an entry check did not open a spread, in the order the check looks:
@@ -49,6 +50,7 @@ SkipReason = Literal[
 * ``no_strikes``: no strikes for the strike rule (unlisted wing, a leg without a two-sided
   quote);
 * ``crossed_quotes``: the risk per lot from the quotes was not a positive amount;
+* ``no_margin``: the margin available does not carry one lot (or the broker could not say);
 * ``zero_lots``: the capital manager granted 0 lots.
 """
 
@@ -66,6 +68,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "no_index_price": "no index price yet",
     "no_strikes": "no quoted strikes for the strike rule",
     "crossed_quotes": "risk per lot not positive (crossed quotes)",
+    "no_margin": "not enough margin for one lot",
     "zero_lots": "sizing returned 0 lots",
 }
 
@@ -85,7 +88,8 @@ class EntryDiagnostics(Data):
     entries : int
         Spreads whose opening started.
     halted, weekday, outside_window, max_concurrent, max_entries_per_day, cooldown,
-    no_capital_manager, no_expiry, no_index_price, no_strikes, crossed_quotes, zero_lots : int
+    no_capital_manager, no_expiry, no_index_price, no_strikes, crossed_quotes, no_margin,
+    zero_lots : int
         Checks that stopped for that :data:`SkipReason`.
     """
 
@@ -103,6 +107,7 @@ class EntryDiagnostics(Data):
     no_index_price: int = 0
     no_strikes: int = 0
     crossed_quotes: int = 0
+    no_margin: int = 0
     zero_lots: int = 0
 
     def skips(self) -> dict[str, int]:

@@ -8,7 +8,8 @@
    (:meth:`~nautilus_options.strategy.chain.ChainReader.select`);
 3. the capital one lot can lose, with the slippage buffer and round-trip charges
    (:func:`~nautilus_options.domain.sizing.spread_lot_risk`);
-4. the lots: ``lots`` (capped by ``max_lots``) or a
+4. the lots the margin can carry (:mod:`nautilus_options.strategy.margin`);
+5. the lots: ``lots`` (capped by ``max_lots`` and the margin) or a
    :class:`~nautilus_options.capital.messages.SizingRequest` to the capital manager.
 
 A spread granted lots is handed to ``open_spread``; every attempt that opens nothing is
@@ -22,15 +23,24 @@ import math
 from collections.abc import Callable
 
 from nautilus_trader.model.data import DataType
+from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.trading.strategy import Strategy
 
-from nautilus_options.capital.messages import SIZING_ENDPOINT, SizingRequest, SizingResponse
+from nautilus_options.capital.messages import (
+    MARGIN_ENDPOINT,
+    SIZING_ENDPOINT,
+    MarginRequest,
+    MarginResponse,
+    SizingRequest,
+    SizingResponse,
+)
 from nautilus_options.domain.sizing import spread_lot_risk
 from nautilus_options.domain.time import ist_date
 from nautilus_options.strategy.chain import SpreadPick
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.diagnostics import EntryCounters, EntryDiagnostics, SkipReason
 from nautilus_options.strategy.entry import EntryManager
+from nautilus_options.strategy.margin import NO_CAP, lots_within, model_lot_margin, venue_legs
 
 OpenSpread = Callable[[str, SpreadPick, int, bool], None]
 """``open_spread(spread_id, pick, lots, reserved)``: start opening a sized spread."""
@@ -118,9 +128,33 @@ class EntryAttempts:
             return
         self.spread_counter += 1
         spread_id = f"{self._strategy.id}-S{self.spread_counter:04d}"
-        if not self._cfg.capital_manager:
-            self._opened(spread_id, picked, self._capped(self._cfg.lots), False)
-            return
+        lot_size = int(instruments[0].lot_size.as_double())
+
+        def size(margin_lots: int) -> None:
+            if margin_lots <= 0:
+                self._strategy.log.info(f"{spread_id}: not enough margin for one lot")
+                self._skip("no_margin", now_ns)
+                return
+            cap = min(margin_lots, self._cfg.max_lots or NO_CAP)
+            if self._cfg.capital_manager:
+                limit = None if cap == NO_CAP else cap
+                self._request_lots(spread_id, picked, risk.total, limit, now_ns)
+            else:
+                self._opened(spread_id, picked, min(self._cfg.lots, cap), False)
+
+        source = self._cfg.margin_source
+        if source == "venue":
+            self._ask_venue_margin(spread_id, picked, lot_size, size)
+        elif source == "model":
+            per_lot = model_lot_margin(picked, lot_size, now_ns)
+            size(lots_within(self._free_balance(), per_lot))
+        else:
+            size(NO_CAP)
+
+    def _request_lots(
+        self, spread_id: str, picked: SpreadPick, per_lot: float, cap: int | None, now_ns: int
+    ) -> None:
+        """Ask the capital manager for at most ``cap`` lots of a spread risking ``per_lot``."""
 
         def on_sizing(response: SizingResponse) -> None:
             self.halted = response.halted
@@ -135,11 +169,42 @@ class EntryAttempts:
             msg=SizingRequest(
                 request_id=spread_id,
                 strategy_id=self._strategy.id.value,
-                capital_per_lot=risk.total,
-                max_lots=self._cfg.max_lots,
+                capital_per_lot=per_lot,
+                max_lots=cap,
                 callback=on_sizing,
             ),
         )
+
+    def _ask_venue_margin(
+        self, spread_id: str, picked: SpreadPick, lot_size: int, then: Callable[[int], None]
+    ) -> None:
+        """Ask the broker what one lot blocks and what is available; then size."""
+        if MARGIN_ENDPOINT not in self._strategy.msgbus.endpoints():
+            self._strategy.log.warning(
+                f"{spread_id}: no broker at {MARGIN_ENDPOINT}; no margin cap"
+            )
+            then(lots_within(math.inf, 0.0))
+            return
+
+        def on_margin(response: MarginResponse) -> None:
+            if response.error is not None:
+                self._strategy.log.warning(f"{spread_id}: margin unknown ({response.error})")
+                then(0)
+                return
+            then(lots_within(response.available, response.final))
+
+        self._strategy.msgbus.send(
+            endpoint=MARGIN_ENDPOINT,
+            msg=MarginRequest(spread_id, venue_legs(picked, lot_size), on_margin),
+        )
+
+    def _free_balance(self) -> float:
+        """Free balance of the option venue's account (infinite when there is no account)."""
+        account = self._strategy.portfolio.account(Venue(self._cfg.venue))
+        if account is None:
+            return math.inf
+        free = account.balance_free(account.base_currency)
+        return math.inf if free is None else free.as_double()
 
     def _opened(self, spread_id: str, picked: SpreadPick, lots: int, reserved: bool) -> None:
         self._counters.entry()

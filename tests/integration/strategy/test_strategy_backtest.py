@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import pytest
 from nautilus_trader.backtest.engine import BacktestEngine, BacktestEngineConfig
+from nautilus_trader.common.actor import Actor
 from nautilus_trader.config import LoggingConfig, RiskEngineConfig
 from nautilus_trader.core.data import Data
 from nautilus_trader.model.currencies import INR
@@ -25,9 +26,11 @@ from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
 from nautilus_options import CapitalManager, CapitalManagerConfig
 from nautilus_options.backtest.fees import IndianOptionsFeeModel
+from nautilus_options.capital.messages import MARGIN_ENDPOINT, MarginRequest, MarginResponse
 from nautilus_options.data.instruments import NFO, NSE
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.charges import expiry_settlement_charges, order_charges
+from nautilus_options.domain.margins import EXPOSURE_RATE
 from nautilus_options.domain.nse import IST
 from nautilus_options.domain.time import ist_datetime
 from nautilus_options.portfolio import SettlementRules, SpreadTracker, SpreadView, tag_value
@@ -380,6 +383,7 @@ def test_orders_above_the_freeze_quantity_are_sliced(market: Market) -> None:
         market,
         with_manager=False,
         capital_manager=False,
+        margin_source="off",
         lots=30,
         spread_type="bull_put_credit",
         strike_value=0.3,
@@ -521,3 +525,82 @@ def test_restart_adopts_the_open_spread(market: Market) -> None:
     assert engine.cache.positions_open() == []
     assert manager.history[-1].deployed == pytest.approx(0.0)
     engine.dispose()
+
+
+def test_lots_are_capped_by_the_margin_the_account_can_carry(market: Market) -> None:
+    # 30 lots of a 100-point bull put spread: NSE's exposure margin alone (2 % of the
+    # notional of the short leg, about ₹33,000 a NIFTY lot) caps a ₹10 lakh account below 30.
+    run = run_strategy(
+        market,
+        with_manager=False,
+        capital_manager=False,
+        lots=30,
+        spread_type="bull_put_credit",
+        strike_value=0.3,
+        wing_width=100.0,
+        entry_windows=("09:30-09:35",),
+        max_entries_per_day=1,
+        exit_time="15:00",
+    )
+    spread = run.spreads[0]
+    (short,) = [leg for leg in spread.legs if leg.ratio < 0]
+    # the short put is out of the money, so the index (the exposure's base) is above its strike
+    exposure_per_lot = EXPOSURE_RATE * short.strike * spread.lot_size
+    assert 1 <= spread.lots < 30
+    assert spread.lots * exposure_per_lot <= INITIAL_CAPITAL
+
+
+class _MarginDesk(Actor):
+    """A broker's margin desk on the bus: one lot blocks ₹50,000 of ₹1,75,000 available."""
+
+    def __init__(self, error: str | None = None) -> None:
+        super().__init__()
+        self.error = error
+        self.requests: list[MarginRequest] = []
+
+    def on_start(self) -> None:
+        self.msgbus.register(MARGIN_ENDPOINT, self._answer)
+
+    def _answer(self, request: MarginRequest) -> None:
+        self.requests.append(request)
+        request.callback(
+            MarginResponse(request.request_id, 80_000.0, 50_000.0, 175_000.0, self.error)
+        )
+
+
+@pytest.mark.parametrize(("error", "lots"), [(None, 3), ("Kite: too many requests", 0)])
+def test_venue_margin_caps_the_lots(market: Market, error: str | None, lots: int) -> None:
+    engine = BacktestEngine(BacktestEngineConfig(logging=LoggingConfig(log_level="ERROR")))
+    add_venues(engine)
+    for instrument in market.instruments:
+        engine.add_instrument(instrument)
+    engine.add_data(market.data)
+    desk = _MarginDesk(error)
+    engine.add_actor(desk)
+    strategy = OptionsSpreadStrategy(
+        OptionsSpreadStrategyConfig(
+            **{
+                **NEAREST_EXPIRY,
+                "capital_manager": False,
+                "margin_source": "venue",
+                "lots": 10,
+                "max_entries_per_day": 1,
+            }
+        )
+    )
+    engine.add_strategy(strategy)
+    engine.run()
+    try:
+        spreads = SpreadTracker(engine.cache).spreads()
+        assert desk.requests, "the strategy never asked for margin"
+        legs = desk.requests[0].legs
+        assert {leg.side for leg in legs} == {"BUY", "SELL"}
+        assert all(leg.quantity == 65 for leg in legs)  # one lot of every leg
+        if lots:
+            assert [spread.lots for spread in spreads] == [lots] * len(spreads)
+            assert spreads
+        else:
+            assert spreads == []
+            assert strategy.entry_diagnostics.no_margin > 0
+    finally:
+        engine.dispose()

@@ -52,6 +52,7 @@ def test_slices_follow_the_limit_of_the_order_day(tmp_path: Path) -> None:
             min_days_to_expiry=20,
             strike_value=0.45,
             capital_manager=False,
+            margin_source="off",
             lots=24,  # 24 x 35 = 840 units: one order under a 900 limit, two under 600
             exit_minutes_before_expiry=None,
             profit_target_pct=None,
