@@ -2,9 +2,12 @@
 
 :func:`select_chain` picks, for one underlying and date range, the nearest expiries and the
 strikes around the money (around a reference spot, given or read from the index data in the
-catalog); :func:`chain_data_configs` turns the selection into ``BacktestDataConfig`` objects
-for a ``BacktestRunConfig``: the options' quotes (or bars) plus the index on NSE and its NFO
-settlement mirror, so that a ``BacktestNode`` loads exactly those instruments.
+catalog). :func:`select_band` picks what a run can touch over the whole range: the expiries
+a strategy could enter, each with the strikes within a reach of the index's range while that
+expiry could be entered or held (the **strike band**). :func:`chain_data_configs` turns
+either selection into ``BacktestDataConfig`` objects for a ``BacktestRunConfig``: the
+options' quotes (or bars) plus the index on NSE and its NFO settlement mirror, so that a
+``BacktestNode`` loads exactly those instruments.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 from nautilus_trader.config import BacktestDataConfig
 from nautilus_trader.model.data import Bar, QuoteTick, TradeTick
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
+from numpy.typing import NDArray
 
 from nautilus_options.compat.parquet import data_folder, folder_name
+from nautilus_options.data.band import Reach, expiry_windows, strikes_in_band
+from nautilus_options.domain.nse import parse_tradingsymbol
 from nautilus_options.domain.time import NS_PER_DAY, ist_date, parse_bound
 from nautilus_options.errors import ConfigError
 
@@ -99,16 +106,7 @@ def select_chain(
     if strikes_each_side < 0:
         raise ConfigError("strikes_each_side", "must be >= 0")
     catalog = ParquetDataCatalog(str(catalog_path))
-    options = [
-        i
-        for i in catalog.instruments()
-        if isinstance(i, OptionContract)
-        and i.underlying == underlying
-        and i.expiration_ns >= start_ns
-        and i.activation_ns <= end_ns
-    ]
-    if not options:
-        raise ConfigError("underlying", f"no {underlying} options live in the range in the catalog")
+    options = _live_options(catalog, underlying, start_ns, end_ns)
     chosen = _expiries(options, expiries)
     reference = spot if spot is not None else _first_index_price(catalog, underlying, start_ns)
     selected: list[str] = []
@@ -127,6 +125,110 @@ def select_chain(
         option_ids=tuple(sorted(selected)),
         index_ids=(f"{underlying}.NSE", f"{underlying}.NFO"),
     )
+
+
+def select_band(
+    catalog_path: str | Path,
+    underlying: str,
+    start: date | datetime | str | int,
+    end: date | datetime | str | int,
+    *,
+    reach: Reach,
+    monthly_only: bool = False,
+    min_days_to_expiry: float = 0.0,
+) -> ChainWindow:
+    """Select the options of ``underlying`` a strategy can touch from ``start`` to ``end``.
+
+    An expiry is kept when a strategy that enters the nearest expiry (the nearest monthly
+    with ``monthly_only``) with at least ``min_days_to_expiry`` days left could enter it in
+    the range; its strikes are those within ``reach`` of the index's low and high from the
+    first moment it could be entered to its expiry (or the end), plus the next listed strike
+    on each side (see :mod:`nautilus_options.data.band`).
+
+    Parameters
+    ----------
+    catalog_path : str or Path
+        A ParquetDataCatalog with the option contracts and the index's trades or LAST bars.
+    underlying : str
+        The index, e.g. ``"NIFTY"``.
+    start, end : date, datetime, str or int
+        The range (see :func:`select_chain`).
+    reach : callable
+        ``reach(index_level, years_to_expiry)``: the farthest, in index points, a leg can be
+        from the index level.
+    monthly_only : bool, default False
+        Only monthly expiries can be entered.
+    min_days_to_expiry : float, default 0
+        Entries need at least this many calendar days left to expiry.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``underlying`` when no option is live in the range, ``start`` when no expiry
+        can be entered in it.
+    """
+    start_ns, end_ns = parse_bound(start, "start"), parse_bound(end, "end", end=True)
+    catalog = ParquetDataCatalog(str(catalog_path))
+    options = _live_options(catalog, underlying, start_ns, end_ns)
+    expiry_ns = sorted(
+        {
+            o.expiration_ns
+            for o in options
+            if not monthly_only or parse_tradingsymbol(o.id.symbol.value).monthly
+        }
+    )
+    windows = expiry_windows(expiry_ns, start_ns, end_ns, min_days_to_expiry)
+    if not windows:
+        raise ConfigError("start", f"no {underlying} expiry can be entered in the range")
+    times, prices = _index_path(catalog, underlying, start_ns, end_ns)
+    selected: list[str] = []
+    for window in windows:
+        listed = [o for o in options if o.expiration_ns == window.expiry_ns]
+        strikes = sorted({float(o.strike_price.as_double()) for o in listed})
+        keep = strikes_in_band(strikes, times, prices, window, reach)
+        selected += [o.id.value for o in listed if float(o.strike_price.as_double()) in keep]
+    return ChainWindow(
+        underlying=underlying,
+        start_ns=start_ns,
+        end_ns=end_ns,
+        spot=float(prices[0]) if len(prices) else 0.0,
+        expiries=tuple(ist_date(w.expiry_ns) for w in windows),
+        option_ids=tuple(sorted(selected)),
+        index_ids=(f"{underlying}.NSE", f"{underlying}.NFO"),
+    )
+
+
+def _live_options(
+    catalog: ParquetDataCatalog, underlying: str, start_ns: int, end_ns: int
+) -> list[OptionContract]:
+    options = [
+        i
+        for i in catalog.instruments()
+        if isinstance(i, OptionContract)
+        and i.underlying == underlying
+        and i.expiration_ns >= start_ns
+        and i.activation_ns <= end_ns
+    ]
+    if not options:
+        raise ConfigError("underlying", f"no {underlying} options live in the range in the catalog")
+    return options
+
+
+def _index_path(
+    catalog: ParquetDataCatalog, underlying: str, start_ns: int, end_ns: int
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Times and prices of the index (trades, else LAST bar closes) over the range."""
+    index_id = f"{underlying}.NSE"
+    points: list[tuple[int, float]] = []
+    if _has(catalog, TradeTick, index_id):
+        trades = catalog.trade_ticks(instrument_ids=[index_id], start=start_ns, end=end_ns)
+        points = [(t.ts_init, t.price.as_double()) for t in trades]
+    for bar_type in [] if points else _bar_types(catalog, index_id)[:1]:
+        bars = catalog.bars(bar_types=[bar_type], start=start_ns, end=end_ns)
+        points = [(b.ts_init, b.close.as_double()) for b in bars]
+    times = np.fromiter((ts for ts, _ in points), dtype=np.int64, count=len(points))
+    prices = np.fromiter((px for _, px in points), dtype=np.float64, count=len(points))
+    return times, prices
 
 
 def _expiries(options: list[OptionContract], expiries: int | Sequence[date]) -> list[date]:

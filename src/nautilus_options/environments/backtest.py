@@ -22,25 +22,21 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import pandas as pd
 from nautilus_trader.backtest.config import (
-    BacktestDataConfig,
     BacktestEngineConfig,
     BacktestRunConfig,
 )
 from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.backtest.node import BacktestNode
+from nautilus_trader.cache.config import CacheConfig
 from nautilus_trader.common.actor import Actor
 from nautilus_trader.common.config import ActorConfig, LoggingConfig, NautilusConfig
 from nautilus_trader.common.events import TimeEvent
 from nautilus_trader.config import ImportableActorConfig, ImportableStrategyConfig
-from nautilus_trader.model.data import QuoteTick, TradeTick
-from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_options.capital import CapitalManagerConfig
 from nautilus_options.common.progress import Progress
 from nautilus_options.data.catalog import settlement_prices
-from nautilus_options.data.selection import chain_data_configs, select_chain
 from nautilus_options.domain.time import ist_datetime
 from nautilus_options.environments.backtest_settings import (
     BacktestSettings,
@@ -49,9 +45,11 @@ from nautilus_options.environments.backtest_settings import (
     load_settings,
     settings_from_mapping,
 )
+from nautilus_options.environments.data_window import data_configs, run_range
 from nautilus_options.environments.outputs import LOG_NAME, prepare_out_dir, write_outputs
 from nautilus_options.environments.recorder import RunRecorder
-from nautilus_options.environments.venues import INDEX_VENUE, OPTION_VENUE, nse_venue_configs
+from nautilus_options.environments.streaming import run_streaming
+from nautilus_options.environments.venues import nse_venue_configs
 from nautilus_options.errors import ConfigError, DataError
 
 __all__ = [
@@ -81,8 +79,10 @@ RECORDER_CONFIG_PATH = "nautilus_options.environments.recorder:RunRecorderConfig
 RECORDER_ID = "RunRecorder"
 
 PROGRESS_INTERVAL = timedelta(minutes=15)
-# More expiries/strikes than any catalog lists: "no limit" for ``select_chain``.
-_EVERY = 1_000_000
+#: Quotes, trades and bars the cache keeps per instrument. The components read only the
+#: latest; Nautilus' default (10,000) keeps every quote of a weekly option, so the cache
+#: would grow with the run's length.
+CACHE_TICKS = 100
 
 
 @dataclass(frozen=True)
@@ -189,10 +189,11 @@ def build_run_config(
     capital = check_settings(settings)
     balance = settings.venue.starting_balance or capital.initial_capital
     start, end = run_range(settings, catalog)
-    data = _data_configs(catalog, settings, start, end)
+    data = data_configs(catalog, settings, start, end)
     recorder = {"stream_dir": None if out_dir is None else str(out_dir)}
     engine = BacktestEngineConfig(
         logging=_logging(settings.log_level, out_dir),
+        cache=CacheConfig(tick_capacity=CACHE_TICKS, bar_capacity=CACHE_TICKS),
         strategies=[
             ImportableStrategyConfig(
                 strategy_path=STRATEGY_PATH,
@@ -281,7 +282,14 @@ def run_backtest(
             raise DataError("the backtest engine could not be built")
         if progress is not None:
             engine.add_actor(_ProgressActor(progress, start, end))
-        node.run()
+        run_streaming(
+            engine,
+            run_config.data,
+            start=start,
+            end=end,
+            window_days=settings.data.window_days,
+            run_config_id=run_config.id,
+        )
         if progress is not None:
             progress.stage("writing outputs")
         summary, files = write_outputs(
@@ -323,66 +331,6 @@ def _logging(level: str, out_dir: Path | None) -> LoggingConfig:
     )
 
 
-def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int, int]:
-    """Start and end (UNIX ns, inclusive) of a run over ``catalog``.
-
-    Bounds follow :func:`nautilus_options.domain.time.parse_bound`: ``YYYY-MM-DD`` is a
-    whole IST day, a timestamp without a zone is IST, one with a zone is that instant.
-    Missing bounds default to the first and last index trade in the catalog.
-
-    Raises
-    ------
-    ConfigError
-        Naming ``start`` or ``end`` when unparsable, ``end`` when before ``start``, and
-        ``start`` when the catalog's index data lies outside the range.
-    DataError
-        If the catalog holds no index trades at all.
-    """
-    start, end = settings.bounds()
-    index_id = f"{settings.underlying}.{INDEX_VENUE}"
-    intervals = ParquetDataCatalog(str(catalog)).get_intervals(TradeTick, index_id)
-    if not intervals:
-        raise DataError(
-            f"the catalog holds no data for the period: no {index_id} index trades",
-            file=str(catalog),
-        )
-    first, last = intervals[0][0], intervals[-1][1]
-    if (start is not None and start > last) or (end is not None and end < first):
-        covered = f"{_iso(first)} to {_iso(last)}"
-        raise ConfigError(
-            "start",
-            f"the catalog holds no data for the period: no {index_id} data in the range; "
-            f"{catalog} covers {covered}",
-        )
-    return (first if start is None else start), (last if end is None else end)
-
-
-def _data_configs(
-    catalog: Path, settings: BacktestSettings, start: int, end: int
-) -> list[BacktestDataConfig]:
-    window = settings.data
-    if window.strikes_each_side is None and window.expiries is None:
-        index_ids = [
-            f"{settings.underlying}.{INDEX_VENUE}",
-            f"{settings.underlying}.{OPTION_VENUE}",
-        ]
-        return [
-            BacktestDataConfig(
-                catalog_path=str(catalog), data_cls=TradeTick, instrument_ids=index_ids
-            ),
-            BacktestDataConfig(catalog_path=str(catalog), data_cls=QuoteTick),
-        ]
-    chain = select_chain(
-        catalog,
-        settings.underlying,
-        start,
-        end,
-        expiries=window.expiries or _EVERY,
-        strikes_each_side=window.strikes_each_side or _EVERY,
-    )
-    return chain_data_configs(catalog, chain)
-
-
 class _ProgressActor(Actor):
     """Shows the simulated time on ``progress`` every :data:`PROGRESS_INTERVAL`."""
 
@@ -409,7 +357,3 @@ def _recorder(engine: BacktestEngine) -> RunRecorder:
         if isinstance(actor, RunRecorder) and actor.id.value == RECORDER_ID:
             return actor
     raise ConfigError("engine.actors", f"no {RECORDER_ID} in the backtest engine")
-
-
-def _iso(ns: int) -> str:
-    return pd.Timestamp(ns, unit="ns", tz="UTC").isoformat()

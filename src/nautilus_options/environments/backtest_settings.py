@@ -12,6 +12,7 @@ import yaml
 
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.common.config import (
+    NonNegativeFloat,
     PositiveFloat,
     PositiveInt,
     Underlying,
@@ -30,6 +31,11 @@ LogLevel = Literal["OFF", "ERROR", "WARNING", "INFO", "DEBUG"]
 DEFAULT_UNDERLYING: Underlying = "NIFTY"
 #: The capital manager's ``initial_capital`` when a run file does not give one.
 DEFAULT_INITIAL_CAPITAL = 1_000_000.0
+#: The monitor's ``max_snapshots`` in a backtest when a run file does not give one: the
+#: recorder streams every snapshot to ``snapshots.csv``, so memory keeps only the latest.
+DEFAULT_MAX_SNAPSHOTS = 1_000
+#: Days of data read from the catalog at a time (see ``environments.streaming``).
+DEFAULT_WINDOW_DAYS = 2
 
 
 class VenueSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -53,7 +59,7 @@ class VenueSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fi
 
 
 class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """Which part of the option chain is loaded from the catalog.
+    """Which part of the option chain is loaded from the catalog, and how it is read.
 
     Parameters
     ----------
@@ -61,10 +67,27 @@ class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
         Load at most this many strikes (>= 1) on each side of the money (all when None).
     expiries : int, optional
         Load at most this many nearest expiries (>= 1; all when None).
+    strike_band : bool, default True
+        Load only the expiries the strategy could enter in the run, each with the strikes
+        within the strategy's reach of the index's range while it could be held (see
+        :mod:`nautilus_options.environments.data_window`); everything when False.
+    band_vol : float, default 0.5
+        Implied volatility up to which a ``delta`` (or ``premium``) strike rule's strike
+        stays inside the band.
+    band_points : float, optional
+        Distance in points from the forward to the strike rule's strike, replacing the one
+        derived from the rule.
+    window_days : int, default 2
+        Days of data read from the catalog at a time: the run streams its data, so its
+        memory does not grow with the date range. The results do not depend on it.
     """
 
     strikes_each_side: PositiveInt | None = None
     expiries: PositiveInt | None = None
+    strike_band: bool = True
+    band_vol: PositiveFloat = 0.5
+    band_points: NonNegativeFloat | None = None
+    window_days: PositiveInt = DEFAULT_WINDOW_DAYS
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -72,6 +95,10 @@ class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
 
 def _default_capital() -> CapitalManagerConfig:
     return CapitalManagerConfig(initial_capital=DEFAULT_INITIAL_CAPITAL)
+
+
+def _default_monitor() -> SpreadMonitorConfig:
+    return SpreadMonitorConfig(max_snapshots=DEFAULT_MAX_SNAPSHOTS)
 
 
 class BacktestSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -94,7 +121,7 @@ class BacktestSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown
         The strategy's configuration.
     capital : CapitalManagerConfig, default ``initial_capital`` 1,000,000
         The capital manager's configuration.
-    monitor : SpreadMonitorConfig, default its defaults
+    monitor : SpreadMonitorConfig, default its defaults with ``max_snapshots`` 1,000
         The spread monitor's configuration.
     venue : VenueSettings
         Simulated venue settings.
@@ -115,7 +142,7 @@ class BacktestSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown
         default_factory=OptionsSpreadStrategyConfig
     )
     capital: CapitalManagerConfig = msgspec.field(default_factory=_default_capital)
-    monitor: SpreadMonitorConfig = msgspec.field(default_factory=SpreadMonitorConfig)
+    monitor: SpreadMonitorConfig = msgspec.field(default_factory=_default_monitor)
     venue: VenueSettings = msgspec.field(default_factory=VenueSettings)
     data: DataSettings = msgspec.field(default_factory=DataSettings)
     tearsheet: bool = True
@@ -181,7 +208,8 @@ def settings_from_mapping(
     """Build :class:`BacktestSettings` from plain data (as read from a run file).
 
     Keyword ``overrides`` that are not None replace top-level keys. A ``capital`` section
-    without ``initial_capital`` keeps the default one; the ``strategy`` section trades the
+    without ``initial_capital`` keeps the default one, a ``monitor`` section without
+    ``max_snapshots`` the default one; the ``strategy`` section trades the
     top-level ``underlying`` unless it names its own (which must then be the same).
 
     Raises
@@ -192,6 +220,8 @@ def settings_from_mapping(
     merged = {**data, **{key: value for key, value in overrides.items() if value is not None}}
     if isinstance(capital := merged.get("capital"), Mapping):
         merged["capital"] = {"initial_capital": DEFAULT_INITIAL_CAPITAL, **capital}
+    if isinstance(monitor := merged.get("monitor"), Mapping):
+        merged["monitor"] = {"max_snapshots": DEFAULT_MAX_SNAPSHOTS, **monitor}
     if isinstance(strategy := merged.get("strategy", {}), Mapping):
         merged["strategy"] = {
             "underlying": merged.get("underlying", DEFAULT_UNDERLYING),

@@ -59,7 +59,7 @@ def test_yaml_run_file_loads_every_section(tmp_path: Path) -> None:
         spread_type="bull_put_credit", strike_value=0.25
     )
     assert settings.capital == CapitalManagerConfig(initial_capital=500_000, risk_per_trade_pct=1.5)
-    assert settings.monitor == SpreadMonitorConfig(interval_secs=300)
+    assert settings.monitor == SpreadMonitorConfig(interval_secs=300, max_snapshots=1000)
     assert settings.venue.fees is False
     assert settings.data.strikes_each_side == 10
     assert settings.start == "2026-01-05"
