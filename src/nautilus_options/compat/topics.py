@@ -2,8 +2,9 @@
 
 The execution engine publishes order, position and fill events on ``events.order.<strategy>``,
 ``events.position.<strategy>`` and ``events.fills.<instrument>``; the data engine publishes
-quotes on ``data.quotes.<venue>.<symbol>`` and custom data on ``data.<DataType.topic>``. Nautilus
-builds these strings inside its engines and does not export them, so they are built here.
+quotes on ``data.quotes.<venue>.<symbol>``, trades on ``data.trades.<venue>.<symbol>`` and
+custom data on ``data.<DataType.topic>``. Nautilus builds these strings inside its engines
+and does not export them, so they are built here.
 A wildcard (``*``) stands for every strategy or instrument.
 """
 
@@ -31,6 +32,11 @@ def fill_events_topic(instrument_id: str = "*") -> str:
 def quotes_topic(instrument_id: InstrumentId) -> str:
     """Topic the data engine publishes ``instrument_id``'s live quotes on."""
     return f"data.quotes.{instrument_id.venue}.{instrument_id.symbol}"
+
+
+def trades_topic(instrument_id: InstrumentId) -> str:
+    """Topic the data engine publishes ``instrument_id``'s live trades on."""
+    return f"data.trades.{instrument_id.venue}.{instrument_id.symbol}"
 
 
 def custom_data_topic(data_type: DataType) -> str:

@@ -22,6 +22,7 @@ from nautilus_options.compat.topics import (
     order_events_topic,
     position_events_topic,
     quotes_topic,
+    trades_topic,
 )
 
 OPTION = InstrumentId.from_str("NIFTY2611325300PE.NFO")
@@ -29,6 +30,10 @@ OPTION = InstrumentId.from_str("NIFTY2611325300PE.NFO")
 
 def test_quotes_topic_is_the_data_engines() -> None:
     assert quotes_topic(OPTION) == TopicCache().get_quotes_topic(OPTION)
+
+
+def test_trades_topic_is_the_data_engines() -> None:
+    assert trades_topic(OPTION) == TopicCache().get_trades_topic(OPTION)
 
 
 def test_event_topics_match_what_the_execution_engine_publishes(engine_run: dict) -> None:
