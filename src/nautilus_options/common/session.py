@@ -1,13 +1,22 @@
-"""A repeating timer confined to NSE trading sessions."""
+"""A repeating timer confined to trading sessions: the NSE calendar, or always open.
+
+``session="nse"`` (backtest and live) ticks only in NSE sessions; ``session="always"``
+(against the simulator's always-open session: tests and demos at any hour) ticks at every
+interval.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from nautilus_trader.common.component import Clock
 from nautilus_trader.common.events import TimeEvent
 
 from nautilus_options.domain.nse import next_session
+
+SessionKind = Literal["nse", "always"]
+"""Market hours a component follows: the NSE calendar, or open at every hour."""
 
 
 class SessionTimer:
@@ -30,10 +39,17 @@ class SessionTimer:
         The interval between ticks, in nanoseconds (> 0).
     callback : Callable[[TimeEvent], None]
         Called with each tick's time event.
+    session : {"nse", "always"}, default "nse"
+        ``"always"`` ticks at every interval, day and night (a plain repeating timer).
     """
 
     def __init__(
-        self, clock: Clock, name: str, interval_ns: int, callback: Callable[[TimeEvent], None]
+        self,
+        clock: Clock,
+        name: str,
+        interval_ns: int,
+        callback: Callable[[TimeEvent], None],
+        session: SessionKind = "nse",
     ) -> None:
         if interval_ns <= 0:
             raise ValueError(f"interval_ns must be positive, got {interval_ns}")
@@ -43,6 +59,7 @@ class SessionTimer:
         self._interval = interval_ns
         self._callback = callback
         self._anchor: int | None = None
+        self._session = session
 
     @property
     def running(self) -> bool:
@@ -53,6 +70,15 @@ class SessionTimer:
         """Start ticking on the grid of whole intervals from now (no-op when running)."""
         if self._anchor is None:
             self._anchor = self._clock.timestamp_ns()
+            if self._session == "always":
+                self._clock.set_timer_ns(
+                    name=self._name,
+                    interval_ns=self._interval,
+                    start_time_ns=self._anchor,
+                    stop_time_ns=0,
+                    callback=self._callback,
+                )
+                return
             self._schedule(self._anchor)
 
     def stop(self) -> None:

@@ -24,7 +24,7 @@ while the backtest runs; the rest after it.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from nautilus_options.environments.recorder import STREAMS, RunRecorder, read_st
 from nautilus_options.errors import ConfigError
 from nautilus_options.strategy.diagnostics import EntryDiagnostics
 
-__all__ = ["LOG_NAME", "OUTPUT_FILES", "prepare_out_dir", "write_outputs"]
+__all__ = ["LOG_NAME", "OUTPUT_FILES", "prepare_out_dir", "write_outputs", "write_run_outputs"]
 
 #: Stem of the Nautilus log file (``nautilus.log``).
 LOG_NAME = "nautilus"
@@ -96,11 +96,59 @@ def write_outputs(
     initial_capital: float,
     tearsheet: bool,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Write the reports of a finished run; return its summary and output files.
+    """Write the reports of a finished backtest; return its summary and output files.
 
-    The summary is :func:`~nautilus_options.backtest.statistics.summarize` over the spreads and
-    the capital and snapshot streams, plus the simulated ``start`` and ``end`` (ISO, UTC).
-    ``summary.json`` is left to the caller, which may add to the summary.
+    :func:`write_run_outputs` with the engine's simulated ``start`` and ``end`` and, unless
+    disabled, Nautilus' tearsheet of the engine. ``summary.json`` is left to the caller,
+    which may add to the summary.
+    """
+
+    def write_tearsheet(path: Path) -> None:
+        from nautilus_trader.analysis.tearsheet import create_tearsheet
+
+        create_tearsheet(engine, output_path=str(path))
+
+    return write_run_outputs(
+        recorder,
+        out_dir,
+        initial_capital=initial_capital,
+        start=engine.backtest_start,
+        end=engine.backtest_end,
+        tearsheet=write_tearsheet if tearsheet else None,
+    )
+
+
+def write_run_outputs(
+    recorder: RunRecorder,
+    out_dir: Path,
+    *,
+    initial_capital: float,
+    start: pd.Timestamp | datetime | None,
+    end: pd.Timestamp | datetime | None,
+    title: str = "options-nt backtest",
+    tearsheet: Callable[[Path], None] | None = None,
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Write the reports of a finished run from its recorder; return its summary and files.
+
+    Any run with a :class:`RunRecorder` streaming to ``out_dir`` feeds it: a backtest
+    engine's, or a paper or live ``TradingNode``'s. The summary is
+    :func:`~nautilus_options.backtest.statistics.summarize` over the spreads and the capital
+    and snapshot streams, plus ``start`` and ``end`` (ISO, UTC).
+
+    Parameters
+    ----------
+    recorder : RunRecorder
+        The run's recorder (stopped).
+    out_dir : Path
+        The folder its streams were written to.
+    initial_capital : float
+        The capital the run started with.
+    start, end : datetime, optional
+        The run's bounds.
+    title : str
+        Title of ``report.html``.
+    tearsheet : Callable[[Path], None], optional
+        Writes a tearsheet to the path it is given (linked from the report).
     """
     written = (*STREAMS, "orders", "positions", "spreads", "summary", "report")
     files = {name: out_dir / OUTPUT_FILES[name] for name in written}
@@ -118,22 +166,20 @@ def write_outputs(
     snapshots = read_stream(files["snapshots"])
     equity = mark_to_market(realized, snapshots)
     summary = summarize(spreads, realized, initial_capital, equity)
-    summary["start"] = _iso(engine.backtest_start)
-    summary["end"] = _iso(engine.backtest_end)
+    summary["start"] = _iso(start)
+    summary["end"] = _iso(end)
     summary.update(entry_summary(recorder.entry_diagnostics().values(), summary))
-    if tearsheet:
-        from nautilus_trader.analysis.tearsheet import create_tearsheet
-
+    if tearsheet is not None:
         files["tearsheet"] = out_dir / OUTPUT_FILES["tearsheet"]
-        create_tearsheet(engine, output_path=str(files["tearsheet"]))
+        tearsheet(files["tearsheet"])
     files["report"].write_text(
         render_html(
-            title="options-nt backtest",
+            title=title,
             summary=summary,
             spreads=spreads,
             equity=equity,
             snapshots=snapshots,
-            tearsheet=files["tearsheet"].name if tearsheet else None,
+            tearsheet=files["tearsheet"].name if tearsheet is not None else None,
             files=sorted(path.name for name, path in files.items() if name != "report"),
             orders=orders,
         ),

@@ -100,6 +100,7 @@ class SpreadMonitor(Actor):
         config = config or SpreadMonitorConfig()
         super().__init__(config)
         self._interval_ns = round(config.interval_secs * NS_PER_SECOND)
+        self._session = config.session
         self._timer: SessionTimer | None = None
         self._publish_on_fills = config.publish_on_fills
         self._strategy_id = StrategyId(config.strategy_id) if config.strategy_id else None
@@ -123,7 +124,13 @@ class SpreadMonitor(Actor):
 
     def on_start(self) -> None:
         """Start the interval timer and follow position events."""
-        self._timer = SessionTimer(self.clock, TIMER_NAME, self._interval_ns, self._on_interval)
+        self._timer = SessionTimer(
+            self.clock,
+            TIMER_NAME,
+            self._interval_ns,
+            self._on_interval,
+            session=self._session,
+        )
         for view in self._spreads().spreads(strategy_id=self._strategy_id, open_only=True):
             self._open[view.spread_id] = view
             self._watch(view)

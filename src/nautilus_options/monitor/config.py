@@ -14,6 +14,7 @@ from nautilus_options.common.config import (
     Rate,
     check_fields,
 )
+from nautilus_options.common.session import SessionKind
 from nautilus_options.portfolio.settlement import DEFAULT_SETTLEMENT_RECOGNIZERS
 
 #: A strategy id as Nautilus accepts it: ``EXTERNAL`` or printable ASCII ``<name>-<tag>``
@@ -49,6 +50,9 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
     settlement_recognizers : tuple of str, default the backtest venue's
         Import paths of the callables that recognise the venues' expiry settlement fills (see
         :mod:`nautilus_options.portfolio.settlement`).
+    session : {"nse", "always"}, default "nse"
+        Market hours of the interval timer: the NSE calendar, or ``always`` (against a
+        simulator in its ``always`` session).
     """
 
     interval_secs: PositiveFloat = 60.0
@@ -59,6 +63,7 @@ class SpreadMonitorConfig(ActorConfig, kw_only=True, frozen=True):
     index_venue: NonEmptyStr = "NSE"
     max_snapshots: NonNegativeInt | None = None
     settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
+    session: SessionKind = "nse"
 
     def __post_init__(self) -> None:
         check_fields(self)

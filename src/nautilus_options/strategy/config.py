@@ -20,6 +20,7 @@ from nautilus_options.common.config import (
     Underlying,
     check_fields,
 )
+from nautilus_options.common.session import SessionKind
 from nautilus_options.domain.nse import CONTRACT_SPECS, SESSION_CLOSE, SESSION_OPEN
 from nautilus_options.domain.spreads import SpreadType
 from nautilus_options.errors import ConfigError
@@ -183,6 +184,10 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     settlement_recognizers : tuple of str, default the backtest venue's
         Import paths of the callables that recognise the venues' expiry settlement fills (see
         :mod:`nautilus_options.portfolio.settlement`).
+    session : {"nse", "always"}, default "nse"
+        Market hours of the check timer and the entry rules: the NSE calendar (backtest,
+        live), or ``always`` open (against a simulator in its ``always`` session: the timer
+        ticks at any hour and ``entry_windows`` / ``entry_weekdays`` do not apply).
     """
 
     underlying: Underlying = "NIFTY"
@@ -219,6 +224,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     risk_free_rate: Rate = 0.065
     oms_type: Literal["HEDGING"] = "HEDGING"
     settlement_recognizers: tuple[str, ...] = DEFAULT_SETTLEMENT_RECOGNIZERS
+    session: SessionKind = "nse"
 
     def __post_init__(self) -> None:
         check_fields(self)

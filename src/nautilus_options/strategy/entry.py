@@ -32,6 +32,9 @@ class EntryRules:
         Maximum entries started per IST day.
     cooldown_minutes : float
         Minimum minutes between the last exit and a new entry.
+    always_open : bool, default False
+        The market is open at every hour (``session="always"``): windows and weekdays do
+        not apply.
     """
 
     windows: tuple[tuple[time, time], ...]
@@ -39,6 +42,7 @@ class EntryRules:
     max_concurrent: int
     max_entries_per_day: int
     cooldown_minutes: float
+    always_open: bool = False
 
     @classmethod
     def from_config(cls, config: OptionsSpreadStrategyConfig) -> EntryRules:
@@ -49,6 +53,7 @@ class EntryRules:
             max_concurrent=config.max_concurrent_spreads,
             max_entries_per_day=config.max_entries_per_day,
             cooldown_minutes=config.reentry_cooldown_minutes,
+            always_open=config.session == "always",
         )
 
 
@@ -92,11 +97,12 @@ def entry_decision(
     now = ist_datetime(now_ns)
     if halted:
         return EntryDecision(False, "halted")
-    if now.weekday() not in rules.weekdays:
-        return EntryDecision(False, "weekday")
-    clock = now.time()
-    if not any(start <= clock < end for start, end in rules.windows):
-        return EntryDecision(False, "outside_window")
+    if not rules.always_open:
+        if now.weekday() not in rules.weekdays:
+            return EntryDecision(False, "weekday")
+        clock = now.time()
+        if not any(start <= clock < end for start, end in rules.windows):
+            return EntryDecision(False, "outside_window")
     if open_spreads >= rules.max_concurrent:
         return EntryDecision(False, "max_concurrent")
     if entries_today >= rules.max_entries_per_day:

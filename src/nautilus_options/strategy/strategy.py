@@ -126,7 +126,11 @@ class OptionsSpreadStrategy(Strategy):
             topic=custom_data_topic(DataType(CapitalUpdated)), handler=self._on_capital_updated
         )
         self._check_timer = SessionTimer(
-            self.clock, _CHECK_TIMER, self.cfg.exit_check_interval_secs * NS_PER_SECOND, self._tick
+            self.clock,
+            _CHECK_TIMER,
+            self.cfg.exit_check_interval_secs * NS_PER_SECOND,
+            self._tick,
+            session=self.cfg.session,
         )
         self._check_timer.start()
         self._adopt_open_spreads()
@@ -239,7 +243,8 @@ class OptionsSpreadStrategy(Strategy):
         now = self.clock.timestamp_ns()
         self.entries.attempt(now, len(self._book))
         close_ns = session_bounds_ns(ist_date(now))[1]
-        if now + self.cfg.exit_check_interval_secs * NS_PER_SECOND > close_ns:
+        last = now + self.cfg.exit_check_interval_secs * NS_PER_SECOND > close_ns
+        if self.cfg.session == "nse" and last:
             self.entries.publish(now)  # the session day's last check
 
     # -- entries -----------------------------------------------------------------------------
