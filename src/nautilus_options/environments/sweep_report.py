@@ -1,0 +1,169 @@
+"""A sweep's results table and HTML report.
+
+``results.parquet`` and ``results.csv`` hold one row per parameter set: its ``run_id``, the
+parameters (named by path, ``strategy.wing_width``), and for each period (``full``, or
+``in_sample`` and ``out_of_sample``) its objective and headline figures as
+``<period>_<figure>``. ``report.html`` holds heat maps of the objective over pairs of
+parameters, the equity curves of the best sets, the in-sample against out-of-sample
+comparison and the table; plotly.js is inlined once, so the file opens offline.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from nautilus_options.backtest.charts import figure_div
+from nautilus_options.environments.sweep_settings import SweepSettings
+
+__all__ = ["BEST_CURVES", "results_frame", "write_results"]
+
+#: Equity curves drawn for the best parameter sets.
+BEST_CURVES = 5
+_FIGURES = ("objective", "trades", "pnl_total", "sharpe", "max_drawdown", "win_rate")
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}"
+    "table{border-collapse:collapse;font-size:.85rem}td,th{padding:.2rem .5rem;"
+    "border-bottom:1px solid #ddd;text-align:right}th{background:#f4f6f8}"
+)
+
+
+def results_frame(rows: Sequence[Mapping[str, Any]], sweep: SweepSettings) -> pd.DataFrame:
+    """One row per parameter set, its periods' figures side by side, best judged first."""
+    records: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        record = records.setdefault(row["run_id"], {"run_id": row["run_id"], **row["params"]})
+        for figure in _FIGURES:
+            record[f"{row['period']}_{figure}"] = row.get(figure)
+    frame = pd.DataFrame(list(records.values()))
+    judged = _judged(sweep)
+    if frame.empty or judged not in frame:
+        return frame
+    return frame.sort_values(judged, ascending=False, na_position="last", ignore_index=True)
+
+
+def write_results(
+    rows: Sequence[Mapping[str, Any]], sweep: SweepSettings, out_dir: Path
+) -> tuple[pd.DataFrame, dict[str, Path]]:
+    """Write ``results.parquet``, ``results.csv`` and ``report.html``; return the table."""
+    frame = results_frame(rows, sweep)
+    files = {name: out_dir / f"results.{name}" for name in ("parquet", "csv")}
+    files["report"] = out_dir / "report.html"
+    frame.to_parquet(files["parquet"], index=False)
+    frame.to_csv(files["csv"], index=False)
+    files["report"].write_text(render_report(frame, rows, sweep), encoding="utf-8")
+    return frame, files
+
+
+def render_report(
+    frame: pd.DataFrame, rows: Sequence[Mapping[str, Any]], sweep: SweepSettings
+) -> str:
+    """The self-contained HTML report of a sweep."""
+    judged = _judged(sweep)
+    charts = [*_heat_maps(frame, sweep, judged), _best_curves(frame, rows, sweep)]
+    if sweep.walk_forward is not None:
+        charts.append(_in_vs_out(frame, sweep))
+    sections = [
+        "<h1>options-nt sweep</h1>",
+        f"<p>{len(frame)} parameter sets, sampler <b>{sweep.sampler}</b>, objective "
+        f"<b>{html.escape(sweep.objective)}</b> (maximised{_split(sweep)}).</p>",
+        *(figure_div(chart) for chart in charts if chart is not None),
+        "<h2>Results</h2>",
+        frame.to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="n/a"),
+    ]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>options-nt sweep</title><style>{_STYLE}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>{''.join(sections)}</body></html>"
+    )
+
+
+def _judged(sweep: SweepSettings) -> str:
+    return "in_sample_objective" if sweep.walk_forward is not None else "full_objective"
+
+
+def _split(sweep: SweepSettings) -> str:
+    if sweep.walk_forward is None:
+        return ""
+    split = sweep.walk_forward
+    return (
+        f" in sample {split.in_sample.start} to {split.in_sample.end}; out of sample "
+        f"{split.out_of_sample.start} to {split.out_of_sample.end}, shown beside it"
+    )
+
+
+def _heat_maps(frame: pd.DataFrame, sweep: SweepSettings, judged: str) -> list[go.Figure]:
+    """The objective over each pair of varied parameters (mean over the others)."""
+    if frame.empty or judged not in frame:
+        return []
+    varied = [name for name in sweep.parameters if frame[name].nunique() > 1]
+    figures = []
+    for x, y in itertools.islice(itertools.combinations(varied, 2), 3):
+        table = frame.pivot_table(index=y, columns=x, values=judged, aggfunc="mean")
+        heat = go.Heatmap(
+            z=table.to_numpy(),
+            x=[str(v) for v in table.columns],
+            y=[str(v) for v in table.index],
+            colorscale="RdYlGn",
+            colorbar={"title": sweep.objective},
+        )
+        figure = go.Figure(heat)
+        figure.update_layout(title=f"{sweep.objective} by {x} and {y}", height=420)
+        figure.update_xaxes(title=x, type="category")
+        figure.update_yaxes(title=y, type="category")
+        figures.append(figure)
+    if len(varied) == 1:
+        name = varied[0]
+        figure = go.Figure(go.Scatter(x=frame[name], y=frame[judged], mode="markers"))
+        figure.update_layout(title=f"{sweep.objective} by {name}", height=380)
+        figures.append(figure)
+    return figures
+
+
+def _best_curves(
+    frame: pd.DataFrame, rows: Sequence[Mapping[str, Any]], sweep: SweepSettings
+) -> go.Figure | None:
+    """Daily equity of the best sets, in the judged period."""
+    period = "in_sample" if sweep.walk_forward is not None else "full"
+    curves = {row["run_id"]: row["equity"] for row in rows if row["period"] == period}
+    figure = go.Figure()
+    for run in frame["run_id"].head(BEST_CURVES) if not frame.empty else []:
+        points = curves.get(run) or []
+        label = ", ".join(f"{n.split('.')[-1]}={_cell(frame, run, n)}" for n in sweep.parameters)
+        figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], name=label))
+    if not figure.data:
+        return None
+    figure.update_layout(title=f"Equity of the best {BEST_CURVES} sets (INR)", height=420)
+    return figure
+
+
+def _in_vs_out(frame: pd.DataFrame, sweep: SweepSettings) -> go.Figure | None:
+    """Out-of-sample objective against in-sample, one point per set."""
+    columns = ("in_sample_objective", "out_of_sample_objective")
+    if frame.empty or not all(c in frame for c in columns):
+        return None
+    labels = [", ".join(f"{n}={row[n]}" for n in sweep.parameters) for _, row in frame.iterrows()]
+    figure = go.Figure(
+        go.Scatter(
+            x=frame[columns[0]],
+            y=frame[columns[1]],
+            mode="markers",
+            text=labels,
+            hovertemplate="%{text}<br>in sample %{x:.3f}<br>out of sample %{y:.3f}",
+        )
+    )
+    figure.update_layout(title=f"{sweep.objective}: out of sample against in sample", height=420)
+    figure.update_xaxes(title="in sample")
+    figure.update_yaxes(title="out of sample")
+    return figure
+
+
+def _cell(frame: pd.DataFrame, run: str, name: str) -> Any:
+    return frame.loc[frame["run_id"] == run, name].iloc[0]
