@@ -96,6 +96,8 @@ class KillSwitch(Strategy):
         self._interval_ns = round(config.check_interval_secs * 1e9)
         self._max_loss = config.max_daily_loss
         self._closing: dict[PositionId, ClientOrderId] = {}
+        self._cancelled: set[ClientOrderId] = set()
+        self._working = False
         self.reason: str | None = None
         self.done = False
         self.halt_hooks: list[Callable[[str], None]] = []
@@ -132,6 +134,7 @@ class KillSwitch(Strategy):
 
     def _on_check(self, event: TimeEvent) -> None:
         if self.reason is not None:
+            self._cancelled.clear()  # cancels not acknowledged within a check are re-sent
             self._work()
             return
         if self._kill_file is not None and self._kill_file.exists():
@@ -164,8 +167,9 @@ class KillSwitch(Strategy):
 
     def _cancel_all(self) -> None:
         for order in self.cache.orders_open():
-            if order.strategy_id == self.id:
+            if order.strategy_id == self.id or order.client_order_id in self._cancelled:
                 continue
+            self._cancelled.add(order.client_order_id)
             command = CancelOrder(
                 trader_id=self.trader_id,
                 strategy_id=order.strategy_id,
@@ -178,7 +182,20 @@ class KillSwitch(Strategy):
             self.msgbus.send(endpoint=_EXEC_ENDPOINT, msg=command)
 
     def _work(self) -> None:
-        """Close the open shorts; once none is open, the open longs; then report done."""
+        """Close the open shorts; once none is open, the open longs; then report done.
+
+        Not re-entered: events raised while it submits or cancels are covered by the pass
+        under way (and by the next check).
+        """
+        if self._working or self.done:
+            return
+        self._working = True
+        try:
+            self._work_once()
+        finally:
+            self._working = False
+
+    def _work_once(self) -> None:
         open_positions = [p for p in self.cache.positions_open() if not p.is_closed]
         shorts = [p for p in open_positions if p.side == PositionSide.SHORT]
         batch = shorts or [p for p in open_positions if p.side == PositionSide.LONG]

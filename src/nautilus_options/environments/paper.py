@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from nautilus_trader.config import TradingNodeConfig
@@ -33,6 +34,7 @@ from nautilus_options.errors import ConfigError
 from nautilus_options.simulator import KiteSimulator, SimulatorConfig, parse_profile
 
 __all__ = [
+    "DEMO_SETTINGS",
     "TOKEN_FILE_NAME",
     "build_paper_config",
     "login_simulator",
@@ -43,6 +45,14 @@ __all__ = [
 
 #: The simulator session's token file, in the output folder.
 TOKEN_FILE_NAME = "paper-token.json"
+#: The no-argument demo (``options-nt paper``): a run file's sections that make a first
+#: spread open within about two minutes at any hour (the simulator's ``always`` session
+#: opens the entry windows; the nearest expiry even on its last day; checks every 5 s).
+DEMO_SETTINGS: dict[str, Any] = {
+    "strategy": {"exit_check_interval_secs": 5, "min_days_to_expiry": 0},
+    "monitor": {"interval_secs": 5.0},
+    "log_level": "INFO",
+}
 #: Rate allowances against the local simulator (its own limits still apply).
 PAPER_RATE_SCALE = 1.0
 

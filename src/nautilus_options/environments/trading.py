@@ -83,7 +83,7 @@ KITE_SETTLEMENT = f"{ADAPTER}.settlement:recognize_kite"
 KILL_SWITCH_PATH = "nautilus_options.environments.killswitch:KillSwitch"
 KILL_SWITCH_CONFIG_PATH = "nautilus_options.environments.killswitch:KillSwitchConfig"
 #: Strategy id of the kill switch.
-KILL_SWITCH_ID = "KillSwitch-000"
+KILL_SWITCH_ID = "KillSwitch-KILL"
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def build_trading_config(
                 strategy_path=KILL_SWITCH_PATH,
                 config_path=KILL_SWITCH_CONFIG_PATH,
                 config={
-                    "strategy_id": KILL_SWITCH_ID,
+                    "order_id_tag": KILL_SWITCH_ID.split("-")[1],
                     "oms_type": "HEDGING",
                     "kill_file": node.kill_file,
                     "check_interval_secs": node.kill_check_secs,

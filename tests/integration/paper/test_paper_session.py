@@ -1,0 +1,80 @@
+"""A paper session end to end: the full stack on the in-process simulator opens a spread,
+then a clean stop flattens it hedge-last and writes the backtest's outputs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from nautilus_trader.model.enums import PositionSide
+
+from nautilus_options.adapters.zerodha.factories import clear_shared
+from nautilus_options.environments.paper import (
+    DEMO_SETTINGS,
+    build_paper_config,
+    login_simulator,
+    start_simulator,
+    with_simulator,
+)
+from nautilus_options.environments.session import NodeSession
+from nautilus_options.environments.trading_settings import (
+    TradingSettings,
+    trading_settings_from_mapping,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def fast_settings(out: Path, **node: object) -> TradingSettings:
+    """The demo, checking every second on a simulator stepping every 0.2 s."""
+    return trading_settings_from_mapping(
+        {
+            **DEMO_SETTINGS,
+            "strategy": {**DEMO_SETTINGS["strategy"], "exit_check_interval_secs": 1},
+            "monitor": {"interval_secs": 1.0},
+            "node": {"strikes_each_side": 10, **node},
+            "paper": {"tick_interval": 0.2},
+        },
+        out=str(out),
+    )
+
+
+def test_paper_session_opens_a_spread_flattens_at_stop_and_writes_outputs(
+    tmp_path: Path,
+) -> None:
+    settings = fast_settings(tmp_path, on_stop="flatten")
+    sim = start_simulator(settings)
+    try:
+        settings = with_simulator(settings, sim)
+        token = login_simulator(settings.paper, tmp_path / "token.json")
+        config = build_paper_config(settings, tmp_path, token)
+        session = NodeSession(config, tmp_path, initial_capital=1_000_000.0, on_stop="flatten")
+        deadline = time.monotonic() + 90
+        opened: list[float] = []
+
+        def tick(s: NodeSession) -> None:
+            if s.opened_spreads() and not opened:
+                opened.append(time.monotonic())
+                s.request_stop()
+            elif time.monotonic() > deadline:
+                s.request_stop()
+
+        outcome = session.run(on_tick=tick, tick_secs=0.2)
+    finally:
+        sim.stop()
+        clear_shared()
+    assert opened, "no spread opened within 90 s"
+    files = outcome.files
+    for name in ("capital", "fills", "orders", "positions", "spreads", "summary", "report", "log"):
+        assert files[name].exists(), name
+    summary = json.loads(files["summary"].read_text())
+    assert summary["killed"] is None
+    assert summary["entries"] >= 1
+    # flattened at the stop: the shorts' closing orders went first, then the hedges'
+    sides = [side for _, side in session.kill_switch.closing_log]
+    assert sides, "nothing was closed at the stop"
+    first_long = sides.index(PositionSide.LONG)
+    assert all(side == PositionSide.SHORT for side in sides[:first_long])
+    assert PositionSide.SHORT not in sides[first_long:]
