@@ -16,7 +16,7 @@ Flow of one order (KITE_API.md §3.2-3.5, §4; DESIGN.md §7):
    acknowledgement (the ``PUT`` returning the order id), not on the exchange's confirmation.
 5. Account state from ``/user/margins`` on connect and after fills.
 6. Options Kite settles at expiry are closed with settlement fills (:mod:`.expiry`); the
-   ``Margin.basket`` endpoint answers margin requests (:mod:`.margins`); reconciliation
+   ``Margin.basket`` endpoint answers margin requests (:mod:`~nautilus_options.adapters.zerodha.margins`); reconciliation
    reports raise rather than lie (:mod:`.reconciliation`).
 """
 

@@ -2,7 +2,7 @@
 
 Lifecycle (KITE_API.md §4.2, the simulator's state machine):
 
-1. **Synchronous checks** (:mod:`.rules`): a broken rule answers 4xx and no order exists.
+1. **Synchronous checks** (:mod:`~nautilus_options.simulator.exchange.rules`): a broken rule answers 4xx and no order exists.
    Insufficient margin answers 400 ``MarginException`` with Kite's message.
 2. **Accepted**: the reply carries ``order_id``; the history records
    ``PUT ORDER REQ RECEIVED`` → ``VALIDATION PENDING`` → ``OPEN PENDING``, then either

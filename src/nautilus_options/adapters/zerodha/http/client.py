@@ -1,7 +1,7 @@
 """Kite's REST API over ``httpx``: signing, the envelope, error mapping, rate classes, tokens.
 
 Every call names its rate class and waits on that class's limiter first
-(:mod:`.ratelimit`). Answers are unwrapped from Kite's envelope (KITE_API.md §2.1) and
+(:mod:`~nautilus_options.adapters.zerodha.http.ratelimit`). Answers are unwrapped from Kite's envelope (KITE_API.md §2.1) and
 failures raised as :mod:`..common.errors` classes. Two recoveries happen here because they
 are safe for every request:
 
