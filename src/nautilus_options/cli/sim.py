@@ -2,6 +2,11 @@
 
 Prints the URLs and credentials to point ``kiteconnect`` (or the Zerodha adapter) at, then
 serves until Ctrl-C. With ``--json`` it prints exactly one JSON object on stdout.
+
+``--market kite`` reads the real Kite credentials from ``$KITE_API_KEY`` and
+``$KITE_ACCESS_TOKEN`` (the names ``options-nt kite login`` uses); the flags override them,
+but ``--kite-access-token`` is discouraged: a token on the command line shows in ``ps`` and
+the shell history.
 """
 
 from __future__ import annotations
@@ -9,9 +14,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
+
+#: The environment variables of the Kite credentials (as the Zerodha adapter names them;
+#: not imported from it: the CLI of the simulator keeps to the simulator's layer).
+ENV_API_KEY = "KITE_API_KEY"
+ENV_ACCESS_TOKEN = "KITE_ACCESS_TOKEN"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -26,8 +37,8 @@ def _run(args: argparse.Namespace) -> int:
         session=args.session,
         faults=parse_profile(args.faults),
         state_file=args.state,
-        kite_api_key=args.kite_api_key or "",
-        kite_access_token=args.kite_access_token or "",
+        kite_api_key=args.kite_api_key or os.environ.get(ENV_API_KEY, ""),
+        kite_access_token=args.kite_access_token or os.environ.get(ENV_ACCESS_TOKEN, ""),
         **({"kite_root": args.kite_root} if args.kite_root else {}),
         **({"kite_ws_root": args.kite_ws_root} if args.kite_ws_root else {}),
         **({"admin_key": args.admin_key} if args.admin_key else {}),
@@ -71,8 +82,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--catalog", type=Path, help="ParquetDataCatalog to replay")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1)")
-    parser.add_argument("--kite-api-key", help="Kite app key (--market kite)")
-    parser.add_argument("--kite-access-token", help="Kite access token (--market kite)")
+    parser.add_argument(
+        "--kite-api-key", help=f"Kite app key (--market kite; default ${ENV_API_KEY})"
+    )
+    parser.add_argument(
+        "--kite-access-token",
+        help=f"Kite access token (--market kite); discouraged, it shows in ps and the shell "
+        f"history: set ${ENV_ACCESS_TOKEN} instead",
+    )
     parser.add_argument("--kite-root", help="Kite REST root (default: Kite's)")
     parser.add_argument("--kite-ws-root", help="Kite ticker root (default: Kite's)")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any)")
