@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from kiteconnect import KiteConnect  # type: ignore[import-untyped]
 from nautilus_trader.model.enums import PositionSide
 
 from nautilus_options.adapters.zerodha.factories import clear_shared
@@ -78,3 +79,38 @@ def test_paper_session_opens_a_spread_flattens_at_stop_and_writes_outputs(
     first_long = sides.index(PositionSide.LONG)
     assert all(side == PositionSide.SHORT for side in sides[:first_long])
     assert PositionSide.SHORT not in sides[first_long:]
+
+
+def test_kill_file_cancels_flattens_hedge_last_and_halts(tmp_path: Path) -> None:
+    kill_file = tmp_path / "KILL"
+    settings = fast_settings(tmp_path, kill_file=str(kill_file), kill_check_secs=0.2)
+    sim = start_simulator(settings)
+    try:
+        settings = with_simulator(settings, sim)
+        token = login_simulator(settings.paper, tmp_path / "token.json")
+        session = NodeSession(
+            build_paper_config(settings, tmp_path, token), tmp_path, initial_capital=1_000_000.0
+        )
+        deadline = time.monotonic() + 90
+
+        def tick(s: NodeSession) -> None:
+            if s.opened_spreads():
+                kill_file.touch()
+            if time.monotonic() > deadline:
+                s.request_stop()
+
+        outcome = session.run(on_tick=tick, tick_secs=0.2)
+        kite = KiteConnect(sim.api_key, root=sim.url)
+        kite.set_access_token(json.loads(token.read_text())["access_token"])
+        orders, positions = kite.orders(), kite.positions()["net"]
+    finally:
+        sim.stop()
+        clear_shared()
+    assert outcome.summary["killed"] == f"kill file {kill_file}"
+    assert not [o for o in orders if o["status"] == "OPEN"]
+    assert positions
+    assert all(p["quantity"] == 0 for p in positions)
+    sides = [side for _, side in session.kill_switch.closing_log]
+    first_long = sides.index(PositionSide.LONG)
+    assert set(sides[:first_long]) == {PositionSide.SHORT}
+    assert set(sides[first_long:]) == {PositionSide.LONG}

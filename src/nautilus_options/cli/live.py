@@ -1,0 +1,129 @@
+"""``options-nt live``: live trading on Kite, behind refusals, pre-flight checks and a kill switch.
+
+It refuses to start (exit 2, one line) without credentials, without ``--confirm-live`` (or
+``live.confirm``), or without risk limits (``--max-daily-loss``, ``--max-lots``). Before
+any order it prints the pre-flight checks and refuses when one fails. SIGUSR1 or the kill
+file cancels every order, flattens every spread hedge-last and halts (exit 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    import msgspec
+
+    from nautilus_options.environments.trading_settings import (
+        load_trading_settings,
+        trading_settings_from_mapping,
+    )
+
+    overrides = {"out": args.out, "log_level": args.log_level}
+    if args.config is not None:
+        settings = load_trading_settings(args.config, **overrides)
+    else:
+        settings = trading_settings_from_mapping({}, source="the command line", **overrides)
+    node = {
+        key: getattr(args, key)
+        for key in ("on_stop", "redis", "kill_file", "max_daily_loss", "max_lots")
+        if getattr(args, key) is not None
+    }
+    live = {
+        key: getattr(args, key)
+        for key in ("rest_url", "ticker_url", "api_key", "token_file", "session")
+        if getattr(args, key) is not None
+    }
+    return msgspec.structs.replace(
+        settings,
+        node=msgspec.structs.replace(settings.node, **node),
+        live=msgspec.structs.replace(settings.live, **live),
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from nautilus_options.cli.view import run_with_view
+    from nautilus_options.environments.live import (
+        build_live_config,
+        check_live_start,
+        run_preflight,
+    )
+    from nautilus_options.environments.outputs import prepare_out_dir
+    from nautilus_options.environments.session import NodeSession
+
+    started = time.monotonic()
+    settings = _settings(args)
+    credentials = check_live_start(settings, confirmed=args.confirm_live)
+    checks = run_preflight(settings, credentials)
+    print("options-nt live: pre-flight checks", flush=True)
+    for check in checks:
+        print(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}", flush=True)
+    failed = [check.name for check in checks if not check.ok]
+    if failed:
+        print(
+            f"options-nt: error: pre-flight failed ({', '.join(failed)}); no order placed",
+            flush=True,
+        )
+        return 2
+    out = settings.backtest.out or f"out/live-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    out_dir = prepare_out_dir(out)
+    print(
+        f"options-nt live: trading at {settings.live.rest_url or 'Kite'}; outputs in {out_dir}; "
+        f"max daily loss {settings.node.max_daily_loss:,.0f} INR, "
+        f"max lots {settings.node.max_lots}; "
+        f"Ctrl-C {'flattens' if settings.node.on_stop == 'flatten' else 'leaves'} open spreads; "
+        "SIGUSR1"
+        + (f" or {settings.node.kill_file}" if settings.node.kill_file else "")
+        + " kills",
+        flush=True,
+    )
+    session = NodeSession(
+        build_live_config(settings, out_dir),
+        out_dir,
+        initial_capital=settings.backtest.capital.initial_capital,
+        on_stop=settings.node.on_stop,
+        title="options-nt live",
+    )
+    outcome = run_with_view(session, "options-nt live", started)
+    summary = outcome.summary
+    if args.json:
+        print(
+            json.dumps({"summary": summary, "files": {k: str(v) for k, v in outcome.files.items()}})
+        )
+    elif summary.get("killed"):
+        print(
+            f"options-nt live: KILLED ({summary['killed']}): orders cancelled, flat, halted",
+            flush=True,
+        )
+    else:
+        print(f"options-nt live: stopped; report {outcome.files['report']}", flush=True)
+    return 3 if summary.get("killed") else 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``options-nt live``."""
+    from nautilus_options.cli.paper import add_node_options
+
+    parser = subparsers.add_parser(
+        "live",
+        help="live trading on Kite (needs --confirm-live and risk limits)",
+        description="Run the full stack with the Zerodha clients against Kite. Refuses to "
+        "start without credentials, --confirm-live and risk limits; runs pre-flight checks "
+        "before any order.",
+    )
+    parser.add_argument("--confirm-live", action="store_true", help="confirm trading real money")
+    parser.add_argument("--max-lots", type=int, help="cap on lots per spread (required)")
+    parser.add_argument("--rest-url", help="Kite REST root (a simulator's for a rehearsal)")
+    parser.add_argument("--ticker-url", help="Kite ticker root")
+    parser.add_argument("--api-key", help="Kite app key (else $KITE_API_KEY or the token file)")
+    parser.add_argument("--token-file", help="token file of `options-nt kite login`")
+    parser.add_argument(
+        "--session", choices=["nse", "always"], help="market hours (always: simulator)"
+    )
+    add_node_options(parser)
+    parser.set_defaults(handler=_run)

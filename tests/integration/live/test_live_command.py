@@ -1,0 +1,186 @@
+"""``options-nt live`` against the simulator over loopback: refusals, pre-flight, kill switch.
+
+Live can only be rehearsed on the simulator: ``--rest-url`` / ``--ticker-url`` point the
+command at it and the environment carries its credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from kiteconnect import KiteConnect  # type: ignore[import-untyped]
+
+from nautilus_options.cli import main
+from nautilus_options.simulator import KiteSimulator, SimulatorConfig
+
+#: Trade quickly on the simulator's small always-open chain.
+RUN_FILE: dict[str, Any] = {
+    "strategy": {"exit_check_interval_secs": 1, "min_days_to_expiry": 0},
+    "monitor": {"interval_secs": 1.0},
+    "node": {"expiries": 1, "strikes_each_side": 10},
+}
+
+
+@pytest.fixture
+def sim() -> Iterator[KiteSimulator]:
+    simulator = KiteSimulator(
+        SimulatorConfig(
+            session="always",
+            underlyings=("NIFTY",),
+            expiries=1,
+            strikes_each_side=11,
+            tick_interval=0.2,
+        )
+    ).start()
+    yield simulator
+    simulator.stop()
+
+
+def kite_env(sim: KiteSimulator, tmp_path: Path) -> tuple[dict[str, str], KiteConnect]:
+    kite = KiteConnect(sim.api_key, root=sim.url)
+    token = kite.generate_session("live-test", sim.api_secret)["access_token"]
+    kite.set_access_token(token)
+    env = {
+        **os.environ,
+        "KITE_API_KEY": sim.api_key,
+        "KITE_ACCESS_TOKEN": token,
+        "KITE_TOKEN_FILE": str(tmp_path / "token.json"),
+    }
+    return env, kite
+
+
+def live_args(sim: KiteSimulator, tmp_path: Path, *extra: str) -> list[str]:
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(yaml.safe_dump(RUN_FILE))
+    return [
+        sys.executable, "-m", "nautilus_options", "live",
+        "--config", str(run_file), "--out", str(tmp_path / "out"),
+        "--rest-url", sim.url, "--ticker-url", sim.ws_url, "--session", "always",
+        *extra,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "credentials", "message"),
+    [
+        ((), False, "no credentials"),
+        (("--max-lots", "1", "--max-daily-loss", "5000"), True, "explicit confirmation"),
+        (("--confirm-live", "--max-lots", "1"), True, "risk limits are required"),
+        (("--confirm-live", "--max-daily-loss", "5000"), True, "node.max_lots"),
+    ],
+)
+def test_live_refuses_to_start_with_one_line(
+    sim: KiteSimulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: tuple[str, ...],
+    credentials: bool,
+    message: str,
+) -> None:
+    env, _ = kite_env(sim, tmp_path)
+    for key in ("KITE_API_KEY", "KITE_ACCESS_TOKEN", "KITE_TOKEN_FILE"):
+        if credentials:
+            monkeypatch.setenv(key, env[key])
+        else:
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("KITE_TOKEN_FILE", str(tmp_path / "no-token.json"))
+    code = main(live_args(sim, tmp_path, *extra)[3:])  # the arguments after "-m nautilus_options"
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_preflight_refuses_an_unknown_position(sim: KiteSimulator, tmp_path: Path) -> None:
+    env, kite = kite_env(sim, tmp_path)
+    option = next(r for r in kite.instruments("NFO") if r["instrument_type"] == "CE")
+    kite.place_order(
+        variety="regular", exchange="NFO", tradingsymbol=option["tradingsymbol"],
+        transaction_type="BUY", quantity=option["lot_size"], product="NRML",
+        order_type="MARKET", market_protection=-1,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while not any(p["quantity"] for p in kite.positions()["net"]):
+        assert time.monotonic() < deadline, "the unknown position never filled"
+        time.sleep(0.1)
+    args = live_args(sim, tmp_path, "--confirm-live", "--max-lots", "1", "--max-daily-loss", "5000")
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "[ok] token valid" in done.stdout
+    assert "[ok] margins available" in done.stdout
+    assert "[ok] instruments loaded" in done.stdout
+    assert "[ok] market session open" in done.stdout
+    assert f"[FAIL] no unknown positions: held: {option['tradingsymbol']}" in done.stdout
+    assert "no order placed" in done.stdout
+    assert len(kite.orders()) == 1  # only the one placed here
+
+
+@pytest.mark.slow
+def test_kill_switch_on_sigusr1_cancels_flattens_hedge_last_and_halts(
+    sim: KiteSimulator, tmp_path: Path
+) -> None:
+    env, kite = kite_env(sim, tmp_path)
+    args = live_args(sim, tmp_path, "--confirm-live", "--max-lots", "1", "--max-daily-loss", "1e9")
+    process = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        lines = wait_for_line(process, "first spread opened", 120)
+        assert any("[ok] no unknown positions" in line for line in lines)
+        process.send_signal(signal.SIGUSR1)
+        out, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 3, err[-2000:]
+    assert "KILLED (SIGUSR1)" in out
+    assert_flat_hedge_last(kite)
+    assert (tmp_path / "out" / "summary.json").exists()
+
+
+def wait_for_line(process: subprocess.Popen[str], text: str, timeout: float) -> list[str]:
+    """Lines of ``process``'s stdout up to the first containing ``text`` (bounded)."""
+    assert process.stdout is not None
+    os.set_blocking(process.stdout.fileno(), False)
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line:
+            lines.append(line)
+            if text in line:
+                os.set_blocking(process.stdout.fileno(), True)
+                return lines
+        elif process.poll() is not None:
+            break
+        else:
+            time.sleep(0.05)
+    raise AssertionError(f"no {text!r} within {timeout} s; got {lines[-20:]}")
+
+
+def assert_flat_hedge_last(kite: KiteConnect) -> None:
+    """No open order, no open position; the closing orders bought shorts back before
+    selling the hedges."""
+    orders = kite.orders()
+    assert not [
+        o for o in orders if o["status"] in ("OPEN", "TRIGGER PENDING", "PUT ORDER REQ RECEIVED")
+    ]
+    assert all(p["quantity"] == 0 for p in kite.positions()["net"])
+    filled = sorted(
+        (o for o in orders if o["status"] == "COMPLETE"), key=lambda o: o["order_timestamp"]
+    )
+    sides = [o["transaction_type"] for o in filled]
+    # opening: hedges (BUY) then shorts (SELL); closing: shorts (BUY) then hedges (SELL)
+    closing = sides[len(sides) // 2 :]
+    assert closing == sorted(closing), sides  # every BUY before every SELL

@@ -1,0 +1,67 @@
+"""``options-nt paper`` with no arguments, as a real subprocess: the demo reaches a first
+spread, SIGINT stops it cleanly and the backtest's outputs are written."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_paper_demo_opens_a_spread_then_sigint_stops_cleanly(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KITE_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nautilus_options", "paper", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    started = time.monotonic()
+    try:
+        lines = _wait_for_line(process, "first spread opened", 150)
+        opened_after = time.monotonic() - started
+        process.send_signal(signal.SIGINT)
+        rest, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = "".join(lines) + rest
+    assert process.returncode == 0, err[-2000:]
+    assert "demo defaults: entry windows always open" in text
+    assert "Ctrl-C stops and leaves open spreads" in text
+    assert "options-nt paper: stopped" in text
+    assert opened_after < 120
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["entries"] >= 1
+    assert summary["killed"] is None
+    for name in ("fills.csv", "orders.csv", "spreads.csv", "capital.csv", "report.html"):
+        assert (out / name).stat().st_size > 0, name
+    assert list(out.glob("nautilus*.log"))
+
+
+def _wait_for_line(process: subprocess.Popen[str], text: str, timeout: float) -> list[str]:
+    """Lines of ``process``'s stdout up to the first holding ``text`` (bounded)."""
+    assert process.stdout is not None
+    os.set_blocking(process.stdout.fileno(), False)
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline()
+        if not line:
+            time.sleep(0.05)
+            continue
+        lines.append(line)
+        if text in line:
+            os.set_blocking(process.stdout.fileno(), True)
+            return lines
+    raise AssertionError(f"no {text!r} within {timeout} s: {lines[-20:]}")
