@@ -16,7 +16,10 @@ runs the session's market again. What is written matches what the backtest reads
 * ``ts_init`` is the node's receive time, so the backtest replays the session's clock.
 
 **Bounded and crash-safe.** Rows are buffered and flushed every ``flush_interval_secs``,
-whenever ``flush_rows`` rows are waiting, and on stop. Each flush writes its files into a
+whenever ``flush_rows`` rows are waiting, and on stop. Flushes are written by a worker
+thread, one at a time, so the node's event loop never waits on the disk (a pause there
+would delay the strategy's timers and make paper decide on other quotes than a backtest of
+the recording). Each flush writes its files into a
 staging folder beside the catalog and moves them in through the commit journal of
 :mod:`nautilus_options.data.journal`, so a crash never leaves half a flush: the next reader
 or writer rolls the commit forward or back. The recorder holds the catalog's writer lock
@@ -30,6 +33,7 @@ so the data client streams them even when no strategy asks for them.
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -163,12 +167,21 @@ class CatalogAppender:
         """Buffer one tick."""
         self._rows.append(data)
 
-    def flush(self) -> int:
-        """Write what is buffered as one atomic commit; return the rows written."""
-        if self._lock is None:
-            raise RuntimeError("the appender is not open")
+    def take(self) -> tuple[list[Instrument], list[Data]]:
+        """Hand over what is buffered (to :meth:`write`), leaving the buffers empty."""
         rows, self._rows = self._rows, []
         instruments = list(self._instruments.values())
+        self._instruments.clear()
+        return instruments, rows
+
+    def write(self, batch: tuple[list[Instrument], list[Data]]) -> int:
+        """Write a batch from :meth:`take` as one atomic commit; return its rows.
+
+        Safe to call from a worker thread (one at a time), while the owner buffers more.
+        """
+        if self._lock is None:
+            raise RuntimeError("the appender is not open")
+        instruments, rows = batch
         if not rows and not instruments:
             return 0
         with staging_directory(self.catalog) as staging:
@@ -180,10 +193,13 @@ class CatalogAppender:
             if clash:
                 raise FileExistsError(f"{self.catalog}: would overwrite {clash[0]}")
             commit_files(staging, self.catalog, files)
-        self._instruments.clear()
         self.rows_written += len(rows)
         self.files_written += len(files)
         return len(rows)
+
+    def flush(self) -> int:
+        """Write what is buffered now (:meth:`take` then :meth:`write`)."""
+        return self.write(self.take())
 
 
 class MarketRecorder(Actor):
@@ -197,10 +213,13 @@ class MarketRecorder(Actor):
         )
         self._topics: list[tuple[str, Any]] = []
         self._mirrors: dict[InstrumentId, InstrumentId] = {}
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[int]] = []
 
     def on_start(self) -> None:
         """Take the catalog's lock, note the instruments and follow their data."""
         self.appender.open()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="market-recorder")
         for notice in self.appender.notices:
             self.log.warning(f"recording catalog: {notice}")
         instruments = self.cache.instruments()
@@ -237,6 +256,7 @@ class MarketRecorder(Actor):
         self._topics.clear()
         if _FLUSH_TIMER in self.clock.timer_names:
             self.clock.cancel_timer(_FLUSH_TIMER)
+        self._drain()
         self.appender.close()
         self.log.info(
             f"recorded {self.appender.rows_written} rows in {self.appender.files_written} "
@@ -245,7 +265,29 @@ class MarketRecorder(Actor):
 
     def on_dispose(self) -> None:
         """Release the lock if the node never stopped the recorder."""
+        self._drain()
         self.appender.close()
+
+    def _flush(self) -> None:
+        """Hand the buffered rows to the writer thread (the node's loop never waits on disk)."""
+        self._check_writes()
+        batch = self.appender.take()
+        if (batch[0] or batch[1]) and self._writer is not None:
+            self._writes.append(self._writer.submit(self.appender.write, batch))
+
+    def _check_writes(self) -> None:
+        """Forget finished writes; a failed one is raised here, on the node's loop."""
+        done = [write for write in self._writes if write.done()]
+        self._writes = [write for write in self._writes if not write.done()]
+        for write in done:
+            write.result()
+
+    def _drain(self) -> None:
+        """Wait for the writes in flight and stop the writer thread."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+        self._check_writes()
 
     def _follow(self, topic: str, handler: Any) -> None:
         self.msgbus.subscribe(topic=topic, handler=handler)
@@ -254,7 +296,7 @@ class MarketRecorder(Actor):
     def _on_tick(self, tick: QuoteTick | TradeTick) -> None:
         self.appender.add(tick)
         if self.appender.pending >= self.cfg.flush_rows:
-            self.appender.flush()
+            self._flush()
 
     def _on_index_trade(self, trade: TradeTick) -> None:
         self.appender.add(trade)
@@ -272,7 +314,7 @@ class MarketRecorder(Actor):
                 )
             )
         if self.appender.pending >= self.cfg.flush_rows:
-            self.appender.flush()
+            self._flush()
 
     def _on_flush_timer(self, event: TimeEvent) -> None:
-        self.appender.flush()
+        self._flush()

@@ -147,8 +147,13 @@ async def eventually(condition: Callable[[], bool], timeout: float, what: str) -
         await asyncio.sleep(0.05)
 
 
-def run_node(config: TradingNodeConfig, act: Callable[[TradingNode], Awaitable[None]]) -> None:
-    """Build and start a node from ``config``, await ``act(node)``, stop and dispose it."""
+def run_node(
+    config: TradingNodeConfig,
+    act: Callable[[TradingNode], Awaitable[None]],
+    after: Callable[[TradingNode], None] | None = None,
+) -> None:
+    """Build and start a node from ``config``, await ``act(node)``, stop it, call
+    ``after(node)`` (the stopped node's cache is still readable) and dispose it."""
     node = TradingNode(config=config, loop=asyncio.new_event_loop())
     node.build()
 
@@ -169,5 +174,7 @@ def run_node(config: TradingNodeConfig, act: Callable[[TradingNode], Awaitable[N
 
     try:
         node.kernel.loop.run_until_complete(session())
+        if after is not None:
+            after(node)
     finally:
         node.dispose()
