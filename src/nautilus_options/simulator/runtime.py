@@ -101,9 +101,9 @@ class SimulatorCore:
         if len(self.broker.trades) != fills or len(self.broker.orders) != orders:
             self.dirty = True
         now_s = now // 1_000_000_000
-        for token in changed:  # a candle moves only with a print (indices: every level)
+        for token in changed:  # a candle moves with a print or a mark (indices: every level)
             quote = self.market.quotes[token]
-            if quote.last_trade_time >= now_s:
+            if quote.last_trade_time >= now_s or quote.marked_at >= now_s:
                 self.candles.record(quote, now_s)
         self.hub.mark(changed)
         self.steps += 1

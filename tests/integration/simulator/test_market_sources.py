@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sim_helpers import FAST, login, nifty_option, wait_for
@@ -113,3 +114,46 @@ def test_a_simulator_inside_the_table_says_nse() -> None:
     with KiteSimulator(SimulatorConfig(underlyings=("NIFTY",), **FAST)) as sim:  # type: ignore[arg-type]
         assert sim.info()["calendar"] in ("nse", "provisional")  # near the end: either
         assert "provisional_expiries" in sim.info()
+
+
+def test_replay_last_price_band_and_candles_follow_the_market(catalog: Path) -> None:
+    """A catalog without option trades: last price is marked to the mid, the band follows it,
+    a buy at the ask is accepted, and the candles move."""
+    config = SimulatorConfig(market="replay", catalog=catalog, speed=600.0, **FAST)  # type: ignore[arg-type]
+    with KiteSimulator(config) as sim:
+        kite = login(sim)
+        rows = [r for r in kite.instruments("NFO") if r["name"] == "NIFTY"]
+        keys = [f"NFO:{r['tradingsymbol']}" for r in rows]
+        start = {k: q["last_price"] for k, q in kite.quote(keys).items()}
+
+        def moved() -> tuple[str, dict[str, Any]] | None:
+            quotes = kite.quote(keys)
+            changes = [(abs(q["last_price"] - start[k]), k) for k, q in quotes.items()]
+            change, key = max(changes)
+            return (key, quotes[key]) if change >= 1.0 else None
+
+        key, quote = wait_for(moved, timeout=30)
+        bid, ask = quote["depth"]["buy"][0]["price"], quote["depth"]["sell"][0]["price"]
+        assert quote["last_price"] == pytest.approx(round((bid + ask) / 2 / 0.05) * 0.05)
+        assert quote["volume"] == 0  # no print in the catalog, none of ours yet
+        assert quote["lower_circuit_limit"] <= bid < ask <= quote["upper_circuit_limit"]
+        symbol = key.split(":", 1)[1]
+        order_id = kite.place_order("regular", "NFO", symbol, "BUY", 65, "NRML", "LIMIT", price=ask)
+        wait_for(lambda: kite.order_history(order_id)[-1]["status"] != "OPEN PENDING")
+        final = kite.order_history(order_id)[-1]
+        assert final["status"] != "REJECTED", final["status_message"]
+        token = quote["instrument_token"]
+        now = datetime.now(IST).replace(tzinfo=None)
+
+        def candles() -> list[Any]:
+            rows = kite.historical_data(
+                token, now - timedelta(hours=1), now + timedelta(hours=1), "minute"
+            )
+            return (
+                rows
+                if len({(c["high"], c["low"], c["close"]) for c in rows}) > 1
+                or any(c["high"] > c["low"] for c in rows)
+                else []
+            )
+
+        assert wait_for(candles, timeout=90)

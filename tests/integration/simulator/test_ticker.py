@@ -134,3 +134,24 @@ def test_subscription_limit(sim: KiteSimulator, kite: KiteConnect) -> None:
             return message if isinstance(message, str) and '"error"' in message else None
 
         assert "3000" in wait_for(error)
+
+
+def test_an_over_limit_subscription_is_applied_not_at_all(
+    sim: KiteSimulator, kite: KiteConnect
+) -> None:
+    token = nifty_option(kite)["instrument_token"]
+    with ws(sim, kite) as socket:
+        socket.send(json.dumps({"a": "subscribe", "v": [token, *range(1, 3001)]}))
+
+        def error() -> str | None:
+            message = socket.recv(timeout=10)
+            return message if isinstance(message, str) and '"error"' in message else None
+
+        assert "3000" in wait_for(error)
+
+        def subscribed() -> int:
+            return sim.call(lambda core: sum(len(c.modes) for c in core.hub.connections))  # type: ignore[no-any-return]
+
+        assert subscribed() == 0
+        socket.send(json.dumps({"a": "subscribe", "v": [token]}))  # within the limit: applied
+        wait_for(lambda: subscribed() == 1)

@@ -111,9 +111,9 @@ def test_band_breach_wording() -> None:
 
 
 def test_protected_price_stays_in_band_and_on_tick() -> None:
-    assert rules.protected_price("BUY", 100.0, 2, 100.0, 0.05) == 102.0
-    assert rules.protected_price("SELL", 100.0, 2, 100.0, 0.05) == 98.0
-    assert rules.protected_price("BUY", 100.0, 100, 100.0, 0.05) == 140.0
+    assert rules.protected_price("BUY", 100.0, 2, rules.price_band(100.0, 0.05), 0.05) == 102.0
+    assert rules.protected_price("SELL", 100.0, 2, rules.price_band(100.0, 0.05), 0.05) == 98.0
+    assert rules.protected_price("BUY", 100.0, 100, rules.price_band(100.0, 0.05), 0.05) == 140.0
 
 
 def test_modification_cap() -> None:

@@ -107,6 +107,7 @@ class Account:
             intrinsic = round(max(0.0, sign * (level - instrument.strike)), 2)
             quantity = position.quantity
             position.book("SELL" if quantity > 0 else "BUY", abs(quantity), intrinsic)
+            position.settlement_price = intrinsic
             stt = exercise_stt(quantity * intrinsic, instrument.expiry) if quantity > 0 else 0.0
             self.cash_flow = round(self.cash_flow + quantity * intrinsic - stt, 2)
             self.charges_paid = round(self.charges_paid + stt, 2)

@@ -2,17 +2,22 @@
 
 Lifecycle (KITE_API.md §4.2, the simulator's state machine):
 
-1. **Synchronous checks** (:mod:`~nautilus_options.simulator.exchange.rules`): a broken rule answers 4xx and no order exists.
-   Insufficient margin answers 400 ``MarginException`` with Kite's message.
+1. **Synchronous checks** (:mod:`~nautilus_options.simulator.exchange.rules`): a broken rule
+   answers 4xx and no order exists. Insufficient margin answers 400 ``MarginException``
+   with Kite's message.
 2. **Accepted**: the reply carries ``order_id``; the history records
    ``PUT ORDER REQ RECEIVED`` → ``VALIDATION PENDING`` → ``OPEN PENDING``, then either
-   ``REJECTED`` (price outside the protection band, or an injected exchange rejection) or
+   ``REJECTED`` (price outside the protection band of
+   :func:`~nautilus_options.simulator.exchange.rules.circuit_limits`, the one ``/quote``
+   shows, or an injected exchange rejection) or
    ``OPEN`` (``TRIGGER PENDING`` for SL/SL-M) with an exchange order id and timestamp.
    AMO orders wait in ``AMO REQ RECEIVED`` until the session opens.
 3. **Matching** at every market step and right after placement: a BUY crosses the best ask
    (a SELL the best bid) when its limit allows; it fills at most the displayed size at the
    touch (``partial_fills``), which the fill consumes; the rest stays ``OPEN`` and tries
-   again at the next step. A resting order fills at its own limit, a new one at the touch.
+   again at the next step. A resting order fills at its own limit, a new one at the touch
+   (only when the touch is inside the band in force: a protected market order's limit is
+   clamped into the band, and never fills outside it).
    IOC remainders and TTL expiry are ``CANCELLED``.
 4. **Order updates** go to the ticker's listeners for every status change after placement:
    ``OPEN``, ``UPDATE`` (partial fill or modification of an open order), ``COMPLETE``,
@@ -26,7 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nautilus_options.domain.nse import expiry_ns
-from nautilus_options.domain.time import NS_PER_MINUTE, ist_date
+from nautilus_options.domain.time import NS_PER_MINUTE, NS_PER_SECOND, ist_date
 from nautilus_options.simulator.errors import KiteError, input_error
 from nautilus_options.simulator.exchange import rules
 from nautilus_options.simulator.exchange.accounting import Account, leg
@@ -209,10 +214,8 @@ class Broker:
         """Validation, exchange registration, then the first matching attempt."""
         order.snapshot("VALIDATION PENDING", now_ns)
         order.snapshot("OPEN PENDING", now_ns)
-        reference = quote.last_price or quote.close
-        breach = (
-            rules.band_breach(order.price, reference, instrument.tick_size) if order.price else None
-        )
+        limits = rules.circuit_limits(quote, instrument.tick_size, now_ns // NS_PER_SECOND)
+        breach = rules.limits_breach(order.price, limits) if order.price else None
         if breach is None and self.faults.happens("exchange_reject"):
             breach = "RMS:Rule: Exchange rejected the order (injected fault)."
         if breach is not None:
@@ -232,12 +235,11 @@ class Broker:
         if order.order_type in ("MARKET", "SL-M"):
             touch = quote.best_ask if order.transaction_type == "BUY" else quote.best_bid
             price = touch[0] if touch else quote.last_price
-            reference = quote.last_price or quote.close
             order.limit = rules.protected_price(
                 "BUY" if order.transaction_type == "BUY" else "SELL",
                 price,
                 order.market_protection,
-                reference,
+                rules.circuit_limits(quote, instrument.tick_size, now_ns // NS_PER_SECOND),
                 instrument.tick_size,
             )
             order.price, order.order_type = order.limit, "LIMIT"
@@ -338,7 +340,8 @@ class Broker:
             order.market_protection = float(form["market_protection"])
         rules.check_market_protection(order_type, order.market_protection)
         quote = self.market.quotes[order.instrument_token]
-        breach = rules.band_breach(price, quote.last_price or quote.close, instrument.tick_size)
+        limits = rules.circuit_limits(quote, instrument.tick_size, now_ns // NS_PER_SECOND)
+        breach = rules.limits_breach(price, limits)
         if order_type in ("LIMIT", "SL") and breach:
             raise input_error(breach)
         order.snapshot("MODIFY VALIDATION PENDING", now_ns)
@@ -382,6 +385,10 @@ class Broker:
         price, shown, orders = levels[0]
         if (buy and price > order.limit + 1e-9) or (not buy and price < order.limit - 1e-9):
             return
+        if aggressive:  # a fill at the touch stays inside the band in force (see rules)
+            low, high = rules.circuit_limits(quote, instrument.tick_size, now_ns // NS_PER_SECOND)
+            if not low - 1e-9 <= price <= high + 1e-9:
+                return
         quantity = min(order.remaining, shown) if self.partial_fills else order.remaining
         lot = instrument.lot_size
         if quantity > lot and self.faults.happens("partial_fill"):
@@ -471,9 +478,12 @@ class Broker:
 
     # --------------------------------------------------------------------------- views
     def position_view(self, position: Any, day: bool) -> dict[str, Any]:
-        """One position in Kite's shape, valued at the current last price."""
+        """One position in Kite's shape, valued at the current last price (the settlement
+        price once the contract has expired and settled)."""
         quote = self.market.quotes.get(position.instrument_token)
         last, close = (quote.last_price, quote.close) if quote else (0.0, 0.0)
+        if position.settlement_price is not None:
+            last = position.settlement_price
         return position.day_view(last, close) if day else position.net_view(last, close)
 
     def positions(self) -> dict[str, list[dict[str, Any]]]:

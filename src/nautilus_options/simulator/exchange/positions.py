@@ -13,6 +13,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
+def _round(value: float, digits: int) -> float:
+    """``round`` without a negative zero (``-0.0`` prints as ``0.0``)."""
+    return round(value, digits) + 0.0
+
+
 @dataclass
 class Position:
     """Quantities and values of one position (buys and sells, today and carried)."""
@@ -28,6 +33,8 @@ class Position:
     day_sell_quantity: int = 0
     day_sell_value: float = 0.0
     realised: float = 0.0
+    #: The expiry settlement price once settled: the position's last price from then on.
+    settlement_price: float | None = None
 
     @property
     def quantity(self) -> int:
@@ -80,32 +87,32 @@ class Position:
             "quantity": quantity,
             "overnight_quantity": carried,
             "multiplier": 1,
-            "average_price": round(abs(self._net_cost() / quantity), 4) if quantity else 0.0,
+            "average_price": _round(abs(self._net_cost() / quantity), 4) if quantity else 0.0,
             "close_price": close,
             "last_price": last_price,
-            "value": round(value, 2),
-            "pnl": round(pnl, 2),
-            "m2m": round(m2m, 2),
-            "unrealised": round(unrealised, 2),
-            "realised": round(pnl - unrealised, 2),
+            "value": _round(value, 2),
+            "pnl": _round(pnl, 2),
+            "m2m": _round(m2m, 2),
+            "unrealised": _round(unrealised, 2),
+            "realised": _round(pnl - unrealised, 2),
             "buy_quantity": buy_qty,
-            "buy_price": round(buy_value / buy_qty, 4) if buy_qty else 0.0,
-            "buy_value": round(buy_value, 2),
-            "buy_m2m": round(buy_m2m, 2),
+            "buy_price": _round(buy_value / buy_qty, 4) if buy_qty else 0.0,
+            "buy_value": _round(buy_value, 2),
+            "buy_m2m": _round(buy_m2m, 2),
             "sell_quantity": sell_qty,
-            "sell_price": round(sell_value / sell_qty, 4) if sell_qty else 0.0,
-            "sell_value": round(sell_value, 2),
-            "sell_m2m": round(sell_m2m, 2),
+            "sell_price": _round(sell_value / sell_qty, 4) if sell_qty else 0.0,
+            "sell_value": _round(sell_value, 2),
+            "sell_m2m": _round(sell_m2m, 2),
             "day_buy_quantity": self.day_buy_quantity,
-            "day_buy_price": round(self.day_buy_value / self.day_buy_quantity, 4)
+            "day_buy_price": _round(self.day_buy_value / self.day_buy_quantity, 4)
             if self.day_buy_quantity
             else 0.0,
-            "day_buy_value": round(self.day_buy_value, 2),
+            "day_buy_value": _round(self.day_buy_value, 2),
             "day_sell_quantity": self.day_sell_quantity,
-            "day_sell_price": round(self.day_sell_value / self.day_sell_quantity, 4)
+            "day_sell_price": _round(self.day_sell_value / self.day_sell_quantity, 4)
             if self.day_sell_quantity
             else 0.0,
-            "day_sell_value": round(self.day_sell_value, 2),
+            "day_sell_value": _round(self.day_sell_value, 2),
         }
 
     def net_view(self, last_price: float, close: float) -> dict[str, Any]:

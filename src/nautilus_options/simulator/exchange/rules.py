@@ -15,7 +15,10 @@ Each rule cites its basis; the wording of each refusal is Kite's where it is kno
   becomes a LIMIT at the protected price.
 * **Limit price protection bands** (NSE limit price protection for index options, as Kite
   enforces it): a premium above ₹50 must lie within ±40 % of the reference price, one of
-  ₹50 or less within ±₹20; breaches are REJECTED with Kite's "circuit limit" wording.
+  ₹50 or less within ±₹20; breaches are REJECTED with Kite's "circuit limit" wording. The
+  reference follows the market (NSE's dynamic bands for index options move with it), see
+  :func:`band_reference`; :func:`circuit_limits` is the one band both ``/quote``
+  (``lower_circuit_limit``/``upper_circuit_limit``) and the order checks use.
 * **Market hours**: regular orders outside the session are refused.
 """
 
@@ -28,6 +31,7 @@ from typing import Literal
 
 from nautilus_options.simulator.errors import KiteError, input_error
 from nautilus_options.simulator.instruments import Instrument
+from nautilus_options.simulator.market.state import Quote
 
 Side = Literal["BUY", "SELL"]
 ORDER_TYPES = ("MARKET", "LIMIT", "SL", "SL-M")
@@ -41,6 +45,8 @@ MAX_MODIFICATIONS = 25
 BAND_PIVOT = 50.0
 BAND_RELATIVE = 0.40
 BAND_ABSOLUTE = 20.0
+#: A print at most this old (simulator seconds) is the band's reference; else the mid.
+REFERENCE_TRADE_S = 10
 
 MARKET_PROTECTION_REQUIRED = (
     "Market orders without market protection are not allowed via API. "
@@ -218,9 +224,35 @@ def price_band(reference: float, tick: float) -> tuple[float, float]:
     return max(_ticks(low, tick, up=True), tick), _ticks(high, tick, up=False)
 
 
+def band_reference(quote: Quote, now_s: int) -> float:
+    """The reference price of the protection band, following the market.
+
+    1. the last trade (``last_price``) when it printed at most :data:`REFERENCE_TRADE_S`
+       simulator seconds ago;
+    2. else the mid of the current best bid and ask, when both sides are quoted;
+    3. else the last price, else the previous close.
+    """
+    if quote.last_price > 0 and 0 <= now_s - quote.last_trade_time <= REFERENCE_TRADE_S:
+        return quote.last_price
+    bid, ask = quote.best_bid, quote.best_ask
+    if bid is not None and ask is not None and bid[0] > 0 and ask[0] > 0:
+        return (bid[0] + ask[0]) / 2
+    return quote.last_price or quote.close
+
+
+def circuit_limits(quote: Quote, tick: float, now_s: int) -> tuple[float, float]:
+    """The band in force now: what ``/quote`` shows and what orders are checked against."""
+    return price_band(band_reference(quote, now_s), tick)
+
+
 def band_breach(price: float, reference: float, tick: float) -> str | None:
     """Kite's rejection message when ``price`` is outside the band, else None."""
-    low, high = price_band(reference, tick)
+    return limits_breach(price, price_band(reference, tick))
+
+
+def limits_breach(price: float, limits: tuple[float, float]) -> str | None:
+    """Kite's rejection message when ``price`` is outside ``(low, high)``, else None."""
+    low, high = limits
     if price > high + 1e-9:
         return (
             f"Your order price is higher than the current upper circuit limit of {high:.2f}. "
@@ -235,15 +267,16 @@ def band_breach(price: float, reference: float, tick: float) -> str | None:
 
 
 def protected_price(
-    side: Side, touch: float, protection: float, reference: float, tick: float
+    side: Side, touch: float, protection: float, limits: tuple[float, float], tick: float
 ) -> float:
     """The LIMIT price a protected market order becomes: the touch moved by the protection
-    percentage against the order, rounded to the tick and kept inside the price band."""
+    percentage against the order, rounded to the tick and kept inside the price band
+    ``limits`` (:func:`circuit_limits`)."""
     pct = auto_protection_pct(touch) if protection == -1 else protection
-    low, high = price_band(reference, tick)
+    low, high = limits
     if side == "BUY":
-        return min(_ticks(touch * (1 + pct / 100), tick, up=False), high)
-    return max(_ticks(touch * (1 - pct / 100), tick, up=True), low)
+        return max(min(_ticks(touch * (1 + pct / 100), tick, up=False), high), low)
+    return min(max(_ticks(touch * (1 - pct / 100), tick, up=True), low), high)
 
 
 def slice_quantities(quantity: int, instrument: Instrument) -> list[int]:

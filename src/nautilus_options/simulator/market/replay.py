@@ -13,7 +13,14 @@ Relisting: the catalog's contracts expired long ago, so its k-th expiry (per und
 among those alive at ``t0``) is listed as the k-th expiry from the simulator's today
 (provisional dates after the NSE table, as for the synthetic market), with the same strike
 and right; expiries beyond ``config.expiries`` are left out. Quote ticks set the touch
-(one depth level: a catalog holds no deeper book), trade ticks print. When the catalog runs
+(one depth level: a catalog holds no deeper book), trade ticks print.
+
+Last price: an option with trade ticks in the catalog takes ``last_price`` (volume, trade
+time) from its prints and from the simulator's own fills. An option with none (e.g. a
+catalog from ``options-nt data generate``, which holds option quotes only) is *marked*:
+every quote tick moves ``last_price`` (and the day's OHLC and candles) to the mid of its
+bid and ask on the tick grid, leaving volume and ``last_trade_time`` to the simulator's
+fills. When the catalog runs
 out the market stops moving; settlement happens at the listed expiry on the index's level.
 Data are read a chunk of :data:`CHUNK_S` catalog seconds at a time.
 """
@@ -91,6 +98,13 @@ class ReplayMarket(MarketSource):
         self.t1 = max(e for _, e in spans)
         rows += self._relist(catalog_instruments, config, now_ns, by_id)
         self.by_id = by_id
+        index_tokens = {t for _, t in INDEX_OF.values()}
+        #: Options with trade ticks in the catalog (the others are marked to their mid).
+        self.traded = {
+            token
+            for instrument_id, token in by_id.items()
+            if token not in index_tokens and self.catalog.get_intervals(TradeTick, instrument_id)
+        }
         self.universe = Universe(rows)
         self.quotes = {r.instrument_token: Quote(r.instrument_token) for r in rows}
         self.cursor = self.t0
@@ -196,10 +210,13 @@ class ReplayMarket(MarketSource):
             quote.bids = [(round(a, 2), int(c), 1)] if a > 0 else []
             quote.asks = [(round(b, 2), int(d), 1)] if b > 0 else []
             quote.buy_quantity, quote.sell_quantity = int(c), int(d)
-            if not quote.last_price and a > 0 and b > 0:
+            if a > 0 and b > 0:
                 mid = round(round((a + b) / 2 / 0.05) * 0.05, 2)
-                quote.last_price = quote.close = mid
-                quote.last_trade_time = now_s
+                if not quote.last_price:
+                    quote.last_price = quote.close = mid
+                    quote.last_trade_time = now_s
+                elif token not in self.traded:
+                    quote.mark_last(mid, now_s)
 
     def _next_ts(self) -> int | None:
         while self.position >= len(self.events.ts) and not self.finished:

@@ -40,6 +40,8 @@ class Quote:
     timestamp: int = 0
     bids: list[Level] = field(default_factory=list)
     asks: list[Level] = field(default_factory=list)
+    #: UNIX second ``last_price`` last moved without a print (:meth:`mark_last`), 0 if never.
+    marked_at: int = 0
 
     @property
     def best_bid(self) -> Level | None:
@@ -57,6 +59,12 @@ class Quote:
         self.volume += quantity
         self.average_price = round(total / self.volume, 2) if self.volume else price
         self.last_price, self.last_quantity, self.last_trade_time = price, quantity, ts_s
+        self.mark(price)
+
+    def mark_last(self, price: float, ts_s: int) -> None:
+        """Move ``last_price`` to ``price`` without a print (a source with no trades of this
+        instrument marks it to its mid): volume, last quantity and trade time stay."""
+        self.last_price, self.marked_at = price, ts_s
         self.mark(price)
 
     def mark(self, price: float) -> None:

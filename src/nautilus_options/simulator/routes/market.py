@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from nautilus_options.domain.time import IST, NS_PER_SECOND, ist_datetime, to_ns
 from nautilus_options.simulator.errors import KiteError, input_error, success
 from nautilus_options.simulator.exchange.orders import kite_time
-from nautilus_options.simulator.exchange.rules import price_band
+from nautilus_options.simulator.exchange.rules import circuit_limits
 from nautilus_options.simulator.instruments import Instrument, csv_dump
 from nautilus_options.simulator.market.state import Level, Quote
 from nautilus_options.simulator.routes.common import apply_faults, core_of, kite_guard
@@ -74,9 +74,13 @@ def _depth(levels: list[Level]) -> list[dict[str, Any]]:
     return rows + [{"price": 0.0, "quantity": 0, "orders": 0}] * (5 - len(rows))
 
 
-def full_quote(instrument: Instrument, quote: Quote) -> dict[str, Any]:
-    """One entry of ``GET /quote`` (Kite's field names)."""
-    low, high = price_band(quote.close or quote.last_price, instrument.tick_size or 0.05)
+def full_quote(instrument: Instrument, quote: Quote, now_s: int) -> dict[str, Any]:
+    """One entry of ``GET /quote`` (Kite's field names).
+
+    The circuit limits are :func:`~..exchange.rules.circuit_limits` at ``now_s``: the very
+    band the order checks apply at that instant.
+    """
+    low, high = circuit_limits(quote, instrument.tick_size or 0.05, now_s)
     return {
         "instrument_token": instrument.instrument_token,
         "timestamp": kite_time(quote.timestamp * NS_PER_SECOND),
@@ -101,7 +105,9 @@ def full_quote(instrument: Instrument, quote: Quote) -> dict[str, Any]:
 @private.get("/quote")
 async def quote(request: Request, i: list[str] = Query(default=[])) -> dict[str, Any]:  # noqa: B008
     """Full quotes; unknown keys are left out (§3.8)."""
-    return success({key: full_quote(ins, q) for key, ins, q in _resolve(request, i, QUOTE_LIMIT)})
+    now_s = core_of(request).clock.now_ns() // NS_PER_SECOND
+    found = _resolve(request, i, QUOTE_LIMIT)
+    return success({key: full_quote(ins, q, now_s) for key, ins, q in found})
 
 
 @private.get("/quote/ohlc")

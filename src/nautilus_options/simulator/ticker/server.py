@@ -9,9 +9,10 @@ instruments that changed since the previous broadcast, a 1-byte heartbeat after
 ``heartbeat_interval`` seconds of silence, and JSON text messages
 ``{"type": "order", "data": {...}}`` and ``{"type": "error", "data": "..."}``.
 
-Limits (Kite): 3,000 instruments per connection (the excess is refused with an error
-message) and 3 connections per API key (a fourth gets an error message and is closed with
-code 1008). Subscriptions do not survive a reconnection, as on Kite.
+Limits (Kite): 3,000 instruments per connection (a subscribe that would pass it is refused
+whole with an error message: none of its tokens is added) and 3 connections per API key (a
+fourth gets an error message and is closed with code 1008). Subscriptions do not survive a
+reconnection, as on Kite.
 
 Broadcasting is decoupled from the market step: a step snapshots the quotes it changed into
 the hub's :class:`~.encoder.QuoteTable` and marks them pending (:meth:`TickerHub.mark`);
@@ -199,7 +200,7 @@ class TickerHub:
                         }
                     )
                 )
-                new = new[: max(room, 0)]
+                return  # all or nothing: an over-limit request changes no subscription
             self._set_modes(conn, new, "quote")
         elif action == "unsubscribe":
             for token in _tokens(value):
