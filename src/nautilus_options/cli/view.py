@@ -46,6 +46,10 @@ def _connected(session: NodeSession) -> str:
     return f"data {data}, execution {execution}"
 
 
+def _cell(value: Any) -> str:
+    return f"{value:,.2f}" if isinstance(value, float) else str(value)
+
+
 def status_line(session: NodeSession) -> str:
     """One line: connections, capital, open spreads and their P&L, open orders."""
     spreads = [view for view in session.spreads() if view.is_open]
@@ -87,7 +91,7 @@ def render(session: NodeSession, header: str = "") -> Group:
     money = Table(title="Capital", expand=True)
     for key in _CAPITAL_KEYS:
         money.add_column(key)
-    money.add_row(*(str(capital.get(key, "")) for key in _CAPITAL_KEYS))
+    money.add_row(*(_cell(capital.get(key, "")) for key in _CAPITAL_KEYS))
     orders = Table(title="Open orders", expand=True)
     for column in ("order", "instrument", "side", "qty", "price", "status"):
         orders.add_column(column)
