@@ -204,7 +204,7 @@ class TradingSettings(msgspec.Struct, kw_only=True, frozen=True):
 
     Attributes
     ----------
-    backtest : BacktestSettings
+    backtest : nautilus_options.environments.backtest_settings.BacktestSettings
         The run file's backtest part: ``strategy``, ``capital``, ``monitor``, ``out``,
         ``underlying``, ``log_level`` (and the backtest-only keys, unused here).
     node, paper, live : NodeSettings, PaperSettings, LiveSettings
