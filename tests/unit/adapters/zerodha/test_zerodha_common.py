@@ -67,6 +67,18 @@ def test_token_file_is_0600_and_a_readable_one_is_refused(
     assert TOKEN not in str(caught.value)
 
 
+def test_an_explicit_token_file_wins_over_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A paper node names the simulator's token file; a live token in the shell must not win.
+    path = tmp_path / "paper-token.json"
+    write_token_file(path, {"api_key": "k1234567", "access_token": TOKEN})
+    monkeypatch.setenv("KITE_ACCESS_TOKEN", "live-token-from-the-shell")
+    assert load_credentials(token_file=path).access_token == Secret(TOKEN)
+    monkeypatch.setenv("KITE_TOKEN_FILE", str(path))
+    assert load_credentials().access_token == Secret("live-token-from-the-shell")
+
+
 def test_error_mapping_by_consequence() -> None:
     assert isinstance(error_for(403, "TokenException", "m"), KiteTokenError)
     assert isinstance(error_for(429, "NetworkException", "m"), KiteRateLimitError)

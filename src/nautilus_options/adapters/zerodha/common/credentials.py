@@ -4,7 +4,9 @@ Sources, first found wins (KITE_API.md §1):
 
 * the API key: the config's ``api_key``, else ``$KITE_API_KEY``, else the token file;
 * the API secret: ``$KITE_API_SECRET`` (only login and renewal need it);
-* the access token: ``$KITE_ACCESS_TOKEN``, else the token file.
+* the access token: the token file when the config names one explicitly (a paper node's
+  simulator token must not be replaced by a live token in the environment), else
+  ``$KITE_ACCESS_TOKEN``, else the default token file.
 
 The token file is JSON (``api_key``, ``access_token``, ``user_id``, ``login_time``), written
 atomically with mode 0600 by ``options-nt kite login``; one readable by group or others is
@@ -141,7 +143,11 @@ def load_credentials(
         raise ConfigError(
             "api_key", f"no Kite API key: set {ENV_API_KEY} or run `options-nt kite login`"
         )
-    token = os.environ.get(ENV_ACCESS_TOKEN) or str(stored.get("access_token") or "")
+    from_file = str(stored.get("access_token") or "")
+    if token_file is not None and from_file:
+        token = from_file
+    else:
+        token = os.environ.get(ENV_ACCESS_TOKEN) or from_file
     secret = os.environ.get(ENV_API_SECRET, "")
     return KiteCredentials(
         key, Secret(token) if token else None, Secret(secret) if secret else None
