@@ -17,6 +17,7 @@ from nautilus_trader.model.events import (
     PositionEvent,
     PositionOpened,
 )
+from nautilus_trader.model.identifiers import PositionId
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import Currency
 
@@ -126,8 +127,11 @@ class CapitalManager(Actor):
     def on_start(self) -> None:
         """Serve the endpoints, listen to fills and positions, publish the current state.
 
-        The event's reason is ``"start"``, or ``"restored"`` after :meth:`on_load`.
+        The event's reason is ``"start"``, or ``"restored"`` after :meth:`on_load`. A restored
+        ledger first catches up with its positions (:meth:`_catch_up`).
         """
+        if self._restored:
+            self._catch_up()
         self._serve("restored" if self._restored else "start")
 
     def on_resume(self) -> None:
@@ -180,6 +184,25 @@ class CapitalManager(Actor):
             )
         self._ledger = ledger
         self._restored = True
+
+    def _catch_up(self) -> None:
+        """Apply the P&L booked on the ledger's open positions while it was not listening.
+
+        At a restart the execution engine reconciles with the venue before the actors start:
+        fills that happened while the node was down close or change positions then, and their
+        position events are published before this manager subscribes. The ledger still holds
+        the P&L it applied to each position it saw open, so the difference is applied here.
+        """
+        for position_id in list(self._ledger.position_pnl):
+            position = self.cache.position(PositionId(position_id))
+            pnl = position.realized_pnl if position is not None else None
+            if pnl is None or pnl.currency.code != self._settings.currency:
+                continue
+            change = self._ledger.apply_position_pnl(position_id, pnl.as_double(), opened=False)
+            if position is not None and position.is_closed:
+                self._ledger.close_position(position_id)
+            if change != 0.0:
+                self.log.info(f"caught up {position_id} after the restart: {change:+.2f}")
 
     # -- message bus handlers -----------------------------------------------------------------
 
@@ -304,6 +327,9 @@ class CapitalManager(Actor):
         )
         self._history.append(update)
         self.publish_data(DataType(CapitalUpdated), update)
+        # Save the ledger at every change (a no-op without a cache database): a node killed
+        # before it stops cleanly restarts with its reservations and P&L, not the last save.
+        self.cache.update_actor(self)
 
 
 def _verb(event: PositionEvent) -> str:

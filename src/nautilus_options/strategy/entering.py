@@ -36,11 +36,15 @@ from nautilus_options.capital.messages import (
 )
 from nautilus_options.domain.sizing import spread_lot_risk
 from nautilus_options.domain.time import ist_date
+from nautilus_options.portfolio import leg_position_id
 from nautilus_options.strategy.chain import SpreadPick
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.diagnostics import EntryCounters, EntryDiagnostics, SkipReason
 from nautilus_options.strategy.entry import EntryManager
 from nautilus_options.strategy.margin import NO_CAP, lots_within, model_lot_margin, venue_legs
+
+#: Most legs a spread has (iron condor and butterfly).
+_MAX_LEGS = 4
 
 OpenSpread = Callable[[str, SpreadPick, int, bool], None]
 """``open_spread(spread_id, pick, lots, reserved)``: start opening a sized spread."""
@@ -126,8 +130,7 @@ class EntryAttempts:
             self._strategy.log.warning(f"Skipping entry: max loss per lot {risk.max_loss}")
             self._skip("crossed_quotes", now_ns)
             return
-        self.spread_counter += 1
-        spread_id = f"{self._strategy.id}-S{self.spread_counter:04d}"
+        spread_id = self._next_spread_id()
         lot_size = int(instruments[0].lot_size.as_double())
 
         def size(margin_lots: int) -> None:
@@ -206,9 +209,26 @@ class EntryAttempts:
         free = account.balance_free(account.base_currency)
         return math.inf if free is None else free.as_double()
 
+    def _next_spread_id(self) -> str:
+        """The next spread id whose leg positions the cache has never seen.
+
+        The counter is saved only when the node stops cleanly; after a crash it restarts
+        from the last save, and reusing an id would merge a new spread into the legs of an
+        old one (positions are ``{spread_id}-L{i}``), so ids held in the cache are skipped.
+        """
+        cache = self._strategy.cache
+        while True:
+            self.spread_counter += 1
+            spread_id = f"{self._strategy.id}-S{self.spread_counter:04d}"
+            if not any(cache.position(leg_position_id(spread_id, i)) for i in range(_MAX_LEGS)):
+                return spread_id
+
     def _opened(self, spread_id: str, picked: SpreadPick, lots: int, reserved: bool) -> None:
         self._counters.entry()
         self._open_spread(spread_id, picked, lots, reserved)
+        # Save the counter and the entry state now (a no-op without a cache database), so a
+        # node killed before it stops cleanly does not forget today's entries.
+        self._strategy.cache.update_strategy(self._strategy)
 
     def _skip(self, reason: SkipReason, now_ns: int) -> None:
         """Count why an attempt opened nothing; publish at once when the reason is new."""

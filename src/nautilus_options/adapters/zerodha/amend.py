@@ -29,6 +29,7 @@ class OrderAmendments(OrderSync):
     _orders: dict[str, TrackedOrder]
 
     async def _modify_order(self, command: ModifyOrder) -> None:
+        self._adopt_open_orders()
         tracked = self._orders.get(tag_base(command.client_order_id.value))
         order = self._cache.order(command.client_order_id)
         if tracked is None or order is None or not tracked.kite_ids:
@@ -79,6 +80,7 @@ class OrderAmendments(OrderSync):
         )
 
     async def _cancel_order(self, command: CancelOrder) -> None:
+        self._adopt_open_orders()
         tracked = self._orders.get(tag_base(command.client_order_id.value))
         if tracked is None or not tracked.kite_ids:
             self.generate_order_cancel_rejected(

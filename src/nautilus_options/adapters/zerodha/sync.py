@@ -26,12 +26,12 @@ from typing import Any
 import msgspec
 from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.currencies import INR
-from nautilus_trader.model.enums import LiquiditySide, OrderType
+from nautilus_trader.model.enums import LiquiditySide, OrderType, TimeInForce
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.objects import Price, Quantity
 
 from nautilus_options.adapters.zerodha.common.errors import KiteError
-from nautilus_options.adapters.zerodha.common.symbology import split_tag
+from nautilus_options.adapters.zerodha.common.symbology import split_tag, tag_base
 from nautilus_options.adapters.zerodha.config import ZerodhaExecClientConfig
 from nautilus_options.adapters.zerodha.http.client import KiteHttpClient
 from nautilus_options.adapters.zerodha.parsing.orders import fill_commission, trade_time_ns
@@ -79,9 +79,46 @@ class OrderSync(LiveExecutionClient):
                     snapshots.append(_DECODE_ORDER(history[-1], KiteOrder))
         await self._sync(tracked, snapshots)
 
+    def _adopt_open_orders(self) -> None:
+        """Track the open orders the cache holds from before a restart.
+
+        After a restart the cache (loaded from its database, then reconciled) holds the
+        orders still working at Kite, but this client only tracked the orders it placed
+        itself: their updates and fills were ignored and their cancels refused, so a resting
+        short of a spread being unwound stayed live at Kite. Each is tracked from the cache
+        order (its Kite order id, filled quantity and trade ids, so no fill is reported
+        twice); the order book poll then adopts any later slices.
+        """
+        for order in self._cache.orders_open():
+            if order.venue_order_id is None:
+                continue
+            base = tag_base(order.client_order_id.value)
+            if base in self._orders:
+                continue
+            kite_id = order.venue_order_id.value
+            tracked = TrackedOrder(
+                order.client_order_id,
+                order.strategy_id,
+                order.instrument_id,
+                order.side,
+                order.order_type,
+                base,
+                [int(order.quantity.as_double())],
+                ioc=order.time_in_force == TimeInForce.IOC,
+                kite_ids={0: kite_id},
+                trade_ids={trade_id.value for trade_id in order.trade_ids},
+                filled_by_order={kite_id: int(order.filled_qty.as_double())},
+                accepted=True,
+                placing=False,
+            )
+            self._orders[base] = tracked
+            self._by_kite_id[kite_id] = tracked
+            self._log.info(f"Tracking {order.client_order_id} (Kite {kite_id}) after a restart")
+
     async def _poll_loop(self) -> None:
         while True:
             await asyncio.sleep(self._config.poll_interval_secs)
+            self._adopt_open_orders()
             if not any(not t.closed for t in self._orders.values()):
                 continue
             try:
