@@ -12,23 +12,24 @@ options' quotes (or bars) plus the index on NSE and its NFO settlement mirror, s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from nautilus_trader.config import BacktestDataConfig
 from nautilus_trader.model.data import Bar, QuoteTick, TradeTick
-from nautilus_trader.model.instruments import OptionContract
+from nautilus_trader.model.instruments import Instrument, OptionContract
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
+from nautilus_trader.persistence.funcs import urisafe_identifier
 from numpy.typing import NDArray
 
 from nautilus_options.compat.parquet import data_folder, folder_name
 from nautilus_options.data.band import Reach, expiry_windows, strikes_in_band
 from nautilus_options.domain.nse import parse_tradingsymbol
 from nautilus_options.domain.time import NS_PER_DAY, ist_date, parse_bound
-from nautilus_options.errors import ConfigError
+from nautilus_options.errors import ConfigError, DataError
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,14 @@ def select_chain(
     if strikes_each_side < 0:
         raise ConfigError("strikes_each_side", "must be >= 0")
     catalog = ParquetDataCatalog(str(catalog_path))
-    options = _live_options(catalog, underlying, start_ns, end_ns)
+
+    def enough(options: list[OptionContract]) -> bool:
+        days = {_expiry_day(o) for o in options}
+        if isinstance(expiries, int):
+            return len(days) >= expiries
+        return bool(expiries) and max(days) >= max(expiries)
+
+    options = _live_options(catalog, underlying, start_ns, end_ns, enough)
     chosen = _expiries(options, expiries)
     reference = spot if spot is not None else _first_index_price(catalog, underlying, start_ns)
     selected: list[str] = []
@@ -169,14 +177,18 @@ def select_band(
     """
     start_ns, end_ns = parse_bound(start, "start"), parse_bound(end, "end", end=True)
     catalog = ParquetDataCatalog(str(catalog_path))
-    options = _live_options(catalog, underlying, start_ns, end_ns)
-    expiry_ns = sorted(
-        {
-            o.expiration_ns
-            for o in options
-            if not monthly_only or parse_tradingsymbol(o.id.symbol.value).monthly
-        }
-    )
+    min_ns = int(min_days_to_expiry * NS_PER_DAY)
+
+    def eligible(option: OptionContract) -> bool:
+        return not monthly_only or parse_tradingsymbol(option.id.symbol.value).monthly
+
+    def enough(options: list[OptionContract]) -> bool:
+        # An expiry after E opens no earlier than E - min_days: past the end, none can be
+        # entered (see ``expiry_windows``), so later expiries cannot change the band.
+        return any(eligible(o) and o.expiration_ns - min_ns >= end_ns for o in options)
+
+    options = _live_options(catalog, underlying, start_ns, end_ns, enough)
+    expiry_ns = sorted({o.expiration_ns for o in options if eligible(o)})
     windows = expiry_windows(expiry_ns, start_ns, end_ns, min_days_to_expiry)
     if not windows:
         raise ConfigError("start", f"no {underlying} expiry can be entered in the range")
@@ -199,19 +211,98 @@ def select_band(
 
 
 def _live_options(
-    catalog: ParquetDataCatalog, underlying: str, start_ns: int, end_ns: int
+    catalog: ParquetDataCatalog,
+    underlying: str,
+    start_ns: int,
+    end_ns: int,
+    enough: Callable[[list[OptionContract]], bool] | None = None,
 ) -> list[OptionContract]:
-    options = [
-        i
-        for i in catalog.instruments()
-        if isinstance(i, OptionContract)
-        and i.underlying == underlying
-        and i.expiration_ns >= start_ns
-        and i.activation_ns <= end_ns
-    ]
+    """The options of ``underlying`` live in the range, read expiry by expiry.
+
+    A year-long catalog lists thousands of options; reading every definition takes seconds
+    and (in Arrow's pool) about 100 kB per file, kept for the life of the process. The
+    folder names are Kite tradingsymbols, which carry the expiry day, so only the options
+    expiring on or after the start are read, one expiry day at a time (nearest first),
+    until ``enough(live options so far)`` says later expiries cannot matter. Folders whose
+    name is not a tradingsymbol of ``underlying``'s options are read with the first expiry.
+    """
+    by_day: dict[date, list[str]] = {}
+    unknown: list[str] = []
+    first_day = ist_date(start_ns) - timedelta(days=1)
+    for identifier in _instrument_folders(catalog, OptionContract):
+        day = _symbol_expiry(identifier, underlying)
+        if day is None:
+            unknown.append(identifier)
+        elif day >= first_day:
+            by_day.setdefault(day, []).append(identifier)
+    options: list[OptionContract] = []
+    for number, day in enumerate(sorted(by_day)):
+        ids = by_day[day] + (unknown if number == 0 else [])
+        options += [
+            i
+            for i in read_instruments(catalog.path, ids, OptionContract)
+            if isinstance(i, OptionContract)
+            and i.underlying == underlying
+            and i.expiration_ns >= start_ns
+            and i.activation_ns <= end_ns
+        ]
+        if enough is not None and options and enough(options):
+            break
+    if not by_day and unknown:
+        options = [
+            i
+            for i in read_instruments(catalog.path, unknown, OptionContract)
+            if isinstance(i, OptionContract)
+            and i.underlying == underlying
+            and i.expiration_ns >= start_ns
+            and i.activation_ns <= end_ns
+        ]
     if not options:
         raise ConfigError("underlying", f"no {underlying} options live in the range in the catalog")
     return options
+
+
+def _instrument_folders(catalog: ParquetDataCatalog, cls: type) -> list[str]:
+    """The (uri-safe) identifiers with ``cls`` definitions in ``catalog``."""
+    root = Path(catalog.path) / "data" / folder_name(cls)
+    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def _symbol_expiry(identifier: str, underlying: str) -> date | None:
+    """The expiry day in an option's tradingsymbol ``<symbol>.<venue>``, if it is one."""
+    try:
+        symbol = parse_tradingsymbol(identifier.rpartition(".")[0])
+    except DataError:
+        return None
+    return symbol.expiry if symbol.underlying == underlying else None
+
+
+def read_instruments(
+    catalog_path: str | Path, instrument_ids: Sequence[str], cls: type | None = None
+) -> list[Instrument]:
+    """The definitions of ``instrument_ids`` in a local catalog, read from their own files.
+
+    ``ParquetDataCatalog.instruments(instrument_ids=...)`` searches every definition file of
+    the catalog and matches each against every id (seconds for a year-long chain); this
+    reads the folders of the ids directly, and returns them in the order of the ids.
+    ``cls`` narrows the instrument classes looked in; ids with no definition are skipped.
+    """
+    root = Path(catalog_path) / "data"
+    classes = [cls] if cls is not None else Instrument.__subclasses__()
+    catalog = ParquetDataCatalog(str(catalog_path))
+    found: list[Instrument] = []
+    for kind in classes:
+        if not (root / folder_name(kind)).is_dir():
+            continue
+        files = [
+            str(path)
+            for identifier in instrument_ids
+            for path in sorted((root.parent / data_folder(kind, identifier)).glob("*.parquet"))
+        ]
+        if files:
+            found += [i for i in catalog.query(kind, files=files) if isinstance(i, Instrument)]
+    order = {urisafe_identifier(identifier): n for n, identifier in enumerate(instrument_ids)}
+    return sorted(found, key=lambda i: order.get(urisafe_identifier(i.id.value), len(order)))
 
 
 def _index_path(

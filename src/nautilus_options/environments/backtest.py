@@ -23,6 +23,7 @@ from typing import Any
 
 import msgspec
 from nautilus_trader.backtest.config import (
+    BacktestDataConfig,
     BacktestEngineConfig,
     BacktestRunConfig,
 )
@@ -33,10 +34,14 @@ from nautilus_trader.common.actor import Actor
 from nautilus_trader.common.config import ActorConfig, LoggingConfig, NautilusConfig
 from nautilus_trader.common.events import TimeEvent
 from nautilus_trader.config import ImportableActorConfig, ImportableStrategyConfig
+from nautilus_trader.model.data import Bar
+from nautilus_trader.model.instruments import OptionContract
 
 from nautilus_options.capital import CapitalManagerConfig
 from nautilus_options.common.progress import Progress
+from nautilus_options.compat.parquet import folder_name
 from nautilus_options.data.catalog import settlement_prices
+from nautilus_options.data.selection import read_instruments
 from nautilus_options.domain.time import ist_datetime
 from nautilus_options.environments.backtest_settings import (
     BacktestSettings,
@@ -272,14 +277,24 @@ def run_backtest(
     start, end = run_range(settings, catalog)
     out_dir = prepare_out_dir(settings.out)
     run_config = build_run_config(settings, catalog, out_dir)
-    node = BacktestNode(configs=[run_config])
+    # The node would add the data's instruments by searching the whole catalog for them
+    # (seconds, and Arrow memory kept for the run, on a year-long chain): it builds the
+    # engine without data, and the instruments are read from their own files.
+    bare = msgspec.structs.replace(run_config, data=[])
+    node = BacktestNode(configs=[bare])
     try:
         if progress is not None:
             progress.stage("loading market data")
         node.build()
-        engine = node.get_engine(run_config.id)
+        engine = node.get_engine(bare.id)
         if engine is None:  # pragma: no cover - build raises with raise_exception=True
             raise DataError("the backtest engine could not be built")
+        listed = []
+        for instrument in read_instruments(catalog, _instrument_ids(catalog, run_config.data)):
+            if isinstance(instrument, OptionContract):
+                listed.append(instrument)  # added when its quotes come up
+            else:
+                engine.add_instrument(instrument)
         if progress is not None:
             engine.add_actor(_ProgressActor(progress, start, end))
         run_streaming(
@@ -288,7 +303,8 @@ def run_backtest(
             start=start,
             end=end,
             window_days=settings.data.window_days,
-            run_config_id=run_config.id,
+            run_config_id=bare.id,
+            listed=listed,
         )
         if progress is not None:
             progress.stage("writing outputs")
@@ -304,6 +320,24 @@ def run_backtest(
     summary["elapsed_secs"] = round(time.perf_counter() - started, 3)
     files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return BacktestOutcome(summary=summary, out_dir=out_dir, files=files)
+
+
+def _instrument_ids(catalog: Path, configs: list[BacktestDataConfig]) -> list[str]:
+    """The instruments of ``configs`` in the order ``BacktestNode`` adds them.
+
+    Config by config, each one's ids sorted (a bar type names its instrument); a config
+    naming none stands for every instrument with data of its class.
+    """
+    ids: dict[str, None] = {}
+    for config in configs:
+        named = [str(i) for i in config.query["identifiers"] or []]
+        if config.data_type is Bar:
+            named = [i.split("-", 1)[0] for i in named]
+        elif not named:
+            folder = catalog / "data" / folder_name(config.data_type)
+            named = [p.name for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+        ids.update(dict.fromkeys(sorted(named)))
+    return list(ids)
 
 
 def _values(config: NautilusConfig) -> dict[str, Any]:

@@ -25,17 +25,23 @@ rest of that timestamp's data in the next chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 from nautilus_trader.backtest.config import BacktestDataConfig
 from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.core.data import Data
-from nautilus_trader.model.data import Bar
+from nautilus_trader.core.nautilus_pyo3 import drop_cvec_pycapsule
+from nautilus_trader.model.data import Bar, capsule_to_list
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
+from nautilus_options.compat.parquet import data_folder, file_interval, file_name, folder_name
 from nautilus_options.domain.time import NS_PER_DAY
 
-__all__ = ["DEFAULT_WINDOW_DAYS", "catalog_windows", "run_streaming"]
+__all__ = ["DEFAULT_WINDOW_DAYS", "catalog_windows", "run_streaming", "series_files"]
 
 #: Days of data queried at a time (about 40 MB of quotes a day for the synthetic chain).
 DEFAULT_WINDOW_DAYS = 2
@@ -55,6 +61,13 @@ def catalog_windows(
 
     Each window is the catalog query ``BacktestNode`` makes for ``config`` narrowed to
     ``window_days`` days, sorted by time and instrument; empty windows are skipped.
+
+    On a local catalog the files of a window are found without searching the catalog: the
+    folders of the config's instruments (or bar types; every folder of its class when it
+    names none) are listed once, and a window reads only the files whose time span, which
+    their names carry (:func:`nautilus_options.compat.parquet.file_interval`), meets it.
+    ``ParquetDataCatalog.query`` would search every folder of the class and register every
+    file of the config, for each window.
     """
     query = config.query
     first, last = max(start, config.start_time_nanos), min(end, config.end_time_nanos)
@@ -64,15 +77,66 @@ def catalog_windows(
         fs_storage_options=config.catalog_fs_storage_options,
         fs_rust_storage_options=config.catalog_fs_rust_storage_options,
     )
+    local = catalog.fs_protocol == "file" and query.get("filter_expr") is None
+    identifiers = query["identifiers"]
+    files = series_files(Path(catalog.path), config.data_type, identifiers) if local else []
     step = window_days * NS_PER_DAY
     low = first
     while low <= last:
         high = min(low + step - 1, last)
-        data = catalog.query(**{**query, "start": low, "end": high})
+        if local:
+            data = _read_window(catalog, config.data_type, files, low, high)
+        else:
+            data = catalog.query(**{**query, "start": low, "end": high})
         if data:
             data.sort(key=_order)
             yield data
         low = high + 1
+
+
+def series_files(
+    root: Path, cls: type, identifiers: Sequence[str] | None
+) -> list[tuple[str, str, str]]:
+    """``(first, last, path)`` of the catalog files of ``cls`` for ``identifiers`` (all if none).
+
+    ``first`` and ``last`` are the stamps of the file's name, which sort as times.
+    """
+    folder = root / "data" / folder_name(cls)
+    if identifiers:
+        folders = [root / data_folder(cls, identifier) for identifier in identifiers]
+    else:
+        folders = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    files = []
+    for directory in folders:
+        if not directory.is_dir():
+            continue
+        for entry in os.scandir(directory):
+            if entry.name.endswith(".parquet"):
+                first, last = file_interval(entry.name)
+                files.append((first, last, entry.path))
+    return files
+
+
+def _read_window(
+    catalog: ParquetDataCatalog,
+    cls: type,
+    files: Sequence[tuple[str, str, str]],
+    low: int,
+    high: int,
+) -> list[Data]:
+    """The rows of ``cls`` from ``low`` to ``high`` (inclusive) in the files that meet them."""
+    since, until = file_interval(file_name(low, high))
+    chosen = [path for first, last, path in files if first <= until and last >= since]
+    if not chosen:
+        return []
+    session = catalog.backend_session(
+        data_cls=cls, start=low, end=high, files=chosen, optimize_file_loading=False
+    )
+    data: list[Data] = []
+    for chunk in session.to_query_result():
+        data.extend(capsule_to_list(chunk))
+        drop_cvec_pycapsule(chunk)  # capsule_to_list copies; the capsule's vector is leaked
+    return data
 
 
 def run_streaming(
@@ -83,15 +147,43 @@ def run_streaming(
     end: int,
     window_days: int = DEFAULT_WINDOW_DAYS,
     run_config_id: str | None = None,
+    listed: Iterable[Instrument] = (),
 ) -> None:
     """Run ``engine`` from ``start`` to ``end`` over ``data_configs``, streamed by window.
 
-    The engine must be built (venues, instruments, actors and strategies added) and hold
-    no data. Its memory for the data is about one window per data config, whatever the
-    length of the run.
+    The engine must be built (venues, actors and strategies added) and hold no data. Its
+    memory for the data is about one window per data config, whatever the length of the
+    run.
+
+    ``listed`` are instruments added to the engine only when their data first comes up: a
+    window is read before the engine plays any of it, and its new instruments are added
+    then. A year of an option chain holds thousands of contracts, and the engine keeps
+    state for each one it has (a matching engine, an order book, cache entries), so adding
+    them all at the start would make the run's memory grow with its length. Other
+    instruments of the data must be in the engine before the run.
     """
+    pending = {instrument.id: instrument for instrument in listed}
     for number, config in enumerate(data_configs):
         name = f"catalog-{number}-{config.data_type.__name__}"
-        engine.add_data_iterator(name, catalog_windows(config, start, end, window_days))
+        windows = catalog_windows(config, start, end, window_days)
+        engine.add_data_iterator(name, _listing(engine, windows, pending) if pending else windows)
     engine.run(start=start, end=end, run_config_id=run_config_id)
     engine.clear_data()
+
+
+def _listing(
+    engine: BacktestEngine,
+    windows: Iterator[list[Data]],
+    pending: dict[InstrumentId, Instrument],
+) -> Iterator[list[Data]]:
+    """``windows``, adding the ``pending`` instruments of each to ``engine`` before it plays."""
+    for data in windows:
+        if pending:
+            for instrument_id in dict.fromkeys(_instrument_id(item) for item in data):
+                if (instrument := pending.pop(instrument_id, None)) is not None:
+                    engine.add_instrument(instrument)
+        yield data
+
+
+def _instrument_id(item: Data) -> InstrumentId:
+    return item.bar_type.instrument_id if isinstance(item, Bar) else item.instrument_id
