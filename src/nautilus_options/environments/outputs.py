@@ -38,7 +38,14 @@ from nautilus_options.environments.recorder import STREAMS, RunRecorder, read_st
 from nautilus_options.errors import ConfigError
 from nautilus_options.strategy.diagnostics import EntryDiagnostics
 
-__all__ = ["LOG_NAME", "OUTPUT_FILES", "prepare_out_dir", "write_outputs", "write_run_outputs"]
+__all__ = [
+    "LOG_NAME",
+    "OUTPUT_FILES",
+    "prepare_out_dir",
+    "read_equity",
+    "write_outputs",
+    "write_run_outputs",
+]
 
 #: Stem of the Nautilus log file (``nautilus.log``).
 LOG_NAME = "nautilus"
@@ -159,12 +166,7 @@ def write_run_outputs(
     recorder.positions_report().to_csv(files["positions"])
     spreads = spreads_frame(recorder.spreads())
     spreads.to_csv(files["spreads"], index=False)
-    history = read_stream(files["capital"])
-    realized = pd.Series(
-        history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
-    )
-    snapshots = read_stream(files["snapshots"])
-    equity = mark_to_market(realized, snapshots)
+    realized, snapshots, equity = read_equity(out_dir)
     summary = summarize(spreads, realized, initial_capital, equity)
     summary["start"] = _iso(start)
     summary["end"] = _iso(end)
@@ -186,6 +188,20 @@ def write_run_outputs(
         encoding="utf-8",
     )
     return summary, files
+
+
+def read_equity(out_dir: Path) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
+    """A run's realized capital, monitor snapshots and equity marked to market.
+
+    Read from the capital and snapshot streams in ``out_dir``
+    (:data:`OUTPUT_FILES` ``capital`` and ``snapshots``).
+    """
+    history = read_stream(out_dir / OUTPUT_FILES["capital"])
+    realized = pd.Series(
+        history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
+    )
+    snapshots = read_stream(out_dir / OUTPUT_FILES["snapshots"])
+    return realized, snapshots, mark_to_market(realized, snapshots)
 
 
 def entry_summary(

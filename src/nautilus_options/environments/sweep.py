@@ -29,11 +29,9 @@ from typing import Any
 
 import pandas as pd
 
-from nautilus_options.backtest.statistics import mark_to_market
 from nautilus_options.common.progress import Progress
 from nautilus_options.environments.backtest import run_backtest
-from nautilus_options.environments.outputs import OUTPUT_FILES
-from nautilus_options.environments.recorder import read_stream
+from nautilus_options.environments.outputs import read_equity
 from nautilus_options.environments.sweep_report import write_results
 from nautilus_options.environments.sweep_settings import (
     Period,
@@ -109,11 +107,7 @@ def execute_run(
 
 def daily_equity(out_dir: Path) -> list[list[Any]]:
     """A run's equity marked to market at each IST day's last change: ``[[date, INR]]``."""
-    history = read_stream(out_dir / OUTPUT_FILES["capital"])
-    realized = pd.Series(
-        history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
-    )
-    equity = mark_to_market(realized, read_stream(out_dir / OUTPUT_FILES["snapshots"]))
+    equity = read_equity(out_dir)[2]
     days = pd.DatetimeIndex(equity.index).tz_convert("Asia/Kolkata").strftime("%Y-%m-%d")
     daily = equity.groupby(days).last()
     return [[str(day), round(float(value), 2)] for day, value in daily.items()]

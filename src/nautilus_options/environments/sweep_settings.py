@@ -188,7 +188,9 @@ def load_sweep(path: str | Path) -> tuple[SweepSettings, dict[str, Any]]:
         Naming the bad key and the file (the sweep file's or the base run file's).
     """
     file = Path(path)
-    sweep = decode(_read(file, "sweep"), SweepSettings, str(file))
+    raw = _read(file, "sweep")
+    _check_parameters(raw.get("parameters"), str(file))
+    sweep = decode(raw, SweepSettings, str(file))
     for name in sweep.parameters:
         section, _, field = name.partition(".")
         if field not in _FIELDS[section]:
@@ -197,6 +199,22 @@ def load_sweep(path: str | Path) -> tuple[SweepSettings, dict[str, Any]]:
     base = _read(base_file, "base")
     settings_from_mapping(base, source=str(base_file))
     return sweep, {**base, "catalog": _relative(base.get("catalog"), base_file.parent)}
+
+
+def _check_parameters(parameters: object, source: str) -> None:
+    """Decode each parameter alone, so an error names it (``parameters.<name>.<key>``).
+
+    Decoded within the sweep, msgspec reports a parameter's path as ``parameters[...]``.
+    """
+    if not isinstance(parameters, Mapping):
+        return
+    for name, values in parameters.items():
+        try:
+            decode(values, Parameter, source)
+        except ConfigError as exc:
+            key = "" if exc.field == "config" else f".{exc.field}"
+            message = str(exc).removeprefix(f"{exc.field}: ")
+            raise ConfigError(f"parameters.{name}{key}", message) from None
 
 
 def parameter_sets(sweep: SweepSettings) -> list[dict[str, Any]]:

@@ -55,7 +55,18 @@ def test_random_draws_are_seeded(tmp_path: Path) -> None:
             "objective",
         ),
         ("base: base.yaml\nsampler: tpe\nparameters: {strategy.lots: {values: [1]}}\n", "trials"),
-        ("base: base.yaml\nparameters: {strategy.lots: {low: 2}}\n", "parameters[...].values"),
+        (
+            "base: base.yaml\nparameters: {strategy.lots: {low: 2}}\n",
+            "parameters.strategy.lots.values",
+        ),
+        (
+            "base: base.yaml\nparameters: {strategy.lots: {low: 3, high: 1}}\n",
+            "parameters.strategy.lots.high",
+        ),
+        (
+            "base: base.yaml\nparameters: {strategy.lots: {values: [1], lwo: 1}}\n",
+            "parameters.strategy.lots.lwo",
+        ),
         ("base: missing.yaml\nparameters: {strategy.lots: {values: [1]}}\n", "base"),
     ],
 )
