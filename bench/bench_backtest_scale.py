@@ -30,8 +30,8 @@ from typing import Any
 
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.instruments import OptionContract
-from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
+from nautilus_options.compat.parquet import folder_name
 from nautilus_options.data.market_config import SyntheticMarketConfig
 from nautilus_options.data.synthetic import default_catalog
 from nautilus_options.environments.backtest import BacktestSettings, run_backtest
@@ -102,7 +102,8 @@ def main() -> int:
     generated = time.perf_counter()
     catalog = str(default_catalog(progress=not args.json, config=YEAR))
     generated = time.perf_counter() - generated
-    listed = sum(isinstance(i, OptionContract) for i in ParquetDataCatalog(catalog).instruments())
+    # Counted from the folders: reading 9,218 definitions would cost this process 900 MB.
+    listed = sum(1 for _ in (Path(catalog) / "data" / folder_name(OptionContract)).iterdir())
     runs = [
         measure(days, catalog) for days in [*args.days, *([len(YEAR.trading_days)] * args.year)]
     ]

@@ -289,14 +289,11 @@ def run_backtest(
         engine = node.get_engine(bare.id)
         if engine is None:  # pragma: no cover - build raises with raise_exception=True
             raise DataError("the backtest engine could not be built")
-        listed = []
-        for instrument in read_instruments(catalog, _instrument_ids(catalog, run_config.data)):
-            if isinstance(instrument, OptionContract):
-                listed.append(instrument)  # added when its quotes come up
-            else:
-                engine.add_instrument(instrument)
-        if progress is not None:
-            engine.add_actor(_ProgressActor(progress, start, end))
+        # Options are read and added when their quotes first come up (see run_streaming).
+        ids = _instrument_ids(catalog, run_config.data)
+        options = set(_option_folders(catalog))
+        for instrument in read_instruments(catalog, [i for i in ids if i not in options]):
+            engine.add_instrument(instrument)
         run_streaming(
             engine,
             run_config.data,
@@ -304,7 +301,7 @@ def run_backtest(
             end=end,
             window_days=settings.data.window_days,
             run_config_id=bare.id,
-            listed=listed,
+            listed=lambda new: read_instruments(catalog, new),
         )
         if progress is not None:
             progress.stage("writing outputs")
@@ -338,6 +335,11 @@ def _instrument_ids(catalog: Path, configs: list[BacktestDataConfig]) -> list[st
             named = [p.name for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
         ids.update(dict.fromkeys(sorted(named)))
     return list(ids)
+
+
+def _option_folders(catalog: Path) -> list[str]:
+    folder = catalog / "data" / folder_name(OptionContract)
+    return [p.name for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
 
 
 def _values(config: NautilusConfig) -> dict[str, Any]:

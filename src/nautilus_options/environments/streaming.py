@@ -26,9 +26,10 @@ rest of that timestamp's data in the next chunk.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import pyarrow as pa
 from nautilus_trader.backtest.config import BacktestDataConfig
 from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.core.data import Data
@@ -147,7 +148,7 @@ def run_streaming(
     end: int,
     window_days: int = DEFAULT_WINDOW_DAYS,
     run_config_id: str | None = None,
-    listed: Iterable[Instrument] = (),
+    listed: Callable[[Sequence[str]], Sequence[Instrument]] | None = None,
 ) -> None:
     """Run ``engine`` from ``start`` to ``end`` over ``data_configs``, streamed by window.
 
@@ -155,18 +156,20 @@ def run_streaming(
     memory for the data is about one window per data config, whatever the length of the
     run.
 
-    ``listed`` are instruments added to the engine only when their data first comes up: a
-    window is read before the engine plays any of it, and its new instruments are added
-    then. A year of an option chain holds thousands of contracts, and the engine keeps
-    state for each one it has (a matching engine, an order book, cache entries), so adding
-    them all at the start would make the run's memory grow with its length. Other
-    instruments of the data must be in the engine before the run.
+    With ``listed`` (ids -> their definitions), an instrument of the data that the engine
+    does not hold is read and added when its data first comes up: a window is read before
+    the engine plays any of it, and its new instruments are added then. A year of an option
+    chain holds thousands of contracts, and reading their definitions at once costs about
+    50 kB each of Arrow memory, so reading them all at the start would make the run's
+    memory grow with its length.
     """
-    pending = {instrument.id: instrument for instrument in listed}
+    known = {i.value for i in engine.cache.instrument_ids()}
     for number, config in enumerate(data_configs):
         name = f"catalog-{number}-{config.data_type.__name__}"
         windows = catalog_windows(config, start, end, window_days)
-        engine.add_data_iterator(name, _listing(engine, windows, pending) if pending else windows)
+        if listed is not None:
+            windows = _listing(engine, windows, listed, known)
+        engine.add_data_iterator(name, windows)
     engine.run(start=start, end=end, run_config_id=run_config_id)
     engine.clear_data()
 
@@ -174,14 +177,17 @@ def run_streaming(
 def _listing(
     engine: BacktestEngine,
     windows: Iterator[list[Data]],
-    pending: dict[InstrumentId, Instrument],
+    listed: Callable[[Sequence[str]], Sequence[Instrument]],
+    known: set[str],
 ) -> Iterator[list[Data]]:
-    """``windows``, adding the ``pending`` instruments of each to ``engine`` before it plays."""
+    """``windows``, adding the new instruments of each to ``engine`` before it plays."""
     for data in windows:
-        if pending:
-            for instrument_id in dict.fromkeys(_instrument_id(item) for item in data):
-                if (instrument := pending.pop(instrument_id, None)) is not None:
-                    engine.add_instrument(instrument)
+        ids = {_instrument_id(item).value: None for item in data}
+        if new := [i for i in ids if i not in known]:
+            for instrument in listed(new):
+                engine.add_instrument(instrument)
+            known.update(new)
+            pa.default_memory_pool().release_unused()
         yield data
 
 
