@@ -46,11 +46,42 @@ class KiteConnectionConfig(NautilusConfig, frozen=True, kw_only=True):
     token_file : str, optional
         Token file path; else ``$KITE_TOKEN_FILE`` or ``~/.config/options-nt/kite_token.json``.
     token_provider : str, optional
-        ``"module:callable"`` returning a fresh access token, called with
-        ``(api_key, api_secret)`` when the token expires; default: wait for a new token in the
-        environment or the token file (see the adapter guide).
+        ``"module:callable"`` giving a fresh access token when the token expires; default:
+        wait for a new token in the environment or the token file (see the adapter guide).
+        Its signature is ``provider(api_key: str, api_secret: Secret | None) -> str``, plain
+        or ``async``. ``api_secret`` is a
+        :class:`~nautilus_options.adapters.zerodha.common.credentials.Secret` holding
+        ``$KITE_API_SECRET`` (``None`` when unset): its ``str()`` is the mask
+        ``"Secret('***')"``, so call ``api_secret.reveal()`` to compute a checksum. It is
+        called once per expiry however many requests fail; an exception it raises is logged
+        with its type and message (secret and tokens masked) and fails the waiting requests.
+        Example::
+
+            async def login(api_key: str, api_secret: Secret | None) -> str:
+                assert api_secret is not None, "set KITE_API_SECRET"
+                request_token = await my_2fa_login(api_key)  # your login automation
+                checksum = hashlib.sha256(
+                    (api_key + request_token + api_secret.reveal()).encode()
+                ).hexdigest()
+                async with httpx.AsyncClient(base_url="https://api.kite.trade") as client:
+                    answer = await client.post(
+                        "/session/token",
+                        data={"api_key": api_key, "request_token": request_token,
+                              "checksum": checksum},
+                        headers={"X-Kite-Version": "3"},
+                    )
+                answer.raise_for_status()
+                return str(answer.json()["data"]["access_token"])
+
     renew_timeout_secs : float
         How long a renewal may take before requests fail.
+    renew_retry_secs : float
+        After a failed renewal, how long the failure is reported again at once (orders are
+        refused) before the provider is asked again.
+    connect_retry_secs : float
+        How long connect-time reads (instruments dump, margins, reconciliation reports) are
+        retried after 5xx, 429 or timeouts, with jittered backoff, before the connect fails
+        naming the cause (keep it below the node's ``timeout_connection``).
     http_timeout_secs : float
         Seconds before a REST call counts as lost.
     rate_limit_scale : float
@@ -63,6 +94,8 @@ class KiteConnectionConfig(NautilusConfig, frozen=True, kw_only=True):
     token_file: str | None = None
     token_provider: str | None = None
     renew_timeout_secs: Positive = 300.0
+    renew_retry_secs: Positive = 10.0
+    connect_retry_secs: Positive = 20.0
     http_timeout_secs: Positive = 7.0
     rate_limit_scale: Positive = 1.0
 

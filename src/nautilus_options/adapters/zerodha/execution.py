@@ -16,8 +16,9 @@ Flow of one order (KITE_API.md §3.2-3.5, §4; DESIGN.md §7):
    acknowledgement (the ``PUT`` returning the order id), not on the exchange's confirmation.
 5. Account state from ``/user/margins`` on connect and after fills.
 6. Options Kite settles at expiry are closed with settlement fills (:mod:`.expiry`); the
-   ``Margin.basket`` endpoint answers margin requests (:mod:`~nautilus_options.adapters.zerodha.margins`); reconciliation
-   reports raise rather than lie (:mod:`.reconciliation`).
+   ``Margin.basket`` endpoint answers margin requests
+   (:mod:`~nautilus_options.adapters.zerodha.margins`); reconciliation reports raise rather
+   than lie (:mod:`.reconciliation`).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
     # -- lifecycle ----------------------------------------------------------------------
     async def _connect(self) -> None:
         await self._instrument_provider.initialize()
-        await self._update_account()
+        await self._update_account(retry_for=self._http.connect_retry)
         await self._await_account_registered()
         for venue in (NFO_VENUE, NSE_VENUE):
             self._cache.set_account_id_for_venue(venue, self.account_id)
@@ -142,8 +143,10 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
         await self._ticker.close()
         await self._http.close()  # shared: the first client to stop closes it
 
-    async def _update_account(self) -> None:
-        margins = msgspec.convert(await self._http.request("GET", "/user/margins"), KiteMargins)
+    async def _update_account(self, retry_for: float = 0.0) -> None:
+        margins = msgspec.convert(
+            await self._http.request("GET", "/user/margins", retry_for=retry_for), KiteMargins
+        )
         equity = margins.equity
         used = sum(equity.utilised.get(k, 0.0) for k in ("span", "exposure", "option_premium"))
         free = Decimal(str(max(equity.net, 0.0))).quantize(Decimal("0.01"))
@@ -267,10 +270,11 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
                             order, checked, quantity, order_tag(order.client_order_id.value, index)
                         )
                     )
-                except KiteTokenError:
-                    self.create_task(
-                        self._holder.renew(self._holder.generation), log_msg="kite-renew"
-                    )
+                except KiteTokenError as exc:
+                    sent_with = exc.generation
+                    if sent_with is None:
+                        sent_with = self._holder.generation
+                    self.create_task(self._holder.renew(sent_with), log_msg="kite-renew")
                     if index == 0:
                         tracked.closed = True
                         self._reject(order, TOKEN_REASON)

@@ -47,7 +47,7 @@ def get_token_holder(kite: KiteConnectionConfig) -> TokenHolder:
             provider = resolve_path(kite.token_provider)
         else:
             provider = StoredTokenProvider(path)
-        return TokenHolder(credentials, provider, kite.renew_timeout_secs)
+        return TokenHolder(credentials, provider, kite.renew_timeout_secs, kite.renew_retry_secs)
 
     return shared_holder((credentials.api_key, str(path), kite.rest_url), make)
 
@@ -58,7 +58,11 @@ def get_http_client(kite: KiteConnectionConfig, loop: asyncio.AbstractEventLoop)
     key = ("http", id(holder), kite.rest_url, id(loop))
     if key not in _SHARED or _SHARED[key].closed:
         _SHARED[key] = KiteHttpClient(
-            kite.rest_url, holder, kite.http_timeout_secs, kite.rate_limit_scale
+            kite.rest_url,
+            holder,
+            kite.http_timeout_secs,
+            kite.rate_limit_scale,
+            connect_retry=kite.connect_retry_secs,
         )
     client: KiteHttpClient = _SHARED[key]
     return client

@@ -67,7 +67,9 @@ class ZerodhaInstrumentProvider(InstrumentProvider):
         )
         if path is not None and path.exists():
             return path.read_text()
-        body = await self._http.request("GET", f"/instruments/{exchange}", raw=True)
+        body = await self._http.request(
+            "GET", f"/instruments/{exchange}", raw=True, retry_for=self._http.connect_retry
+        )
         text = body.decode() if isinstance(body, bytes) else str(body)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -70,13 +70,18 @@ class KiteReports:
         self._account_id = account_id
         self._resolve = resolve
 
-    async def orders(self) -> list[KiteOrder]:
-        """The day's order book (raises on failure)."""
-        return _ORDERS(await self._http.request("GET", "/orders"), list[KiteOrder])
+    def _retry(self, retry: bool) -> float:
+        return self._http.connect_retry if retry else 0.0
 
-    async def trades(self) -> list[KiteTrade]:
-        """The day's trade book (raises on failure)."""
-        return _ORDERS(await self._http.request("GET", "/trades"), list[KiteTrade])
+    async def orders(self, retry: bool = False) -> list[KiteOrder]:
+        """The day's order book (raises on failure; ``retry``: reads retried as at connect)."""
+        data = await self._http.request("GET", "/orders", retry_for=self._retry(retry))
+        return _ORDERS(data, list[KiteOrder])
+
+    async def trades(self, retry: bool = False) -> list[KiteTrade]:
+        """The day's trade book (raises on failure; ``retry``: reads retried as at connect)."""
+        data = await self._http.request("GET", "/trades", retry_for=self._retry(retry))
+        return _ORDERS(data, list[KiteTrade])
 
     def _client_order_id(self, key: str) -> ClientOrderId | None:
         return None if key.startswith("id:") else self._resolve(key)
@@ -86,7 +91,7 @@ class KiteReports:
     ) -> list[OrderStatusReport]:
         """One report per client order in Kite's book."""
         reports = []
-        for key, group in group_orders(await self.orders()).items():
+        for key, group in group_orders(await self.orders(retry=True)).items():
             report = aggregate(self._account_id, group, self._client_order_id(key), ts_init)
             if instrument_id is not None and report.instrument_id != instrument_id:
                 continue
@@ -135,7 +140,7 @@ class KiteReports:
         self, instrument_id: InstrumentId | None, venue_order_id: VenueOrderId | None, ts_init: int
     ) -> list[FillReport]:
         """Every trade of the day, attributed to its client order."""
-        orders, trades = await self.orders(), await self.trades()
+        orders, trades = await self.orders(retry=True), await self.trades(retry=True)
         owner: dict[str, tuple[VenueOrderId, ClientOrderId | None]] = {}
         for key, group in group_orders(orders).items():
             for order in group:
@@ -166,7 +171,8 @@ class KiteReports:
     ) -> list[PositionStatusReport]:
         """Net positions (Kite nets per instrument and product)."""
         book = msgspec.convert(
-            await self._http.request("GET", "/portfolio/positions"), KitePositions
+            await self._http.request("GET", "/portfolio/positions", retry_for=self._retry(True)),
+            KitePositions,
         )
         reports = [position_report(self._account_id, p, ts_init) for p in book.net]
         return [r for r in reports if instrument_id is None or r.instrument_id == instrument_id]

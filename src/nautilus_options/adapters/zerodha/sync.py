@@ -2,7 +2,9 @@
 
 Kite's order updates (a ticker connection with no subscriptions) and a poll of the order book
 both feed :meth:`OrderSync._sync`, serialised per client order: ``accepted`` once a slice
-reaches the exchange, then ``updated`` with the smaller quantity if a later slice was
+reaches the exchange (once per client order, and not at all when Nautilus' in-flight check
+already accepted it from a status report; likewise no terminal event or fill that
+reconciliation already applied), then ``updated`` with the smaller quantity if a later slice was
 refused at placement (see below), ``triggered`` for stop orders leaving ``TRIGGER PENDING``,
 fills from the slice's trades (deduplicated by trade id, charges from ``domain.charges``),
 then ``canceled`` (``expired`` for IOC) or ``rejected`` with Kite's reason.
@@ -26,7 +28,7 @@ from typing import Any
 import msgspec
 from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.currencies import INR
-from nautilus_trader.model.enums import LiquiditySide, OrderType, TimeInForce
+from nautilus_trader.model.enums import LiquiditySide, OrderStatus, OrderType, TimeInForce
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.objects import Price, Quantity
 
@@ -40,6 +42,8 @@ from nautilus_options.adapters.zerodha.schemas.orders import KiteOrder, KiteTrad
 from nautilus_options.adapters.zerodha.tracking import TrackedOrder
 
 _DECODE_ORDER = msgspec.convert
+#: Cache statuses in which an ``OrderAccepted`` from this client is still news.
+_NOT_YET_ACCEPTED = frozenset({OrderStatus.INITIALIZED, OrderStatus.SUBMITTED})
 
 
 class OrderSync(LiveExecutionClient):
@@ -159,7 +163,8 @@ class OrderSync(LiveExecutionClient):
             ids = (tracked.strategy_id, tracked.instrument_id, tracked.client_order_id)
             if not tracked.accepted and tracked.working and tracked.venue_order_id is not None:
                 tracked.accepted = True
-                self.generate_order_accepted(*ids, tracked.venue_order_id, now)
+                if not self._engine_accepted(tracked):
+                    self.generate_order_accepted(*ids, tracked.venue_order_id, now)
             if tracked.accepted and not tracked.placing and tracked.refused is not None:
                 self._report_refused_slice(tracked, now)
             if (
@@ -181,6 +186,9 @@ class OrderSync(LiveExecutionClient):
             tracked.closed = True
             if tracked.filled >= tracked.quantity:
                 return
+            cached = self._cache.order(tracked.client_order_id)
+            if cached is not None and cached.is_closed:
+                return  # the engine's reconciliation already closed it: no second event
             if not tracked.accepted:
                 reasons = [s.status_message or "REJECTED" for s in tracked.snapshots.values()]
                 self.generate_order_rejected(*ids, "; ".join(sorted(set(reasons))), now)
@@ -188,6 +196,16 @@ class OrderSync(LiveExecutionClient):
                 self.generate_order_expired(*ids, tracked.venue_order_id, now)
             else:
                 self.generate_order_canceled(*ids, tracked.venue_order_id, now)
+
+    def _engine_accepted(self, tracked: TrackedOrder) -> bool:
+        """Whether the order is already past ``SUBMITTED`` in the cache.
+
+        Nautilus' in-flight check queries an order left ``SUBMITTED`` for a few seconds
+        (lost answers, 5xx look-ups) and generates ``OrderAccepted`` itself from the report;
+        a second one from this client would reach the strategy again.
+        """
+        order = self._cache.order(tracked.client_order_id)
+        return order is not None and order.status not in _NOT_YET_ACCEPTED
 
     def _report_refused_slice(self, tracked: TrackedOrder, now: int) -> None:
         """``OrderUpdated`` to the placed quantity (module docstring, "a refused later slice")."""
@@ -220,6 +238,8 @@ class OrderSync(LiveExecutionClient):
             _DECODE_ORDER(rows or [], list[KiteTrade]),
             key=lambda t: (trade_time_ns(t, 0), t.trade_id),
         )
+        cached = self._cache.order(tracked.client_order_id)
+        known = {t.value for t in cached.trade_ids} if cached is not None else set()
         for trade in trades:
             if trade.trade_id in tracked.trade_ids:
                 continue
@@ -228,6 +248,8 @@ class OrderSync(LiveExecutionClient):
             tracked.filled_by_order[kite_id] = (
                 tracked.filled_by_order.get(kite_id, 0) + trade.quantity
             )
+            if trade.trade_id in known:
+                continue  # reconciliation already applied this fill
             ts_event = trade_time_ns(trade, self._clock.timestamp_ns())
             self.counts["fills"] += 1
             self.generate_order_filled(

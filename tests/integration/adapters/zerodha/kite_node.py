@@ -44,6 +44,38 @@ async def sim_login(api_key: str, api_secret: Any) -> str:
     return str(answer.json()["data"]["access_token"])
 
 
+#: What :func:`scripted_provider` does: ``token`` to return at once, else raise; its calls.
+SCRIPT: dict[str, Any] = {"token": None, "calls": []}
+
+
+def scripted_provider(api_key: str, api_secret: Any) -> str:
+    """Token provider for tests: answers at once with ``SCRIPT["token"]``, or fails.
+
+    The failure's message carries the secret, which must never reach a log or an error.
+    """
+    SCRIPT["calls"].append(asyncio.get_running_loop().time())
+    token = SCRIPT["token"]
+    if token is None:
+        raise RuntimeError(f"login page down (secret {api_secret.reveal()})")
+    return str(token)
+
+
+async def admin(sim: KiteSimulator, path: str, body: Any = None) -> Any:
+    """``POST /admin/<path>`` from a worker thread (never blocking the node's loop)."""
+
+    def post() -> Any:
+        answer = httpx.post(
+            f"{sim.url}/admin/{path}",
+            json=body,
+            headers={"X-Sim-Admin-Key": sim.admin_key},
+            timeout=60.0,
+        )
+        answer.raise_for_status()
+        return answer.json()
+
+    return await asyncio.to_thread(post)
+
+
 class RecorderConfig(StrategyConfig, frozen=True):
     """Instruments to subscribe to."""
 
@@ -98,6 +130,7 @@ def build_node(
     exec_extra: dict[str, Any] | None = None,
     data_extra: dict[str, Any] | None = None,
     kite_extra: dict[str, Any] | None = None,
+    engine_extra: dict[str, Any] | None = None,
 ) -> TradingNode:
     """A node with the Zerodha data and execution clients configured by path."""
     kite = kite_config(sim, **(kite_extra or {}))
@@ -107,7 +140,9 @@ def build_node(
         logging=LoggingConfig(log_level=os.environ.get("KITE_TEST_LOG", "ERROR")),
         data_engine=LiveDataEngineConfig(graceful_shutdown_on_exception=True),
         risk_engine=LiveRiskEngineConfig(graceful_shutdown_on_exception=True),
-        exec_engine=LiveExecEngineConfig(reconciliation=True, graceful_shutdown_on_exception=True),
+        exec_engine=LiveExecEngineConfig(
+            reconciliation=True, graceful_shutdown_on_exception=True, **(engine_extra or {})
+        ),
         data_clients={
             "ZERODHA": ImportableConfig(
                 path=f"{ADAPTER}:ZerodhaDataClientConfig",

@@ -13,9 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from kite_node import Recorder, RecorderConfig, build_node, eventually, run
+from kite_node import Recorder, RecorderConfig, admin, build_node, eventually, run
 from kiteconnect import KiteConnect
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.enums import OrderSide, OrderStatus
@@ -67,9 +66,7 @@ def test_chaos_no_order_lost_or_duplicated(sim_factory: Any, tmp_path: Path) -> 
         assert isinstance(strategy, Recorder)
         cache = node.kernel.cache
         await eventually(lambda: all(cache.quote_tick(i) for i in ids), what="quotes")
-        httpx.post(
-            f"{sim.url}/admin/faults", json=FAULTS, headers={"X-Sim-Admin-Key": sim.admin_key}
-        )
+        await admin(sim, "faults", FAULTS)  # off the loop: the node keeps running meanwhile
         orders = []
         for batch in range(ORDERS // 50):
             for _ in range(50):
@@ -104,11 +101,7 @@ def test_chaos_no_order_lost_or_duplicated(sim_factory: Any, tmp_path: Path) -> 
             for order in orders:
                 if order.is_open and not order.is_pending_cancel and rng.random() < 0.5:
                     strategy.cancel_order(order)
-        httpx.post(
-            f"{sim.url}/admin/faults",
-            json={"profile": "none"},
-            headers={"X-Sim-Admin-Key": sim.admin_key},
-        )
+        await admin(sim, "faults", {"profile": "none"})
         for order in orders:
             if order.is_open and not order.is_pending_cancel:
                 strategy.cancel_order(order)

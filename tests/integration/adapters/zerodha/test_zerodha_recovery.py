@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
-from kite_node import Recorder, RecorderConfig, build_node, eventually, run
+from kite_node import Recorder, RecorderConfig, admin, build_node, eventually, run
 from kiteconnect import KiteConnect
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.enums import OrderSide, OrderStatus
@@ -17,11 +16,6 @@ from nautilus_trader.model.objects import Price, Quantity
 from nautilus_options.adapters.zerodha.common.symbology import tag_base
 from nautilus_options.adapters.zerodha.data import ZerodhaDataClient
 from nautilus_options.adapters.zerodha.execution import TOKEN_REASON
-
-
-def _admin(sim: Any, path: str) -> None:
-    answer = httpx.post(f"{sim.url}/admin/{path}", headers={"X-Sim-Admin-Key": sim.admin_key})
-    answer.raise_for_status()
 
 
 def _atm(sim: Any) -> InstrumentId:
@@ -56,7 +50,7 @@ def test_dropped_sockets_reconnect_with_their_modes(sim_factory: Any, tmp_path: 
         await eventually(lambda: len(strategy.quotes) >= 2, what="quotes")
         before = _server_modes(sim)
         assert set(before.values()) == {"full"}
-        _admin(sim, "drop_sockets")
+        await admin(sim, "drop_sockets")
         count = len(strategy.quotes)
         await eventually(lambda: client.ticker.reconnects >= 1, what="reconnect")
         await eventually(lambda: len(strategy.quotes) > count + 2, what="quotes after the drop")
@@ -75,7 +69,7 @@ def test_token_expiry_stops_orders_then_renews_once(sim_factory: Any, tmp_path: 
         await eventually(lambda: len(strategy.quotes) >= 1, what="quotes")
         holder = client._ticker._holder
         lot = int(node.kernel.cache.instrument(atm).lot_size.as_double())
-        _admin(sim, "expire_tokens")
+        await admin(sim, "expire_tokens")
         first = [
             strategy.order_factory.market(atm, OrderSide.BUY, Quantity.from_int(lot))
             for _ in range(3)
@@ -87,7 +81,7 @@ def test_token_expiry_stops_orders_then_renews_once(sim_factory: Any, tmp_path: 
         assert rejected
         assert all(e.reason == TOKEN_REASON for e in rejected)
         await eventually(lambda: holder.renewals == 1 and not holder.expired, what="renewal")
-        _admin(sim, "drop_sockets")  # the sockets come back with the new token
+        await admin(sim, "drop_sockets")  # the sockets come back with the new token
         count = len(strategy.quotes)
         await eventually(lambda: len(strategy.quotes) > count + 2, what="quotes after renewal")
         after = strategy.order_factory.market(atm, OrderSide.BUY, Quantity.from_int(lot))

@@ -46,7 +46,13 @@ class KiteError(OptionsNTError):
 
 
 class KiteTokenError(KiteError):
-    """The access token is invalid or expired (403 ``TokenException``)."""
+    """The access token is invalid or expired (403 ``TokenException``).
+
+    ``generation`` is the token generation the failed request was sent with (set by the HTTP
+    client; ``None`` otherwise), for :meth:`~.tokens.TokenHolder.renew`.
+    """
+
+    generation: int | None = None
 
 
 class KiteRateLimitError(KiteError):

@@ -4,13 +4,24 @@ Kite's token dies at 06:00 IST the next day, or earlier on a logout elsewhere
 (KITE_API.md §1.3); every call then answers 403 ``TokenException`` and the ticker refuses the
 upgrade. Many requests fail together, so renewal is *single-flight*: the first failure
 starts it, the others wait for it, and a failure reported for a token that was already
-replaced returns at once. While renewing, :attr:`TokenHolder.expired` is set and the
-execution client refuses new orders with a clear reason.
+replaced returns at once. A failure is matched to the token generation its *request was
+sent with* (``KiteTokenError.generation``), so an error that arrives after a renewal already
+finished starts nothing. While renewing, :attr:`TokenHolder.expired` is set and the execution
+client refuses new orders with a clear reason.
 
-A token provider is ``async (api_key, api_secret) -> access_token`` (a plain function may
-also return the token directly). The default, :class:`StoredTokenProvider`, waits for a new
-token to appear in ``$KITE_ACCESS_TOKEN`` or the token file (``options-nt kite login`` run by
-a person or a 06:30 job, see the adapter guide).
+A renewal that fails (the provider raised or timed out) is not tried again for
+``retry_interval`` seconds: callers in that window get the same failure at once, and
+:attr:`TokenHolder.expired` stays set, so a burst of orders asks the provider once, not once
+each. The failure names the provider's exception type and message (with the API secret and
+tokens masked).
+
+A token provider is ``provider(api_key: str, api_secret: Secret | None) -> str`` or an
+``async`` function with that signature. ``api_secret`` is a
+:class:`~.credentials.Secret` (``$KITE_API_SECRET``; ``None`` when unset): ``str()`` of it
+is masked, call ``api_secret.reveal()`` for the value. The default,
+:class:`StoredTokenProvider`, waits for a new token to appear in ``$KITE_ACCESS_TOKEN`` or
+the token file (``options-nt kite login`` run by a person or a 06:30 job, see the adapter
+guide).
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -72,10 +84,17 @@ class TokenHolder:
         Source of a new token.
     renew_timeout : float
         Seconds a renewal may take before callers get :class:`KiteTokenError`.
+    retry_interval : float
+        Seconds after a failed renewal during which the failure is reported again at once
+        instead of asking the provider again.
     """
 
     def __init__(
-        self, credentials: KiteCredentials, provider: TokenProvider, renew_timeout: float = 300.0
+        self,
+        credentials: KiteCredentials,
+        provider: TokenProvider,
+        renew_timeout: float = 300.0,
+        retry_interval: float = 10.0,
     ) -> None:
         self.api_key = credentials.api_key
         self._secret = credentials.api_secret
@@ -83,8 +102,12 @@ class TokenHolder:
         self._provider = provider
         self._timeout = renew_timeout
         self._renewal: asyncio.Future[None] | None = None
+        self._retry_interval = retry_interval
+        self._failed: tuple[int, float, KiteTokenError] | None = None  # generation, when, why
         self.generation = 0
         self.renewals = 0
+        self.provider_calls = 0
+        self.last_failure: KiteTokenError | None = None
 
     def __repr__(self) -> str:
         return f"TokenHolder(generation={self.generation}, expired={self.expired})"
@@ -96,8 +119,19 @@ class TokenHolder:
 
     @property
     def expired(self) -> bool:
-        """Whether a renewal is in progress (or no token is held)."""
-        return not self._token or (self._renewal is not None and not self._renewal.done())
+        """Whether a renewal is in progress, one just failed, or no token is held."""
+        if not self._token or (self._renewal is not None and not self._renewal.done()):
+            return True
+        return self._recent_failure() is not None
+
+    def _recent_failure(self) -> KiteTokenError | None:
+        """The failure of the last renewal of this generation, within ``retry_interval``."""
+        if self._failed is None:
+            return None
+        generation, when, error = self._failed
+        if generation != self.generation or time.monotonic() - when > self._retry_interval:
+            return None
+        return error
 
     def authorization(self) -> str:
         """The ``Authorization`` header value (``token api_key:access_token``)."""
@@ -119,6 +153,9 @@ class TokenHolder:
         if failed_generation != self.generation:
             return
         if self._renewal is None or self._renewal.done():
+            recent = self._recent_failure()
+            if recent is not None:
+                raise KiteTokenError(recent.message, recent.error_type, recent.status)
             self._renewal = asyncio.get_running_loop().create_future()
             asyncio.get_running_loop().create_task(self._run(self._renewal))
         await asyncio.shield(self._renewal)
@@ -127,6 +164,7 @@ class TokenHolder:
         failed, self._token = self._token, ""
         if isinstance(self._provider, StoredTokenProvider):
             self._provider.rejected = failed
+        self.provider_calls += 1
         try:
             result = self._provider(self.api_key, self._secret)
             token = (
@@ -134,18 +172,33 @@ class TokenHolder:
                 if inspect.isawaitable(result)
                 else result
             )
+            if not isinstance(token, str) or not token:
+                raise TypeError(f"the provider returned {type(token).__name__}, not a token")
         except Exception as exc:  # the provider's own errors end the renewal, not the loop
             self._token = failed
-            message = "Kite access token renewal failed"
+            message = "Kite access token renewal failed: "
             if isinstance(exc, TimeoutError):
-                message += f": no new token within {self._timeout:.0f} s"
-            done.set_exception(KiteTokenError(message, "TokenException", 403))
+                message += f"no new token within {self._timeout:.0f} s"
+            else:
+                message += self._masked(f"{type(exc).__name__}: {exc}", failed)
+            error = KiteTokenError(message, "TokenException", 403)
+            self._failed = (self.generation, time.monotonic(), error)
+            self.last_failure = error
+            done.set_exception(error)
             done.exception()  # mark retrieved: callers may all have gone
             return
-        self._token = str(token)
+        self._token = token
+        self._failed = None
         self.generation += 1
         self.renewals += 1
         done.set_result(None)
+
+    def _masked(self, text: str, token: str) -> str:
+        """``text`` with the API secret and ``token`` replaced by ``***``."""
+        for value in (self._secret.reveal() if self._secret else "", token):
+            if value:
+                text = text.replace(value, "***")
+        return text[:500]
 
 
 _HOLDERS: dict[tuple[str, ...], TokenHolder] = {}

@@ -211,5 +211,26 @@ def position_report(
         report_id=UUID4(),
         ts_last=ts_init,
         ts_init=ts_init,
-        avg_px_open=Decimal(str(position.average_price)) if position.quantity else None,
+        avg_px_open=opening_price(position),
     )
+
+
+def opening_price(position: KitePosition) -> Decimal | None:
+    """The average price of the position's *opening* side, as Nautilus keeps it.
+
+    Kite's ``average_price`` nets sells against buys, so after a partial close it differs
+    from Nautilus' ``avg_px_open`` (the mean of the fills that opened the position) and
+    every restart would warn of a mismatch. A long position's opening side is its buys
+    (``buy_value / buy_quantity``), a short's its sells; ``average_price`` is the fallback
+    when Kite gives no side totals. (A position that flipped sides during the day is
+    averaged over all that side's fills, while Nautilus restarts at the flip.)
+    """
+    if position.quantity == 0:
+        return None
+    quantity, value = (
+        (position.buy_quantity, position.buy_value)
+        if position.quantity > 0
+        else (position.sell_quantity, position.sell_value)
+    )
+    price = value / quantity if quantity > 0 and value > 0 else position.average_price
+    return Decimal(str(round(price, 6)))

@@ -66,6 +66,10 @@ class KitePosition(msgspec.Struct, frozen=True):
     average_price: float = 0.0
     product: str = "NRML"
     instrument_token: int = 0
+    buy_quantity: int = 0
+    buy_value: float = 0.0
+    sell_quantity: int = 0
+    sell_value: float = 0.0
 
 
 class KitePositions(msgspec.Struct, frozen=True):
