@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[3] / "examples" / "notebooks"
 WALKTHROUGH = NOTEBOOKS / "strategy_walkthrough.ipynb"
+SWEEP = NOTEBOOKS / "sweep_walkthrough.ipynb"
 KERNEL = "options-nt-tests"
 _LAUNCH = ("-m", "ipykernel_launcher", "-f", "{connection_file}")
 
@@ -80,3 +81,24 @@ def test_strategy_walkthrough_runs_and_checks_its_figures(
     # The backtest wrote its tables to the scratch folder, and they agree with the figures.
     (summary,) = tmp_path.glob("options-nt-walkthrough-*/backtest/summary.json")
     assert json.loads(summary.read_text())["ending_capital"] == checks["ending_capital"]
+
+
+@pytest.mark.timeout(300)
+def test_sweep_walkthrough_runs_a_grid_on_ray_and_shows_the_heat_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the notebook's scratch folder
+    monkeypatch.setenv("RAY_TMPDIR", "/tmp")  # Ray's sockets: the pytest path is too long
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+
+    notebook = _execute(SWEEP, tmp_path)
+
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert not [o for cell in code for o in cell.outputs if o["output_type"] == "error"]
+    best = json.loads(_stdout(code[1]))
+    assert set(best["params"]) == {"strategy.wing_width", "strategy.strike_value"}
+    assert any("text/html" in o.get("data", {}) for o in code[2].outputs)  # the table
+    assert any("image/png" in o.get("data", {}) for o in code[3].outputs)  # the heat map
+    checks = json.loads(_stdout(code[-1]))
+    assert checks["runs"] == 4
+    assert {"results.parquet", "results.csv", "report.html", "runs.jsonl"} <= set(checks["files"])
