@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(args.config, **overrides)
     else:
         settings = settings_from_mapping({}, source="command line", **overrides)
+    if settings.catalog is not None and Path(settings.catalog).is_dir():
+        from nautilus_options.data.catalog import recover
+
+        repaired = recover(settings.catalog)  # said here, whether or not a terminal shows a bar
+        if repaired is not None:
+            print(f"options-nt: note: catalog {settings.catalog}: {repaired}", file=sys.stderr)
     if args.json:
         outcome = run_backtest(settings)
         payload = {**outcome.summary, "out": str(outcome.out_dir)}

@@ -238,3 +238,18 @@ def test_a_backtest_repairs_an_interrupted_import_before_reading(
     assert not journal_path(catalog).exists()
     assert len(stages) == 1
     assert "rolled forward" in stages[0] or "moved the last" in stages[0]
+
+
+def test_the_backtest_command_says_it_repaired_the_catalog(tmp_path: Path) -> None:
+    catalog = tmp_path / "cat"
+    import_files([_quotes(tmp_path / "a.csv", 5)], "quotes", catalog)
+    _killed_import(tmp_path, catalog, after=1)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nautilus_options", "backtest", "--catalog", str(catalog), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert f"options-nt: note: catalog {catalog}:" in proc.stderr
+    assert not journal_path(catalog).exists()
