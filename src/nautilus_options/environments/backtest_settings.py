@@ -227,6 +227,9 @@ def settings_from_mapping(
             "underlying": merged.get("underlying", DEFAULT_UNDERLYING),
             **strategy,
         }
-    if isinstance(level := merged.get("log_level"), str):
+    level = merged.get("log_level")
+    if level is False:  # YAML 1.1 reads an unquoted OFF (or off, no) as false
+        merged["log_level"] = "OFF"
+    elif isinstance(level, str):
         merged["log_level"] = level.upper()
     return decode(merged, BacktestSettings, source)

@@ -210,3 +210,9 @@ def test_run_config_references_components_by_import_path(tmp_path: Path) -> None
     assert nfo.fee_model is not None
     assert nfo.fee_model.fee_model_path.endswith(":IndianOptionsFeeModel")
     assert nfo.starting_balances == ["1000000.00 INR"]
+
+
+@pytest.mark.parametrize("text", ["log_level: OFF\n", "log_level: off\n", "log_level: 'OFF'\n"])
+def test_an_unquoted_yaml_off_log_level_is_off(tmp_path: Path, text: str) -> None:
+    # YAML 1.1 reads an unquoted OFF as the boolean false.
+    assert load_settings(_write(tmp_path, text)).log_level == "OFF"
