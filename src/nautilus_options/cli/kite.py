@@ -37,8 +37,13 @@ def _login(args: argparse.Namespace) -> int:
 
     api_key = args.api_key or os.environ.get(ENV_API_KEY, "")
     secret = os.environ.get(ENV_API_SECRET, "")
-    if not api_key or not secret:
-        raise ConfigError("kite login", f"set {ENV_API_KEY} and {ENV_API_SECRET} (or --api-key)")
+    missing = []
+    if not api_key:
+        missing.append(f"the API key (--api-key or ${ENV_API_KEY})")
+    if not secret:
+        missing.append(f"the API secret (${ENV_API_SECRET}; it is never a command-line option)")
+    if missing:
+        raise ConfigError("kite login", "missing " + " and ".join(missing))
     login_url = f"{args.login_url or KITE_LOGIN_URL}?api_key={api_key}&v=3"
     print(f"Open this URL, log in, and paste the redirect URL:\n  {login_url}", file=sys.stderr)
     pasted = args.request_token or input("redirect URL or request_token: ")

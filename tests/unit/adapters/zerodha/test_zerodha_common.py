@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,13 +29,13 @@ from nautilus_options.adapters.zerodha.common.errors import (
 from nautilus_options.adapters.zerodha.common.symbology import order_tag, split_tag
 from nautilus_options.adapters.zerodha.common.tokens import TokenHolder
 from nautilus_options.adapters.zerodha.http.ratelimit import RateLimiter
-from nautilus_options.adapters.zerodha.parsing.orders import aggregate
+from nautilus_options.adapters.zerodha.parsing.orders import aggregate, position_report
 from nautilus_options.adapters.zerodha.parsing.rules import (
     protected_limit,
     slice_quantity,
     within_band,
 )
-from nautilus_options.adapters.zerodha.schemas.orders import KiteOrder
+from nautilus_options.adapters.zerodha.schemas.orders import KiteOrder, KitePosition
 from nautilus_options.adapters.zerodha.settlement import recognize_kite
 from nautilus_options.errors import ConfigError
 
@@ -181,3 +182,60 @@ def test_settlement_recognizer_ignores_ordinary_fills() -> None:
 
     assert recognize_kite(Fill("KITE-SETTLE-CASH-X", "KITE-SETTLE-CASH-X")) is not None  # type: ignore[arg-type]
     assert recognize_kite(Fill("O-1", "123")) is None  # type: ignore[arg-type]
+
+
+def test_a_failed_renewal_is_reported_again_without_asking_the_provider() -> None:
+    calls: list[int] = []
+
+    def provider(key: str, secret: Secret | None) -> str:
+        calls.append(1)
+        assert secret is not None
+        raise ValueError(f"login refused for {secret.reveal()}")
+
+    async def main(retry_interval: float) -> TokenHolder:
+        holder = TokenHolder(
+            KiteCredentials("k", Secret("old"), Secret("s3cr3t")),
+            provider,
+            retry_interval=retry_interval,
+        )
+        for _ in range(4):
+            with pytest.raises(KiteTokenError, match="ValueError: login refused for \\*\\*\\*"):
+                await holder.renew(holder.generation)
+        return holder
+
+    holder = asyncio.run(main(60.0))
+    assert calls == [1]
+    assert holder.expired  # orders are refused at once during the window
+    assert "s3cr3t" not in str(holder.last_failure)
+    calls.clear()
+    asyncio.run(main(0.0))
+    assert calls == [1, 1, 1, 1]
+
+
+def test_position_report_average_is_the_opening_sides() -> None:
+    account = AccountId("ZERODHA-001")
+    # Long 65 after buying 130 (at 100 and 110) and selling 65 at 120.
+    long = KitePosition(
+        "NIFTY26D0126000CE",
+        "NFO",
+        65,
+        average_price=90.0,
+        buy_quantity=130,
+        buy_value=13650.0,
+        sell_quantity=65,
+        sell_value=7800.0,
+    )
+    assert position_report(account, long, 0).avg_px_open == Decimal("105")
+    short = KitePosition(
+        "NIFTY26D0126000CE",
+        "NFO",
+        -65,
+        average_price=80.0,
+        buy_quantity=65,
+        buy_value=6500.0,
+        sell_quantity=130,
+        sell_value=11700.0,
+    )
+    assert position_report(account, short, 0).avg_px_open == Decimal("90")
+    bare = KitePosition("NIFTY26D0126000CE", "NFO", 65, average_price=99.5)
+    assert position_report(account, bare, 0).avg_px_open == Decimal("99.5")
