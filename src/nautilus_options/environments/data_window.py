@@ -93,15 +93,25 @@ def data_configs(
     if not window.strike_band:
         return chain_data_configs(catalog, _fixed(catalog, settings, start, end))
     strategy = settings.strategy
-    chain = select_band(
-        catalog,
-        underlying,
-        start,
-        end,
-        reach=strategy_reach(strategy, window),
-        monthly_only=strategy.expiry_rule == "monthly",
-        min_days_to_expiry=strategy.min_days_to_expiry,
-    )
+    try:
+        chain = select_band(
+            catalog,
+            underlying,
+            start,
+            end,
+            reach=strategy_reach(strategy, window),
+            monthly_only=strategy.expiry_rule == "monthly",
+            min_days_to_expiry=strategy.min_days_to_expiry,
+        )
+    except ConfigError as exc:
+        if exc.field != "start":
+            raise
+        raise ConfigError(
+            "strategy.min_days_to_expiry",
+            f"no {strategy.expiry_rule} {underlying} expiry in the catalog is at least "
+            f"{strategy.min_days_to_expiry:g} days away at any time in the run: the strategy "
+            "could never enter (lower it, or move the run's dates)",
+        ) from None
     if fixed:
         kept = set(_fixed(catalog, settings, start, end).option_ids)
         chain = replace(chain, option_ids=tuple(i for i in chain.option_ids if i in kept))

@@ -6,11 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from nautilus_trader.model.data import TradeTick
-from nautilus_trader.model.enums import AggressorSide
-from nautilus_trader.model.identifiers import InstrumentId, TradeId
-from nautilus_trader.model.objects import Price, Quantity
-from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_options import (
     CapitalManagerConfig,
@@ -18,6 +13,7 @@ from nautilus_options import (
     SpreadMonitorConfig,
 )
 from nautilus_options.cli import main
+from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.environments.backtest import (
     BacktestSettings,
     build_run_config,
@@ -184,17 +180,7 @@ def test_cli_names_a_missing_catalog(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_run_config_references_components_by_import_path(tmp_path: Path) -> None:
-    ts = 1_767_584_700_000_000_000  # 2026-01-05 09:15 IST
-    index_trade = TradeTick(
-        InstrumentId.from_str("NIFTY.NSE"),
-        Price(24_000.0, 2),
-        Quantity(1, 0),
-        AggressorSide.NO_AGGRESSOR,
-        TradeId("1"),
-        ts,
-        ts,
-    )
-    ParquetDataCatalog(str(tmp_path)).write_data([index_trade])
+    generate_market(SyntheticMarketConfig(days=1, strikes_each_side=6, expiries=2), tmp_path)
     run = build_run_config(BacktestSettings(), tmp_path)
     assert run.engine is not None
     [strategy] = run.engine.strategies

@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 from nautilus_trader.backtest.node import BacktestNode
 
-from nautilus_options import CapitalManager, OptionsSpreadStrategyConfig, SpreadMonitor
+from nautilus_options import (
+    CapitalManager,
+    CapitalManagerConfig,
+    OptionsSpreadStrategyConfig,
+    SpreadMonitor,
+)
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.nse import IST
 from nautilus_options.environments.backtest import (
@@ -142,16 +147,16 @@ def test_held_to_expiry_the_job_charges_exercise_stt(catalog: Path, tmp_path: Pa
 
 
 def test_a_run_that_trades_nothing_says_why(catalog: Path, tmp_path: Path) -> None:
-    # No listed expiry is 30 days away, so every entry check stops at the expiry rule.
+    # 0.01 % of ₹10 lakh is ₹100 a trade: the capital manager grants no lot, every time.
     settings = _settings(catalog, tmp_path)
-    strategy = OptionsSpreadStrategyConfig(spread_type="bull_put_credit", min_days_to_expiry=30)
     outcome = run_backtest(
         BacktestSettings(
             catalog=settings.catalog,
             start=settings.start,
             end=settings.end,
             out=settings.out,
-            strategy=strategy,
+            strategy=settings.strategy,
+            capital=CapitalManagerConfig(initial_capital=1_000_000, risk_per_trade_pct=0.01),
             data=settings.data,
             tearsheet=False,
         )
@@ -159,9 +164,30 @@ def test_a_run_that_trades_nothing_says_why(catalog: Path, tmp_path: Path) -> No
     summary = outcome.summary
     assert summary["trades"] == summary["open_spreads"] == summary["entries"] == 0
     assert summary["entry_checks"] > 0
-    assert summary["entry_skips"]["no_expiry"] > 0
-    assert "no expiry met the days-to-expiry rule" in summary["no_trades_because"]
+    assert summary["entry_skips"]["zero_lots"] > 0
+    assert "sizing returned 0 lots" in summary["no_trades_because"]
     assert "No trades because" in outcome.files["report"].read_text(encoding="utf-8")
+
+
+def test_an_expiry_rule_that_can_never_match_is_refused_before_running(
+    catalog: Path, tmp_path: Path
+) -> None:
+    settings = _settings(catalog, tmp_path)
+    never = OptionsSpreadStrategyConfig(spread_type="bull_put_credit", min_days_to_expiry=30)
+    with pytest.raises(ConfigError) as caught:
+        run_backtest(
+            BacktestSettings(
+                catalog=settings.catalog,
+                start=settings.start,
+                end=settings.end,
+                out=settings.out,
+                strategy=never,
+                data=settings.data,
+                tearsheet=False,
+            )
+        )
+    assert caught.value.field == "strategy.min_days_to_expiry"
+    assert "30 days" in str(caught.value)
 
 
 def test_a_run_that_trades_counts_its_entries(catalog: Path, tmp_path: Path) -> None:
