@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
+from nautilus_trader.execution.messages import QueryOrder
 from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.currencies import INR
 from nautilus_trader.model.enums import LiquiditySide, OrderStatus, OrderType, TimeInForce
@@ -196,6 +197,23 @@ class OrderSync(LiveExecutionClient):
                 self.generate_order_expired(*ids, tracked.venue_order_id, now)
             else:
                 self.generate_order_canceled(*ids, tracked.venue_order_id, now)
+
+    async def _query_order(self, command: QueryOrder) -> None:
+        """Nautilus' in-flight check of an order: answered by this client's own sync.
+
+        A report sent back to the engine makes it generate ``OrderAccepted`` and an
+        *inferred* fill (a made-up trade id) itself, racing the adapter's events for the same
+        order. For an order this client tracks, the query instead refreshes the order from
+        Kite, which sends the real events (Kite's trade ids); while its placement is still
+        being resolved nothing is sent and the engine asks again later.
+        """
+        base = tag_base(command.client_order_id.value)
+        tracked = self._orders.get(base)
+        if tracked is None or tracked.closed:
+            await super()._query_order(command)
+            return
+        if not tracked.placing:
+            await self._refresh(tracked)
 
     def _engine_accepted(self, tracked: TrackedOrder) -> bool:
         """Whether the order is already past ``SUBMITTED`` in the cache.
