@@ -11,9 +11,15 @@ Act = Callable[[TradingNode], Awaitable[None]]
 
 
 async def settle(node: TradingNode) -> None:
-    """Wait until the node's live engines have processed everything queued so far."""
+    """Wait until the node's live engines have processed everything queued so far.
+
+    A queue can read empty while its last message is still being handled (and the handler
+    may queue more), so the queues must stay empty over several loop turns; a loaded
+    machine gets up to 30 s.
+    """
     kernel = node.kernel
-    for _ in range(1_000):
+    quiet = 0
+    for _ in range(30_000):
         await asyncio.sleep(0.001)
         queued = (
             kernel.data_engine.data_qsize()
@@ -22,7 +28,8 @@ async def settle(node: TradingNode) -> None:
             + kernel.exec_engine.cmd_qsize()
             + kernel.exec_engine.evt_qsize()
         )
-        if queued == 0:
+        quiet = quiet + 1 if queued == 0 else 0
+        if quiet >= 5:
             return
     raise AssertionError("the node's queues did not drain")
 
@@ -30,7 +37,7 @@ async def settle(node: TradingNode) -> None:
 async def _session(node: TradingNode, act: Act | None) -> None:
     components = [*node.trader.actors(), *node.trader.strategies()]
     runner = asyncio.create_task(node.run_async())
-    for _ in range(500):
+    for _ in range(3_000):  # up to 30 s on a loaded machine
         if all(component.is_running for component in components):
             break
         await asyncio.sleep(0.01)
