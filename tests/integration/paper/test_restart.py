@@ -118,6 +118,17 @@ def sim() -> Iterator[Simulator]:
     process.stdout.close()
 
 
+@pytest.fixture
+def nodes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Node processes a test started; any still running at its end is killed and reaped."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=60)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def outcomes_table() -> Iterator[None]:
     yield
@@ -188,15 +199,21 @@ def _naked_short_units(trades: list[dict[str, Any]]) -> int:
 
 @pytest.mark.parametrize("kill_at", KILL_POINTS)
 def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
-    kill_at: str, sim: Simulator, trader_id: str, tmp_path: Path
+    kill_at: str,
+    sim: Simulator,
+    trader_id: str,
+    tmp_path: Path,
+    nodes: list[subprocess.Popen[bytes]],
 ) -> None:
     env = sim_env(sim.info["url"], sim.info["api_key"], sim.info["api_secret"], tmp_path / "t")
     kite = sim.kite(env)
     first, _, _ = _start_node(tmp_path, "run1", sim, env, trader_id, kill_at)
+    nodes.append(first)
     assert first.wait(timeout=120) == -9, "the node did not kill itself at the kill point"
     at_kill = {p["tradingsymbol"]: p["quantity"] for p in kite.positions()["net"]}
 
     second, _, settings = _start_node(tmp_path, "run2", sim, env, trader_id, None)
+    nodes.append(second)
     started = time.monotonic()
     try:
         # Past the node's start and its first checks, then quiet at the broker twice running.
