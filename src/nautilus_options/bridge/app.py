@@ -1,0 +1,195 @@
+"""The FastAPI app of the bridge: REST under ``/api/v1``, OpenAPI documented.
+
+:func:`create_app` builds it over a running node (:class:`~nautilus_options.bridge.node.
+NodeLink`) or over none (backtest results only, or to dump the schema:
+:func:`openapi_schema`). Every route but login and refresh needs a bearer token (an access
+token from ``/auth/login`` or an API token) with the ``read`` scope, routes that act need
+``trade`` or ``admin``. Every response carries ``X-Options-NT-Environment``; every request
+that changes something (and every login) is appended to the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request, Response, status
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from nautilus_options import __version__
+from nautilus_options.bridge.audit import AUDIT_FILE, AuditLog
+from nautilus_options.bridge.backtests import BacktestRuns
+from nautilus_options.bridge.context import BridgeContext
+from nautilus_options.bridge.deps import require
+from nautilus_options.bridge.idempotency import IdempotencyConflictError
+from nautilus_options.bridge.manual.build import SpreadRefusedError
+from nautilus_options.bridge.node import NodeLink, NodeUnavailableError
+from nautilus_options.bridge.principal import Principal, Scope
+from nautilus_options.bridge.routes import (
+    auth,
+    backtests,
+    capital,
+    chain,
+    control,
+    health,
+    manual,
+    orders,
+    positions,
+    spreads,
+    strategies,
+)
+from nautilus_options.bridge.security.authenticator import Authenticator
+from nautilus_options.bridge.security.lockout import LoginThrottle
+from nautilus_options.bridge.security.sessions import SessionTokens
+from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
+from nautilus_options.bridge.settings import BridgeSettings
+from nautilus_options.errors import OptionsNTError
+
+__all__ = [
+    "API_PREFIX",
+    "ENVIRONMENT_HEADER",
+    "build_authenticator",
+    "create_app",
+    "openapi_schema",
+]
+
+#: Root of every REST route.
+API_PREFIX = "/api/v1"
+#: Header naming the environment on every response.
+ENVIRONMENT_HEADER = "X-Options-NT-Environment"
+
+_log = logging.getLogger(__name__)
+_PRIVATE_ROUTERS = (
+    health.router,
+    auth.private,
+    auth.admin,
+    strategies.router,
+    spreads.router,
+    orders.router,
+    positions.router,
+    capital.router,
+    chain.router,
+    manual.router,
+    control.router,
+    backtests.router,
+)
+
+
+def build_authenticator(settings: BridgeSettings) -> Authenticator:
+    """The credentials file of ``settings.state_dir``, fresh sessions and login throttle."""
+    return Authenticator(
+        store=CredentialStore(settings.state_dir / CREDENTIALS_FILE),
+        sessions=SessionTokens(settings.access_ttl_secs, settings.refresh_ttl_secs),
+        throttle=LoginThrottle(
+            settings.max_login_failures, settings.lockout_secs, settings.lockout_secs
+        ),
+    )
+
+
+def create_app(
+    settings: BridgeSettings | None = None,
+    *,
+    node: NodeLink | None = None,
+    authenticator: Authenticator | None = None,
+    hub: Any = None,
+) -> FastAPI:
+    """Build the bridge app.
+
+    Parameters
+    ----------
+    settings : BridgeSettings, optional
+        How it serves (defaults: paper, loopback, ``~/.options-nt``).
+    node : NodeLink, optional
+        The running node; None serves backtest results only (node routes answer 503).
+    authenticator : Authenticator, optional
+        Credentials, sessions and lockout (default: :func:`build_authenticator`).
+    hub : EventHub, optional
+        The stream's hub; when given, its WebSocket route is mounted at ``/api/v1/ws``.
+    """
+    settings = settings or BridgeSettings()
+    authenticator = authenticator or build_authenticator(settings)
+    app = FastAPI(
+        title="options-nt bridge",
+        version=__version__,
+        description="REST over a running options-nt node (paper or live) and backtest "
+        "results. Every route but login and refresh needs `Authorization: Bearer <token>`; "
+        f"every response names the environment in `{ENVIRONMENT_HEADER}`.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.bridge = BridgeContext(
+        settings=settings,
+        auth=authenticator,
+        audit=AuditLog(settings.state_dir / AUDIT_FILE),
+        node=node,
+    )
+    app.state.backtests = BacktestRuns(settings.results_dir) if settings.results_dir else None
+    app.include_router(auth.public, prefix=API_PREFIX)
+    for router in _PRIVATE_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(require(Scope.READ))])
+    if hub is not None:
+        from nautilus_options.bridge.stream import stream_router
+
+        app.include_router(stream_router(hub, authenticator), prefix=API_PREFIX)
+    _add_error_handlers(app)
+    app.middleware("http")(_stamp_and_audit)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_credentials="*" not in settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=[ENVIRONMENT_HEADER],
+        )
+    return app
+
+
+def openapi_schema() -> dict[str, Any]:
+    """The OpenAPI document of the bridge, built without a node or a state directory."""
+    settings = BridgeSettings(state_dir=Path("/nonexistent/options-nt"))
+    app = create_app(settings)
+    schema: dict[str, Any] = app.openapi()
+    return schema
+
+
+async def _stamp_and_audit(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    context: BridgeContext = request.app.state.bridge
+    response = await call_next(request)
+    response.headers[ENVIRONMENT_HEADER] = context.settings.environment
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.url.path.startswith(API_PREFIX):
+        principal: Principal | None = getattr(request.state, "principal", None)
+        subject = principal.subject if principal else getattr(request.state, "audit_subject", "")
+        code = response.status_code
+        context.audit.record(
+            subject=subject or "anonymous",
+            client=request.client.host if request.client else "unknown",
+            action=f"{request.method} {request.url.path}",
+            result="ok" if code < 400 else "refused" if code < 500 else "failed",
+            status=code,
+            detail=getattr(request.state, "audit_detail", None),
+        )
+    return response
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_503_SERVICE_UNAVAILABLE)
+
+    async def conflict(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    app.add_exception_handler(NodeUnavailableError, unavailable)
+    app.add_exception_handler(IdempotencyConflictError, conflict)
+    app.add_exception_handler(OptionsNTError, invalid)
+    app.add_exception_handler(SpreadRefusedError, invalid)
+    app.add_exception_handler(manual.TradingBlockedError, conflict)

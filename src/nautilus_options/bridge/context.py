@@ -1,0 +1,24 @@
+"""Everything a request handler needs, kept on ``app.state.bridge``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nautilus_options.bridge.audit import AuditLog
+from nautilus_options.bridge.idempotency import IdempotencyStore
+from nautilus_options.bridge.node import NodeLink
+from nautilus_options.bridge.security.authenticator import Authenticator
+from nautilus_options.bridge.settings import BridgeSettings
+
+__all__ = ["BridgeContext"]
+
+
+@dataclass
+class BridgeContext:
+    """The bridge's settings, security, audit log and (when attached) the node."""
+
+    settings: BridgeSettings
+    auth: Authenticator
+    audit: AuditLog
+    node: NodeLink | None = None
+    submissions: IdempotencyStore = field(default_factory=IdempotencyStore)

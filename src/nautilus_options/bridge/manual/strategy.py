@@ -1,0 +1,172 @@
+"""The bridge-owned strategy that opens spreads an operator asks for.
+
+:class:`ManualSpreadStrategy` is the spread strategy with its automatic entries turned off:
+spreads come from :meth:`ManualSpreadStrategy.open_manual` instead. Everything after the
+pick is the spread strategy's own code: the margin cap (broker's basket margins or the
+model), the capital manager's sizing over the message bus (it may grant fewer lots than
+asked, or none), hedges-first legging with re-priced limit orders, sliced at the freeze
+quantity, unwinding on a failed leg, and the configured exits. Its orders pass the
+RiskEngine like any strategy's.
+
+Each request's fate is kept in :attr:`ManualSpreadStrategy.submissions` by spread id:
+``sizing`` (asking for margin and lots), ``refused`` (with the reason) or ``opening``; once
+legging started, :meth:`ManualSpreadStrategy.status` reads the phase.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from nautilus_options.capital.messages import SIZING_ENDPOINT, SizingRequest, SizingResponse
+from nautilus_options.domain.sizing import spread_lot_risk
+from nautilus_options.domain.time import ist_date
+from nautilus_options.strategy import OptionsSpreadStrategy
+from nautilus_options.strategy.chain import SpreadPick
+from nautilus_options.strategy.entering import EntryAttempts
+from nautilus_options.strategy.entry import EntryManager
+from nautilus_options.strategy.legging import Phase
+from nautilus_options.strategy.margin import NO_CAP, lots_within, model_lot_margin
+
+__all__ = ["ManualEntries", "ManualSpreadStrategy", "Submission"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of one manual request.
+
+    Attributes
+    ----------
+    spread_id : str
+        The spread's id (its legs' positions are ``{spread_id}-L{i}``).
+    status : str
+        ``sizing``, ``refused``, ``opening``, ``open``, ``closing`` or ``closed``.
+    lots_requested : int
+        Lots asked for.
+    lots : int
+        Lots granted (0 until sized or when refused).
+    reason : str
+        Why it was refused, else "".
+    """
+
+    spread_id: str
+    status: str
+    lots_requested: int
+    lots: int = 0
+    reason: str = ""
+
+
+class ManualEntries(EntryAttempts):
+    """Entry attempts that never run on the timer; :meth:`open_manual` sizes a given pick."""
+
+    def attempt(self, now_ns: int, open_spreads: int) -> None:
+        """No automatic entries."""
+
+    def open_manual(
+        self,
+        picked: SpreadPick,
+        lots: int,
+        report: dict[str, Submission],
+    ) -> str:
+        """Cap ``lots`` by margin, size with the capital manager, then open; return the id.
+
+        The outcome is written to ``report[spread_id]`` as it becomes known (the margin and
+        sizing answers may come later, on the message bus).
+        """
+        strategy, cfg = self._strategy, self._cfg
+        now_ns = strategy.clock.timestamp_ns()
+        spread_id = self._next_spread_id()
+        report[spread_id] = Submission(spread_id, "sizing", lots)
+        instruments = picked.instruments
+        lot_size = int(instruments[0].lot_size.as_double())
+        risk = spread_lot_risk(
+            picked.selection.geometry,
+            picked.selection.mids,
+            lot_size,
+            cfg.sizing_slippage_ticks * max(i.price_increment.as_double() for i in instruments),
+            ist_date(now_ns),
+        )
+
+        def refuse(reason: str) -> None:
+            strategy.log.info(f"{spread_id}: manual entry refused ({reason})")
+            report[spread_id] = replace(report[spread_id], status="refused", reason=reason)
+
+        def opened(granted: int, reserved: bool) -> None:
+            report[spread_id] = replace(report[spread_id], status="opening", lots=granted)
+            self._opened(spread_id, picked, granted, reserved)
+
+        def on_sizing(response: SizingResponse) -> None:
+            self.halted = response.halted
+            if response.lots > 0:
+                opened(response.lots, True)
+            else:
+                refuse(f"capital manager granted no lots: {response.reason}")
+
+        def size(margin_lots: int) -> None:
+            cap = min(lots, margin_lots, cfg.max_lots or NO_CAP)
+            if cap <= 0:
+                refuse("not enough margin for one lot")
+            elif cfg.capital_manager and SIZING_ENDPOINT in strategy.msgbus.endpoints():
+                strategy.msgbus.send(
+                    endpoint=SIZING_ENDPOINT,
+                    msg=SizingRequest(
+                        request_id=spread_id,
+                        strategy_id=strategy.id.value,
+                        capital_per_lot=risk.total,
+                        max_lots=cap,
+                        callback=on_sizing,
+                    ),
+                )
+            else:
+                opened(cap, False)
+
+        if self.halted:
+            refuse("the capital manager halted trading")
+        elif not (math.isfinite(risk.total) and risk.max_loss > 0):
+            refuse(f"max loss per lot is {risk.max_loss}: crossed quotes")
+        elif cfg.margin_source == "venue":
+            self._ask_venue_margin(spread_id, picked, lot_size, size)
+        elif cfg.margin_source == "model":
+            size(lots_within(self._free_balance(), model_lot_margin(picked, lot_size, now_ns)))
+        else:
+            size(NO_CAP)
+        return spread_id
+
+
+class ManualSpreadStrategy(OptionsSpreadStrategy):
+    """The spread strategy, opening only the spreads asked for (see the module docstring).
+
+    Parameters
+    ----------
+    config : OptionsSpreadStrategyConfig
+        Legging, sizing, margin and exit settings (the entry rules are not used).
+    """
+
+    submissions: dict[str, Submission]
+
+    def _reset_entries(self) -> None:
+        self.submissions = {}
+        self.entry_manager = EntryManager.from_config(self.cfg)
+        self.entries = ManualEntries(
+            self, self.cfg, lambda now_ns: "no_strikes", self.entry_manager, self._open
+        )
+
+    def open_manual(self, picked: SpreadPick, lots: int) -> str:
+        """Size and open ``lots`` of ``picked``; return the spread id (call on the loop)."""
+        entries = self.entries
+        if not isinstance(entries, ManualEntries):  # pragma: no cover - set in _reset_entries
+            raise TypeError("entries")
+        return entries.open_manual(picked, lots, self.submissions)
+
+    def status(self, spread_id: str) -> Submission | None:
+        """The request's fate, with the legging phase once it is opening."""
+        submission = self.submissions.get(spread_id)
+        if submission is None or submission.status in ("sizing", "refused"):
+            return submission
+        active = self._book.get(spread_id)
+        if active is not None:
+            phase = active.sequencer.phase
+            status = "open" if phase == Phase.OPEN else "closing" if phase.is_closing else "opening"
+            return replace(submission, status=status)
+        view = self.tracker.spread(spread_id)
+        return replace(submission, status="closed" if view is not None else submission.status)

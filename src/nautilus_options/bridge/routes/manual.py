@@ -1,0 +1,115 @@
+"""Manual spread entry: preview, submit once per idempotency key, follow a submission."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from nautilus_trader.live.node import TradingNode
+from nautilus_trader.model.enums import TradingState
+
+from nautilus_options.bridge.deps import Caller, Context, Node, Responses, require
+from nautilus_options.bridge.manual.build import SpreadRefusedError, build_spread, preview
+from nautilus_options.bridge.manual.strategy import ManualSpreadStrategy, Submission
+from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.schemas.manual import (
+    SpreadPreview,
+    SpreadRequest,
+    SubmissionOut,
+    SubmitRequest,
+)
+
+router = APIRouter(prefix="/manual", tags=["manual"])
+_REFUSED: Responses = {
+    409: {"description": "Trading is not ACTIVE, or the key was used for another request"},
+    422: {"description": "The request makes no spread now (the detail says why)"},
+    503: {"description": "No node, or no manual strategy in it"},
+}
+IdempotencyKey = Annotated[str, Path(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+
+class TradingBlockedError(SpreadRefusedError):
+    """The node does not accept new spreads now."""
+
+
+@router.post("/preview", responses=_REFUSED)
+async def preview_spread(body: SpreadRequest, node: Node) -> SpreadPreview:
+    """Legs, prices, max loss, margin and charges of a spread, without sending anything."""
+
+    def run() -> SpreadPreview:
+        strategy = _strategy(node.node)
+        now = strategy.clock.timestamp_ns()
+        return preview(strategy.cache, build_spread(strategy, body, now), body.lots, now)
+
+    return await node.call(run)
+
+
+@router.post("/submit", responses=_REFUSED, dependencies=[Depends(require(Scope.TRADE))])
+async def submit(
+    body: SubmitRequest, node: Node, context: Context, principal: Caller, request: Request
+) -> SubmissionOut:
+    """Open a spread through the bridge's strategy (RiskEngine, hedge-first legging and
+    sizing apply). Sending the same ``idempotency_key`` again returns the first answer
+    without opening anything."""
+    request.state.audit_detail = body.model_dump(mode="json")
+
+    def run() -> tuple[str, SpreadPreview]:
+        strategy = _strategy(node.node)
+        if not strategy.is_running:
+            raise TradingBlockedError(f"{strategy.id} is {strategy.state_string()}: start it first")
+        risk = node.node.kernel.risk_engine
+        if risk.trading_state != TradingState.ACTIVE:
+            raise TradingBlockedError("trading is not ACTIVE (reduce-only, halted or killed)")
+        now = strategy.clock.timestamp_ns()
+        built = build_spread(strategy, body, now)
+        shown = preview(strategy.cache, built, body.lots, now)
+        return strategy.open_manual(built.pick, body.lots), shown
+
+    async def action() -> tuple[str, SpreadPreview]:
+        return await node.call(run)
+
+    request_fields = body.model_dump(mode="json", exclude={"idempotency_key"})
+    (spread_id, shown), replayed = await context.submissions.run(
+        principal.subject, body.idempotency_key, request_fields, action
+    )
+    return await _out(node, body.idempotency_key, spread_id, shown, replayed)
+
+
+@router.get("/submissions/{idempotency_key}", responses={404: {"description": "Unknown key"}})
+async def get_submission(
+    idempotency_key: IdempotencyKey, node: Node, context: Context, principal: Caller
+) -> SubmissionOut:
+    """What became of a submission (the caller's own keys)."""
+    found = context.submissions.lookup(principal.subject, idempotency_key)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "idempotency_key: no such submission")
+    spread_id, shown = found
+    return await _out(node, idempotency_key, spread_id, shown, True)
+
+
+async def _out(
+    node: Node, key: str, spread_id: str, shown: SpreadPreview, replayed: bool
+) -> SubmissionOut:
+    def read() -> Submission | None:
+        return _strategy(node.node).status(spread_id)
+
+    submission = await node.call(read)
+    if submission is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the manual strategy restarted")
+    return SubmissionOut(
+        idempotency_key=key,
+        spread_id=spread_id,
+        status=submission.status,  # type: ignore[arg-type]
+        lots_requested=submission.lots_requested,
+        lots=submission.lots,
+        reason=submission.reason,
+        replayed=replayed,
+        preview=shown,
+    )
+
+
+def _strategy(node: TradingNode) -> ManualSpreadStrategy:
+    for strategy in node.trader.strategies():
+        if isinstance(strategy, ManualSpreadStrategy):
+            return strategy
+    raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no manual strategy in the node")

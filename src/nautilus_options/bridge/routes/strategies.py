@@ -1,0 +1,66 @@
+"""The node's strategies: list, configuration, start and stop."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from nautilus_options.bridge.deps import Node, Responses, require
+from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.schemas.status import StrategyConfigOut, StrategyInfo
+from nautilus_options.bridge.views.status import find_strategy, strategies, strategy_config
+
+router = APIRouter(prefix="/strategies", tags=["strategies"])
+_NOT_FOUND: Responses = {404: {"description": "No such strategy"}, 503: {"description": "No node"}}
+
+
+@router.get("", responses={503: {"description": "No node"}})
+async def list_strategies(node: Node) -> list[StrategyInfo]:
+    """Every strategy with its state and open orders and positions."""
+    return await node.call(lambda: strategies(node.node))
+
+
+@router.get("/{strategy_id}/config", responses=_NOT_FOUND)
+async def get_config(strategy_id: str, node: Node) -> StrategyConfigOut:
+    """A strategy's configuration."""
+
+    def read() -> StrategyConfigOut | None:
+        strategy = find_strategy(node.node, strategy_id)
+        return strategy_config(strategy) if strategy is not None else None
+
+    return _found(await node.call(read), strategy_id)
+
+
+@router.post(
+    "/{strategy_id}/start", responses=_NOT_FOUND, dependencies=[Depends(require(Scope.TRADE))]
+)
+async def start(strategy_id: str, node: Node) -> StrategyInfo:
+    """Start a stopped strategy (no-op when running)."""
+    return await _transition(node, strategy_id, start=True)
+
+
+@router.post(
+    "/{strategy_id}/stop", responses=_NOT_FOUND, dependencies=[Depends(require(Scope.TRADE))]
+)
+async def stop(strategy_id: str, node: Node) -> StrategyInfo:
+    """Stop a strategy: no new entries; its open spreads are left as they are."""
+    return await _transition(node, strategy_id, start=False)
+
+
+async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyInfo:
+    def run() -> StrategyInfo | None:
+        strategy = find_strategy(node.node, strategy_id)
+        if strategy is None:
+            return None
+        if start and not strategy.is_running:
+            node.node.trader.start_strategy(strategy.id)
+        elif not start and strategy.is_running:
+            node.node.trader.stop_strategy(strategy.id)
+        return next(s for s in strategies(node.node) if s.strategy_id == strategy_id)
+
+    return _found(await node.call(run), strategy_id)
+
+
+def _found[T](value: T | None, strategy_id: str) -> T:
+    if value is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"strategy_id: no {strategy_id!r}")
+    return value

@@ -1,0 +1,60 @@
+"""Login, tokens and the caller."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from nautilus_options.bridge.principal import Scope
+
+
+class LoginRequest(BaseModel):
+    """A user's name and password."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RefreshRequest(BaseModel):
+    """A refresh token to spend for a new pair."""
+
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class TokenPair(BaseModel):
+    """An access token (send as ``Authorization: Bearer``) and its refresh token."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: float = Field(description="Seconds the access token lives")
+    scopes: list[Scope]
+
+
+class Caller(BaseModel):
+    """Who is calling and what it may do."""
+
+    subject: str
+    scopes: list[Scope]
+
+
+class ApiTokenCreate(BaseModel):
+    """A new API token's name and scopes."""
+
+    name: str = Field(default="", max_length=64)
+    scopes: list[Scope] = Field(min_length=1)
+
+
+class ApiTokenInfo(BaseModel):
+    """An API token (never its secret)."""
+
+    id: str
+    name: str
+    scopes: list[Scope]
+    created: str
+    revoked: str | None
+
+
+class ApiTokenCreated(ApiTokenInfo):
+    """A token just created: ``token`` is shown this once."""
+
+    token: str

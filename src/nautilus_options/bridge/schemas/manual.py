@@ -1,0 +1,110 @@
+"""Manual spread entry: the request, its preview and the submission."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+SpreadTypeName = Literal[
+    "bull_put_credit",
+    "bear_call_credit",
+    "iron_condor",
+    "iron_butterfly",
+    "bull_call_debit",
+    "bear_put_debit",
+]
+
+
+class TemplateRequest(BaseModel):
+    """A spread shape placed on the chain by the strike rule (as the strategy places its
+    own); unset fields take the strategy's settings."""
+
+    spread_type: SpreadTypeName
+    expiry: date | None = Field(default=None, description="IST expiry day; default the nearest")
+    strike_rule: Literal["delta", "points", "percent", "premium"] | None = None
+    strike_value: float | None = Field(default=None, ge=0, le=100_000)
+    wing_width: float | None = Field(default=None, gt=0, le=10_000)
+
+
+class LegRequest(BaseModel):
+    """One leg by contract: BUY (a hedge) or SELL."""
+
+    instrument_id: str = Field(min_length=1, max_length=100)
+    side: Literal["BUY", "SELL"]
+
+
+class SpreadRequest(BaseModel):
+    """A spread from a template or from legs (exactly one), and its lots."""
+
+    template: TemplateRequest | None = None
+    legs: list[LegRequest] | None = Field(default=None, min_length=2, max_length=4)
+    lots: int = Field(ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.template is None) == (self.legs is None):
+            raise ValueError("give either template or legs")
+        return self
+
+
+class SubmitRequest(SpreadRequest):
+    """A spread to open. A retry with the same key never opens a second one."""
+
+    idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
+class PreviewLeg(BaseModel):
+    """One leg at the current touch."""
+
+    instrument_id: str
+    strike: float
+    right: Literal["CE", "PE"]
+    side: Literal["BUY", "SELL"]
+    bid: float
+    ask: float
+    mid: float
+    entry_charges: float = Field(description="Charges of the opening order at the mid, INR")
+
+
+class MarginEstimate(BaseModel):
+    """Margin by the SPAN-plus-exposure approximation (INR)."""
+
+    span: float
+    exposure: float
+    premium: float = Field(description="Net premium paid up front")
+    total: float
+
+
+class SpreadPreview(BaseModel):
+    """What the spread would be at the current mids."""
+
+    spread_type: str
+    underlying: str
+    expiry: datetime
+    lots: int
+    lot_size: int
+    units: int
+    legs: list[PreviewLeg]
+    net_premium: float = Field(description="Per unit at the mids; > 0 credit")
+    net_premium_total: float
+    max_loss: float
+    max_profit: float
+    breakevens: list[float]
+    margin: MarginEstimate
+    charges_entry: float
+    charges_round_trip: float = Field(description="Entry and exit at the current mids")
+
+
+class SubmissionOut(BaseModel):
+    """A manual submission and what became of it."""
+
+    idempotency_key: str
+    spread_id: str
+    status: Literal["sizing", "refused", "opening", "open", "closing", "closed"]
+    lots_requested: int
+    lots: int = Field(description="Lots granted (0 until sized)")
+    reason: str
+    replayed: bool = Field(description="True when this key was submitted before")
+    preview: SpreadPreview

@@ -1,0 +1,91 @@
+"""Health, node status, strategies and the trading-state controls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+TradingStateName = Literal["ACTIVE", "REDUCING", "HALTED"]
+
+
+class Health(BaseModel):
+    """The server answers; whether a node is attached."""
+
+    status: Literal["ok"] = "ok"
+    environment: str
+    version: str
+    node: bool
+
+
+class ClientState(BaseModel):
+    """One data or execution client."""
+
+    client_id: str
+    kind: Literal["data", "execution"]
+    connected: bool
+
+
+class MarketSession(BaseModel):
+    """The market hours the node follows and where they stand now."""
+
+    kind: str = Field(description="nse: the NSE calendar; always: the simulator's open session")
+    is_open: bool
+    next_open: datetime | None
+    next_close: datetime | None
+
+
+class KillSwitchState(BaseModel):
+    """The kill switch."""
+
+    triggered: bool
+    reason: str | None
+    done: bool = Field(description="Flattening finished: nothing open is left")
+
+
+class NodeStatus(BaseModel):
+    """What the node is doing."""
+
+    environment: str
+    trader_id: str
+    running: bool
+    started_at: datetime
+    trading_state: TradingStateName
+    kill_switch: KillSwitchState
+    data_connected: bool
+    exec_connected: bool
+    clients: list[ClientState]
+    market_session: MarketSession
+    last_data_at: datetime | None = Field(description="Latest quote or trade in the cache")
+
+
+class StrategyInfo(BaseModel):
+    """A strategy of the node."""
+
+    strategy_id: str
+    kind: str
+    state: str
+    open_orders: int
+    open_positions: int
+
+
+class StrategyConfigOut(BaseModel):
+    """A strategy's configuration (plain values)."""
+
+    strategy_id: str
+    config: dict[str, Any]
+
+
+class KillRequest(BaseModel):
+    """Fire the kill switch: ``confirm`` must be ``KILL``."""
+
+    confirm: str = Field(description="Must be the word KILL")
+    reason: str = Field(default="bridge", max_length=200)
+
+
+class TradingStateOut(BaseModel):
+    """The trading state after a control."""
+
+    trading_state: TradingStateName
+    kill_switch: KillSwitchState

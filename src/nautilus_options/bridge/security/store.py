@@ -1,0 +1,227 @@
+"""Users and API tokens of the bridge, kept in one JSON file readable by its owner only.
+
+The file (``<state dir>/bridge-credentials.json``, mode 0600) holds
+
+* users: name, argon2id password hash, scopes;
+* API tokens: id, name, scopes, SHA-256 of the secret, created and revoked times.
+
+A token is shown once, when created: ``ont_<id>_<secret>``. Its secret has 256 random
+bits, so a plain SHA-256 suffices to store it (argon2 is for low-entropy passwords).
+Every change rewrites the file atomically (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from nautilus_options.bridge.principal import Principal, Scope
+from nautilus_options.errors import ConfigError
+
+__all__ = ["CREDENTIALS_FILE", "TOKEN_PREFIX", "ApiToken", "CredentialStore", "User"]
+
+#: Name of the credentials file in the state directory.
+CREDENTIALS_FILE = "bridge-credentials.json"
+#: Prefix of every API token.
+TOKEN_PREFIX = "ont_"
+_MIN_PASSWORD = 8
+_HASHER = PasswordHasher()
+# A hash of a throw-away password: failed look-ups of unknown users cost as much as real ones.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class User:
+    """A user who logs in with a password."""
+
+    name: str
+    password_hash: str
+    scopes: tuple[Scope, ...]
+    created: str
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """A long-lived API token (its secret is stored only as a digest)."""
+
+    id: str
+    name: str
+    scopes: tuple[Scope, ...]
+    digest: str
+    created: str
+    revoked: str | None = None
+
+
+@dataclass
+class _Content:
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, ApiToken] = field(default_factory=dict)
+
+
+class CredentialStore:
+    """Users and API tokens in ``path`` (see the module docstring); thread-safe.
+
+    Parameters
+    ----------
+    path : Path
+        The JSON file; created (0600, parent 0700) on the first change.
+
+    Raises
+    ------
+    ConfigError
+        If the file exists but cannot be read, naming it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._content = _read(path)
+
+    # -- users -------------------------------------------------------------------------------
+
+    @property
+    def has_users(self) -> bool:
+        """Whether any user exists (no user: nobody can log in)."""
+        return bool(self._content.users)
+
+    def users(self) -> list[User]:
+        """The users, by name."""
+        return sorted(self._content.users.values(), key=lambda user: user.name)
+
+    def add_user(
+        self, name: str, password: str, scopes: tuple[Scope, ...] = (Scope.ADMIN,)
+    ) -> User:
+        """Add a user, or set an existing user's password and scopes.
+
+        Raises
+        ------
+        ConfigError
+            If ``name`` is empty or ``password`` shorter than 8 characters.
+        """
+        if not name or not name.strip() or len(name) > 64:
+            raise ConfigError("name", "a user name of 1 to 64 characters is required")
+        if len(password) < _MIN_PASSWORD:
+            raise ConfigError("password", f"must have at least {_MIN_PASSWORD} characters")
+        user = User(name, _HASHER.hash(password), tuple(scopes), _now())
+        with self._lock:
+            self._content.users[name] = user
+            self._save()
+        return user
+
+    def remove_user(self, name: str) -> bool:
+        """Remove a user; False if there was none."""
+        with self._lock:
+            if self._content.users.pop(name, None) is None:
+                return False
+            self._save()
+        return True
+
+    def verify_password(self, name: str, password: str) -> Principal | None:
+        """The user's principal if ``password`` is right, else None (constant work)."""
+        user = self._content.users.get(name)
+        try:
+            _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None:
+            return None
+        return Principal(subject=user.name, scopes=frozenset(user.scopes))
+
+    # -- API tokens --------------------------------------------------------------------------
+
+    def tokens(self) -> list[ApiToken]:
+        """The API tokens (revoked ones too), oldest first."""
+        return sorted(self._content.tokens.values(), key=lambda token: token.created)
+
+    def create_token(self, name: str, scopes: tuple[Scope, ...]) -> tuple[ApiToken, str]:
+        """Create an API token; return it and its secret value (shown only now).
+
+        Raises
+        ------
+        ConfigError
+            If no scope is given.
+        """
+        if not scopes:
+            raise ConfigError("scope", "an API token needs at least one scope")
+        token_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        token = ApiToken(token_id, name or token_id, tuple(scopes), _digest(secret), _now())
+        with self._lock:
+            self._content.tokens[token_id] = token
+            self._save()
+        return token, f"{TOKEN_PREFIX}{token_id}_{secret}"
+
+    def revoke_token(self, token_id: str) -> ApiToken | None:
+        """Revoke a token (kept in the file as revoked); None if unknown."""
+        with self._lock:
+            token = self._content.tokens.get(token_id)
+            if token is None:
+                return None
+            if token.revoked is None:
+                token = ApiToken(**{**asdict(token), "revoked": _now()})
+                self._content.tokens[token_id] = token
+                self._save()
+        return token
+
+    def verify_token(self, value: str) -> Principal | None:
+        """The principal of a valid, unrevoked API token ``value``, else None."""
+        if not value.startswith(TOKEN_PREFIX):
+            return None
+        token_id, _, secret = value[len(TOKEN_PREFIX) :].partition("_")
+        token = self._content.tokens.get(token_id)
+        if token is None or not secret:
+            return None
+        if not secrets.compare_digest(token.digest, _digest(secret)) or token.revoked:
+            return None
+        return Principal(subject=f"token:{token.id}", scopes=frozenset(token.scopes))
+
+    # -- file --------------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = {
+            "users": [asdict(user) for user in self._content.users.values()],
+            "tokens": [asdict(token) for token in self._content.tokens.values()],
+        }
+        temporary = self.path.with_name(f".{self.path.name}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, self.path)
+
+
+def _read(path: Path) -> _Content:
+    if not path.exists():
+        return _Content()
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        users = {
+            item["name"]: User(**{**item, "scopes": tuple(Scope(s) for s in item["scopes"])})
+            for item in data.get("users", [])
+        }
+        tokens = {
+            item["id"]: ApiToken(**{**item, "scopes": tuple(Scope(s) for s in item["scopes"])})
+            for item in data.get("tokens", [])
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(str(path), f"unreadable credentials file ({type(exc).__name__})") from exc
+    return _Content(users, tokens)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

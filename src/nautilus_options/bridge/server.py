@@ -1,0 +1,90 @@
+"""Serve the bridge app with uvicorn on a thread of its own (the node keeps its loop).
+
+>>> from nautilus_options.bridge.app import create_app   # doctest: +SKIP
+>>> server = BridgeServer(create_app(), port=0).start()  # doctest: +SKIP
+>>> server.url, server.stop()                            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+__all__ = ["BridgeServer"]
+
+
+class BridgeServer:
+    """uvicorn serving ``app`` from a daemon thread.
+
+    Parameters
+    ----------
+    app : FastAPI
+        The bridge app.
+    host : str
+        Address to bind (loopback by default).
+    port : int
+        Port (0: any free one; :attr:`port` tells which once started).
+    certfile, keyfile : Path, optional
+        TLS certificate and key (HTTPS when both are given).
+    """
+
+    def __init__(
+        self,
+        app: FastAPI,
+        host: str = "127.0.0.1",
+        port: int = 8765,
+        certfile: Path | None = None,
+        keyfile: Path | None = None,
+    ) -> None:
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            ssl_certfile=str(certfile) if certfile else None,
+            ssl_keyfile=str(keyfile) if keyfile else None,
+            lifespan="off",
+        )
+        self.scheme = "https" if certfile and keyfile else "http"
+        self.host = host
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="bridge-http", daemon=True)
+
+    @property
+    def port(self) -> int:
+        """The port bound."""
+        sockets = self._server.servers[0].sockets
+        port: int = sockets[0].getsockname()[1]
+        return port
+
+    @property
+    def url(self) -> str:
+        """The server's root URL."""
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> BridgeServer:
+        """Start serving; return once it listens.
+
+        Raises
+        ------
+        RuntimeError
+            If it is not listening within ``timeout`` seconds (e.g. the port is taken).
+        """
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the bridge did not start on {self.host}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)

@@ -1,0 +1,156 @@
+"""The bridge app without a node, over real HTTP: auth on every route, login, refresh,
+lockout, API token scopes, CORS, the environment header and the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from nautilus_options.bridge.app import ENVIRONMENT_HEADER, create_app, openapi_schema
+from nautilus_options.bridge.audit import AUDIT_FILE
+from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.server import BridgeServer
+from nautilus_options.bridge.settings import BridgeSettings
+
+PASSWORD = "s3cret-pass"
+ORIGIN = "http://dashboard.example"
+
+
+@pytest.fixture(scope="module")
+def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bridge-state")
+
+
+@pytest.fixture(scope="module")
+def client(state_dir: Path) -> Iterator[httpx.Client]:
+    settings = BridgeSettings(
+        environment="backtest",
+        state_dir=state_dir,
+        cors_origins=(ORIGIN,),
+        max_login_failures=3,
+    )
+    app = create_app(settings)
+    app.state.bridge.auth.store.add_user("admin", PASSWORD, (Scope.ADMIN,))
+    app.state.bridge.auth.store.add_user("viewer", PASSWORD, (Scope.READ,))
+    server = BridgeServer(app, port=0).start()
+    try:
+        with httpx.Client(base_url=f"{server.url}/api/v1", timeout=30) as http:
+            yield http
+    finally:
+        server.stop()
+
+
+def login(client: httpx.Client, user: str) -> dict[str, str]:
+    response = client.post("/auth/login", json={"username": user, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_every_route_but_login_and_refresh_needs_a_token(client: httpx.Client) -> None:
+    schema = openapi_schema()
+    public = {"/api/v1/auth/login", "/api/v1/auth/refresh"}
+    checked = 0
+    for path, methods in schema["paths"].items():
+        if path in public:
+            continue
+        url = path.removeprefix("/api/v1").replace("{", "").replace("}", "")
+        for method in methods:
+            response = client.request(method.upper(), url)
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert response.headers[ENVIRONMENT_HEADER] == "backtest"
+            checked += 1
+    assert checked > 25
+
+
+def test_login_gives_tokens_that_authenticate_and_refresh(client: httpx.Client) -> None:
+    response = client.post("/auth/login", json={"username": "admin", "password": PASSWORD})
+    pair = response.json()
+    assert pair["scopes"] == ["admin"]
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    health = client.get("/health", headers=headers)
+    assert health.status_code == 200
+    assert health.json() == {
+        "status": "ok",
+        "environment": "backtest",
+        "version": health.json()["version"],
+        "node": False,
+    }
+    # the refresh token is not an access token
+    as_access = {"Authorization": f"Bearer {pair['refresh_token']}"}
+    assert client.get("/health", headers=as_access).status_code == 401
+    fresh = client.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert fresh.status_code == 200
+    assert client.get("/health", headers=headers).status_code == 401  # old pair revoked
+    new_headers = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    assert client.get("/auth/me", headers=new_headers).json()["subject"] == "admin"
+    again = client.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 401
+    assert client.post("/auth/logout", headers=new_headers).status_code == 204
+    assert client.get("/auth/me", headers=new_headers).status_code == 401
+
+
+def test_node_routes_answer_503_without_a_node(client: httpx.Client) -> None:
+    headers = login(client, "viewer")
+    for path in ("/status", "/spreads", "/orders", "/positions", "/capital", "/chain"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 503, path
+        assert response.json() == {"detail": "no node is attached"}
+
+
+def test_scopes_api_tokens_and_revocation(client: httpx.Client) -> None:
+    viewer = login(client, "viewer")
+    assert client.get("/tokens", headers=viewer).status_code == 403
+    assert client.post("/control/reduce", headers=viewer).status_code == 403
+    admin = login(client, "admin")
+    created = client.post("/tokens", headers=admin, json={"name": "ci", "scopes": ["read"]})
+    assert created.status_code == 201
+    token = created.json()["token"]
+    listed = client.get("/tokens", headers=admin).json()
+    assert token not in json.dumps(listed)
+    api = {"Authorization": f"Bearer {token}"}
+    assert client.get("/auth/me", headers=api).json() == {
+        "subject": f"token:{created.json()['id']}",
+        "scopes": ["read"],
+    }
+    assert client.post("/control/reduce", headers=api).status_code == 403
+    assert client.delete(f"/tokens/{created.json()['id']}", headers=admin).status_code == 200
+    assert client.get("/auth/me", headers=api).status_code == 401
+
+
+def test_repeated_failed_logins_lock_the_name(client: httpx.Client) -> None:
+    body = {"username": "locked-out", "password": "wrong-password"}
+    codes = [client.post("/auth/login", json=body).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    refused = client.post("/auth/login", json=body)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_cors_allows_only_the_listed_origin(client: httpx.Client) -> None:
+    preflight = {"Access-Control-Request-Method": "GET"}
+    allowed = client.options("/health", headers={"Origin": ORIGIN, **preflight})
+    assert allowed.headers["access-control-allow-origin"] == ORIGIN
+    other = client.options("/health", headers={"Origin": "http://evil.example", **preflight})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_audit_log_records_actions_without_secrets(client: httpx.Client, state_dir: Path) -> None:
+    client.post("/auth/login", json={"username": "admin", "password": "not-the-password"})
+    headers = login(client, "admin")
+    client.post("/control/kill", headers=headers, json={"confirm": "KILL", "reason": "drill"})
+    text = (state_dir / AUDIT_FILE).read_text()
+    assert PASSWORD not in text
+    assert "not-the-password" not in text
+    records = [json.loads(line) for line in text.splitlines()]
+    failed = [r for r in records if r["action"] == "POST /api/v1/auth/login" and r["status"] == 401]
+    assert failed
+    assert failed[-1]["subject"] == "admin"
+    assert failed[-1]["client"] == "127.0.0.1"
+    kill = [r for r in records if r["action"] == "POST /api/v1/control/kill"][-1]
+    assert kill["subject"] == "admin"
+    assert kill["status"] == 503  # no node here
+    assert kill["result"] == "failed"
