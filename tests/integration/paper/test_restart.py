@@ -5,7 +5,9 @@ another (``restart_node.py``) and kills itself at a named point of its first spr
 restarted node must reconcile its orders and positions with the broker, recognise the spread
 from its tags and finish it by the strategy's rules (an incomplete spread is unwound), restore
 the capital manager, send no order twice, and never hold a naked short (checked on the
-broker's trade history, not only at the end).
+broker's trade history, not only at the end). The ``write-lost`` cases also delete the newest
+order from Redis after the kill, as when the process dies before Nautilus' background write:
+the order journal must put it back as the strategy's own.
 """
 
 from __future__ import annotations
@@ -53,18 +55,15 @@ STRATEGY: dict[str, Any] = {
 }
 #: The restarted node runs at least this long (start, reconciliation, adoption, a check).
 SETTLE_AFTER_SECS = 12.0
-_LOST_ORDERS = pytest.mark.xfail(
-    reason="open bug: an order placed just before the SIGKILL may be missing from Redis at "
-    "the restart; reconciliation then books its fills as an EXTERNAL position the strategy "
-    "does not recognise, so the unwind can leave a short without its hedge (seen at "
-    "short_sent, and an orphaned hedge at first_hedge)",
-    strict=False,
-)
+#: Where the first node dies, and whether the cache database then loses its newest order (as
+#: when the process dies between the order's placement and Nautilus' background write).
 KILL_POINTS = (
-    pytest.param("first_hedge", marks=_LOST_ORDERS),
-    "hedges",
-    pytest.param("short_sent", marks=_LOST_ORDERS),
-    "exit",
+    pytest.param("first_hedge", False, id="first_hedge"),
+    pytest.param("hedges", False, id="hedges"),
+    pytest.param("short_sent", False, id="short_sent"),
+    pytest.param("short_sent", True, id="short_sent-write-lost"),
+    pytest.param("exit", False, id="exit"),
+    pytest.param("exit", True, id="exit-write-lost"),
 )
 OUTCOMES: list[dict[str, Any]] = []
 
@@ -173,6 +172,24 @@ def _start_node(
     return process, tmp / run, settings
 
 
+def _lose_newest_order(trader_id: str, state_dir: Path) -> str:
+    """Delete the newest journaled order from Redis: its events and every index entry."""
+    lines = (state_dir / "kite-orders.jsonl").read_text().splitlines()
+    client_order_id = str(json.loads(lines[-1])["client_order_id"])
+    client = redis.Redis(host=HOST, port=PORT)
+    try:
+        assert client.delete(f"trader-{trader_id}:orders:{client_order_id}") == 1
+        for key in client.scan_iter(match=f"trader-{trader_id}:index:*"):
+            kind = client.type(key)
+            if kind == b"set":
+                client.srem(key, client_order_id)
+            elif kind == b"hash":
+                client.hdel(key, client_order_id)
+    finally:
+        client.close()
+    return client_order_id
+
+
 def _settled(kite: Any, pause: float = 0.0) -> bool:
     """No order working at the broker, and every position flat or a whole iron condor."""
     time.sleep(pause)
@@ -197,9 +214,10 @@ def _naked_short_units(trades: list[dict[str, Any]]) -> int:
     return worst
 
 
-@pytest.mark.parametrize("kill_at", KILL_POINTS)
+@pytest.mark.parametrize(("kill_at", "write_lost"), KILL_POINTS)
 def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     kill_at: str,
+    write_lost: bool,
     sim: Simulator,
     trader_id: str,
     tmp_path: Path,
@@ -210,6 +228,7 @@ def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     first, _, _ = _start_node(tmp_path, "run1", sim, env, trader_id, kill_at)
     nodes.append(first)
     assert first.wait(timeout=120) == -9, "the node did not kill itself at the kill point"
+    lost = _lose_newest_order(trader_id, tmp_path / "state") if write_lost else None
     at_kill = {p["tradingsymbol"]: p["quantity"] for p in kite.positions()["net"]}
 
     second, _, settings = _start_node(tmp_path, "run2", sim, env, trader_id, None)
@@ -224,6 +243,8 @@ def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     assert second.wait(timeout=60) == 0
     summary = json.loads(Path(settings["summary_file"]).read_text())
     mine = [o for o in summary["orders"] if o["spread"] == SPREAD]
+    if lost is not None:  # put back from the order journal as the strategy's own
+        assert lost in {o["id"] for o in mine}, f"{lost} was not restored to its spread"
     unwind = [o for o in mine if o["reason"] == "unwind"]
     # Recognised from its tags: the restarted strategy closed the spread's legs as an unwind
     # (an incomplete spread) or kept it (a complete one, still whole at the broker).
@@ -250,7 +271,7 @@ def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     assert summary["capital"] == pytest.approx(INITIAL_CAPITAL + summary["realized_pnl"], abs=0.01)
     OUTCOMES.append(
         {
-            "kill point": kill_at,
+            "kill point": kill_at + (" (write lost)" if write_lost else ""),
             "held at kill": " ".join(f"{s}:{q}" for s, q in sorted(at_kill.items()) if q),
             "adopted as": adopted,
             "outcome": outcome,

@@ -41,7 +41,7 @@ from nautilus_trader.model.enums import (
     OrderType,
     TimeInForce,
 )
-from nautilus_trader.model.identifiers import AccountId, ClientId, ClientOrderId
+from nautilus_trader.model.identifiers import AccountId, ClientId, ClientOrderId, PositionId
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import AccountBalance, Money
 from nautilus_trader.model.orders import Order
@@ -54,6 +54,7 @@ from nautilus_options.adapters.zerodha.config import ZerodhaExecClientConfig
 from nautilus_options.adapters.zerodha.constants import NFO_VENUE, NSE_VENUE, ZERODHA
 from nautilus_options.adapters.zerodha.expiry import ExpirySettlement
 from nautilus_options.adapters.zerodha.http.client import KiteHttpClient
+from nautilus_options.adapters.zerodha.journal import OrderJournal, restore_order
 from nautilus_options.adapters.zerodha.margins import MarginEndpoint
 from nautilus_options.adapters.zerodha.parsing.orders import (
     KITE_ORDER_TYPES,
@@ -61,9 +62,9 @@ from nautilus_options.adapters.zerodha.parsing.orders import (
 from nautilus_options.adapters.zerodha.parsing.rules import protected_limit, slice_quantity
 from nautilus_options.adapters.zerodha.providers import ZerodhaInstrumentProvider
 from nautilus_options.adapters.zerodha.reconciliation import Reconciliation
-from nautilus_options.adapters.zerodha.reports import KiteReports
+from nautilus_options.adapters.zerodha.reports import KiteReports, group_orders
 from nautilus_options.adapters.zerodha.schemas.orders import KiteMargins
-from nautilus_options.adapters.zerodha.tracking import TagLedger, TrackedOrder
+from nautilus_options.adapters.zerodha.tracking import TrackedOrder
 from nautilus_options.adapters.zerodha.websocket.client import KiteTickerClient, TickerCallbacks
 from nautilus_options.domain.nse import freeze_quantity
 from nautilus_options.domain.time import ist_date
@@ -105,7 +106,7 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
         self._http = http
         self._holder = holder
         self._set_account_id(AccountId(f"{ZERODHA}-{config.account_number}"))
-        self._ledger = TagLedger(config.state_dir)
+        self._journal = OrderJournal(config.state_dir)
         self._orders: dict[str, TrackedOrder] = {}  # by tag base
         self._by_kite_id: dict[str, TrackedOrder] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -128,12 +129,28 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
         await self._await_account_registered()
         for venue in (NFO_VENUE, NSE_VENUE):
             self._cache.set_account_id_for_venue(venue, self.account_id)
+        await self._restore_journaled_orders()
         await self._ticker.connect()
         self._register_margin_endpoint()
         self._poll_task = self.create_task(self._poll_loop(), log_msg="kite-order-poll")
         self._settle_task = self.create_task(
             self._settlement_loop(), log_msg="kite-expiry-settlement"
         )
+
+    async def _restore_journaled_orders(self) -> None:
+        """Put back orders Kite has and the cache lost, before reconciliation (:mod:`.journal`)."""
+        for base in group_orders(await self._reports.orders(retry=True)):
+            entry = self._journal.entry(base)
+            if entry is None or entry.init is None:
+                continue
+            if self._cache.order(ClientOrderId(entry.client_order_id)) is not None:
+                continue
+            order = restore_order(entry, self.account_id, self._clock.timestamp_ns())
+            position_id = None if entry.position_id is None else PositionId(entry.position_id)
+            self._cache.add_order(order, position_id, self.id)
+            self._log.warning(
+                f"{order.client_order_id}: restored from the order journal (the cache had lost it)"
+            )
 
     async def _disconnect(self) -> None:
         self._deregister_margin_endpoint()
@@ -168,12 +185,12 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
 
     # -- identifiers ----------------------------------------------------------------------
     def _resolve(self, base: str) -> ClientOrderId | None:
-        known = self._ledger.get(base)
+        known = self._journal.get(base)
         if known is not None:
             return ClientOrderId(known)
         for order in self._cache.orders(venue=NFO_VENUE):
             if tag_base(order.client_order_id.value) == base:
-                self._ledger.add(base, order.client_order_id.value)
+                self._journal.map(base, order.client_order_id.value)
                 return order.client_order_id
         return None
 
@@ -250,7 +267,7 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
             int(order.quantity.as_double()), freeze, int(checked.lot_size.as_double())
         )
         base = tag_base(order.client_order_id.value)
-        self._ledger.add(base, order.client_order_id.value)
+        self._journal.add(base, order, command.position_id)
         tracked = TrackedOrder(
             order.client_order_id,
             order.strategy_id,

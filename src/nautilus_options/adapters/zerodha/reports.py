@@ -6,7 +6,7 @@ reads ``[]`` as a flat account, so a swallowed error would make a restarted node
 positions again.
 
 Kite orders are grouped into client orders by tag base; the client order id comes from the
-:class:`~.tracking.TagLedger`, else from recomputing the tag of each order in the cache.
+:class:`~.journal.OrderJournal`, else from recomputing the tag of each order in the cache.
 An order missing from the order book is looked for in the trade book before it is given up
 (Kite's order book lives for the day; trades prove fills).
 """

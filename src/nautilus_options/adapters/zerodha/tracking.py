@@ -1,4 +1,4 @@
-"""What the execution client remembers about each order, and the persisted tag ledger.
+"""What the execution client remembers about each order.
 
 A client order is one :class:`TrackedOrder`: one Kite order per freeze-quantity slice, all
 tagged ``<base><slice>`` (:mod:`.common.symbology`). Kite's order updates carry no sequence
@@ -7,15 +7,12 @@ same states again, so each Kite order keeps only its *newest* snapshot (:func:`i
 a terminal snapshot is never replaced, and filled quantity never goes down. Fills are keyed
 by Kite's ``trade_id``, so a trade reported by the socket path and by a poll counts once.
 
-:class:`TagLedger` is an append-only text file ``<base> <client order id>`` per line, so a
-restarted node maps Kite's tags back to its client order ids.
+The persisted map of tags to client orders is the order journal (:mod:`.journal`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nautilus_trader.model.enums import OrderSide, OrderType
 from nautilus_trader.model.identifiers import ClientOrderId, InstrumentId, StrategyId, VenueOrderId
@@ -108,32 +105,3 @@ class TrackedOrder:
             s.status not in PRE_EXCHANGE_STATUSES and s.status != "REJECTED"
             for s in self.snapshots.values()
         )
-
-
-class TagLedger:
-    """``tag base -> client order id``, persisted when a folder is given."""
-
-    def __init__(self, folder: str | None) -> None:
-        self._path = Path(folder).expanduser() / "kite-tags.txt" if folder else None
-        self._map: dict[str, str] = {}
-        if self._path is not None and self._path.exists():
-            for line in self._path.read_text().splitlines():
-                base, _, client_order_id = line.partition(" ")
-                if base and client_order_id:
-                    self._map[base] = client_order_id
-
-    def add(self, base: str, client_order_id: str) -> None:
-        """Record a new client order (appended and flushed to disk at once)."""
-        if self._map.get(base) == client_order_id:
-            return
-        self._map[base] = client_order_id
-        if self._path is not None:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            with self._path.open("a") as handle:
-                handle.write(f"{base} {client_order_id}\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-
-    def get(self, base: str) -> str | None:
-        """The client order id of ``base``, if recorded."""
-        return self._map.get(base)
