@@ -1,0 +1,130 @@
+"""A real uvicorn on 127.0.0.1 (port 0) serving only the stream router, and a blocking client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from pydantic import TypeAdapter
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from nautilus_options.bridge.principal import Principal, Scope
+from nautilus_options.bridge.stream import WS_PATH, EventHub, stream_router
+from nautilus_options.bridge.stream.messages import ServerMessage
+
+READER = "reader-token"
+NO_READ = "no-read-token"
+TOKENS = {
+    READER: Principal("alice", frozenset({Scope.READ})),
+    NO_READ: Principal("bob", frozenset()),
+}
+#: Bound for every wait (a loaded 2-core CI machine).
+TIMEOUT_S = 30.0
+_SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT_S) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+@contextmanager
+def serving(hub: EventHub, **router_options: Any) -> Iterator[str]:
+    """Serve ``hub`` in a background thread; yield the stream's ``ws://`` URL."""
+    app = FastAPI()
+    app.include_router(stream_router(hub, TOKENS.get, **router_options), prefix="/api/v1")
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            ws="websockets-sansio",
+            ws_ping_interval=None,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+    )
+    thread = threading.Thread(target=asyncio.run, args=(server.serve(),), daemon=True)
+    thread.start()
+    wait_for(lambda: server.started or not thread.is_alive(), "uvicorn to start")
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"ws://127.0.0.1:{port}{WS_PATH}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=TIMEOUT_S)
+
+
+class StreamReader:
+    """A blocking stream client: sends client messages, reads server messages one by one."""
+
+    def __init__(
+        self, url: str, *, max_queue: int = 16, compression: str | None = "deflate"
+    ) -> None:
+        self._connect = connect(
+            url, open_timeout=TIMEOUT_S, max_queue=max_queue, compression=compression
+        )
+        self.ws: ClientConnection = self._connect.__enter__()
+        self._pending: deque[dict[str, Any]] = deque()
+
+    def __enter__(self) -> StreamReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connect.__exit__(None, None, None)
+
+    def send(self, **message: Any) -> None:
+        """Send one client message."""
+        self.ws.send(json.dumps(message))
+
+    def next(self, timeout: float = TIMEOUT_S) -> dict[str, Any]:
+        """The next server message (frames are arrays of messages), checked against its schema."""
+        if not self._pending:
+            frame = json.loads(self.ws.recv(timeout=timeout))
+            assert isinstance(frame, list), frame
+            for message in frame:
+                _SERVER_MESSAGE.validate_python(message)
+            self._pending.extend(frame)
+        return self._pending.popleft()
+
+    def close_frame(self) -> tuple[int, str]:
+        """Read on until the server closes; its close code and reason."""
+        try:
+            while True:
+                self.next()
+        except ConnectionClosed as closed:
+            frame = closed.rcvd
+        assert frame is not None, "closed without a close frame"
+        return frame.code, frame.reason
+
+    def until(self, kind: str, timeout: float = TIMEOUT_S) -> dict[str, Any]:
+        """Skip messages up to the next one of type ``kind``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.next(max(deadline - time.monotonic(), 0.001))
+            if message["type"] == kind:
+                return message
+
+    def start(
+        self, topics: list[str], resume: dict[str, Any] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """Authenticate and subscribe; return the ``hello``."""
+        self.send(type="auth", token=READER)
+        hello = self.until("hello")
+        self.send(type="subscribe", topics=topics, resume=resume, **extra)
+        return hello
