@@ -19,7 +19,16 @@ from nautilus_options.errors import OptionsNTError
 __all__ = ["build_parser", "main"]
 
 #: Subcommand modules, in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("backtest", "sweep", "data", "sim", "kite", "paper", "live")
+COMMAND_MODULES: tuple[str, ...] = (
+    "backtest",
+    "sweep",
+    "data",
+    "sim",
+    "kite",
+    "paper",
+    "live",
+    "serve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,6 +67,17 @@ def test_api_tokens_are_stored_as_digests_and_revocable(tmp_path: Path) -> None:
         store.create_token("none", ())
 
 
+def test_a_running_store_sees_tokens_and_users_changed_by_another(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    server, command_line = CredentialStore(path), CredentialStore(path)
+    token, value = command_line.create_token("ci", (Scope.READ,))
+    command_line.add_user("ops", "long enough")
+    assert server.verify_token(value) is not None
+    assert server.verify_password("ops", "long enough") is not None
+    command_line.revoke_token(token.id)
+    assert server.verify_token(value) is None
+
+
 def test_unreadable_credentials_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_text("{not json")

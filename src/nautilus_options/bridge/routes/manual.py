@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from nautilus_trader.common.enums import component_state_to_str
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.enums import TradingState
 
@@ -56,7 +57,8 @@ async def submit(
     def run() -> tuple[str, SpreadPreview]:
         strategy = _strategy(node.node)
         if not strategy.is_running:
-            raise TradingBlockedError(f"{strategy.id} is {strategy.state_string()}: start it first")
+            state = component_state_to_str(strategy.state)
+            raise TradingBlockedError(f"{strategy.id} is {state}: start it first")
         risk = node.node.kernel.risk_engine
         if risk.trading_state != TradingState.ACTIVE:
             raise TradingBlockedError("trading is not ACTIVE (reduce-only, halted or killed)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, status
+from nautilus_trader.common.enums import ComponentState
 
 from nautilus_options.bridge.deps import Node, Responses, require
 from nautilus_options.bridge.principal import Scope
@@ -51,7 +52,9 @@ async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyI
         strategy = find_strategy(node.node, strategy_id)
         if strategy is None:
             return None
-        if start and not strategy.is_running:
+        if start and strategy.state == ComponentState.STOPPED:
+            strategy.resume()  # a stopped component resumes; start is for a new one
+        elif start and not strategy.is_running:
             node.node.trader.start_strategy(strategy.id)
         elif not start and strategy.is_running:
             node.node.trader.stop_strategy(strategy.id)

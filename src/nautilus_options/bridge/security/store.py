@@ -7,7 +7,9 @@ The file (``<state dir>/bridge-credentials.json``, mode 0600) holds
 
 A token is shown once, when created: ``ont_<id>_<secret>``. Its secret has 256 random
 bits, so a plain SHA-256 suffices to store it (argon2 is for low-entropy passwords).
-Every change rewrites the file atomically (a temporary file, then a rename).
+Every change rewrites the file atomically (a temporary file, then a rename). A store sees
+changes another process made (``options-nt serve user add`` / ``token create`` while the
+server runs): it reads the file again whenever it was replaced.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class CredentialStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._stamp = _stamp(path)
         self._content = _read(path)
 
     # -- users -------------------------------------------------------------------------------
@@ -92,11 +95,11 @@ class CredentialStore:
     @property
     def has_users(self) -> bool:
         """Whether any user exists (no user: nobody can log in)."""
-        return bool(self._content.users)
+        return bool(self._fresh().users)
 
     def users(self) -> list[User]:
         """The users, by name."""
-        return sorted(self._content.users.values(), key=lambda user: user.name)
+        return sorted(self._fresh().users.values(), key=lambda user: user.name)
 
     def add_user(
         self, name: str, password: str, scopes: tuple[Scope, ...] = (Scope.ADMIN,)
@@ -113,6 +116,7 @@ class CredentialStore:
         if len(password) < _MIN_PASSWORD:
             raise ConfigError("password", f"must have at least {_MIN_PASSWORD} characters")
         user = User(name, _HASHER.hash(password), tuple(scopes), _now())
+        self._fresh()
         with self._lock:
             self._content.users[name] = user
             self._save()
@@ -120,6 +124,7 @@ class CredentialStore:
 
     def remove_user(self, name: str) -> bool:
         """Remove a user; False if there was none."""
+        self._fresh()
         with self._lock:
             if self._content.users.pop(name, None) is None:
                 return False
@@ -128,7 +133,7 @@ class CredentialStore:
 
     def verify_password(self, name: str, password: str) -> Principal | None:
         """The user's principal if ``password`` is right, else None (constant work)."""
-        user = self._content.users.get(name)
+        user = self._fresh().users.get(name)
         try:
             _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
@@ -141,7 +146,7 @@ class CredentialStore:
 
     def tokens(self) -> list[ApiToken]:
         """The API tokens (revoked ones too), oldest first."""
-        return sorted(self._content.tokens.values(), key=lambda token: token.created)
+        return sorted(self._fresh().tokens.values(), key=lambda token: token.created)
 
     def create_token(self, name: str, scopes: tuple[Scope, ...]) -> tuple[ApiToken, str]:
         """Create an API token; return it and its secret value (shown only now).
@@ -156,6 +161,7 @@ class CredentialStore:
         token_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         token = ApiToken(token_id, name or token_id, tuple(scopes), _digest(secret), _now())
+        self._fresh()
         with self._lock:
             self._content.tokens[token_id] = token
             self._save()
@@ -163,6 +169,7 @@ class CredentialStore:
 
     def revoke_token(self, token_id: str) -> ApiToken | None:
         """Revoke a token (kept in the file as revoked); None if unknown."""
+        self._fresh()
         with self._lock:
             token = self._content.tokens.get(token_id)
             if token is None:
@@ -178,7 +185,7 @@ class CredentialStore:
         if not value.startswith(TOKEN_PREFIX):
             return None
         token_id, _, secret = value[len(TOKEN_PREFIX) :].partition("_")
-        token = self._content.tokens.get(token_id)
+        token = self._fresh().tokens.get(token_id)
         if token is None or not secret:
             return None
         if not secrets.compare_digest(token.digest, _digest(secret)) or token.revoked:
@@ -199,6 +206,16 @@ class CredentialStore:
             json.dump(data, handle, indent=2)
         os.chmod(temporary, 0o600)
         os.replace(temporary, self.path)
+        self._stamp = _stamp(self.path)
+
+    def _fresh(self) -> _Content:
+        """The content, read again if another process replaced the file."""
+        stamp = _stamp(self.path)
+        if stamp != self._stamp:
+            with self._lock:
+                self._content = _read(self.path)
+                self._stamp = stamp
+        return self._content
 
 
 def _read(path: Path) -> _Content:
@@ -217,6 +234,14 @@ def _read(path: Path) -> _Content:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(str(path), f"unreadable credentials file ({type(exc).__name__})") from exc
     return _Content(users, tokens)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_ino, info.st_mtime_ns)
 
 
 def _digest(secret: str) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from nautilus_trader.common.enums import component_state_to_str
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.enums import trading_state_to_str
 from nautilus_trader.trading.strategy import Strategy
@@ -92,7 +93,7 @@ def strategies(node: TradingNode) -> list[StrategyInfo]:
         StrategyInfo(
             strategy_id=strategy.id.value,
             kind=type(strategy).__name__,
-            state=strategy.state_string(),
+            state=component_state_to_str(strategy.state),
             open_orders=len(cache.orders_open(strategy_id=strategy.id)),
             open_positions=len(cache.positions_open(strategy_id=strategy.id)),
         )

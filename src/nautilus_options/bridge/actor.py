@@ -1,0 +1,161 @@
+"""The bridge actor: the node-side publisher of the event stream.
+
+:class:`BridgeActor` (usable by path ``nautilus_options.bridge.actor:BridgeActor``) runs on
+the node and turns what happens there into the stream's topics, with the same schemas as
+REST (``model_dump(mode="json")``):
+
+=============  ==========================================================================
+topic          published
+=============  ==========================================================================
+``orders``     every order event: the order as ``GET /orders/{id}`` plus ``event``
+``fills``      every fill: order, instrument, side, quantity, price, trade id, commission
+``positions``  every position event: the position as ``GET /positions`` plus ``event``
+``capital``    every ``CapitalUpdated`` of the capital manager, as ``GET /capital``
+``spreads``    ``{"spreads": [...]}`` (open spreads) each interval, when it changed
+``status``     ``GET /status`` each interval, when it changed
+``quotes``     the touch of every instrument held, each interval
+=============  ==========================================================================
+
+Until the wiring layer calls :meth:`BridgeActor.attach` (with the hub's ``publish`` and the
+snapshot source) nothing is published. :attr:`BridgeActor.latest` keeps the latest state of
+each topic, which the hub serves as a snapshot to clients that cannot resume.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import msgspec
+from nautilus_trader.common.actor import Actor
+from nautilus_trader.common.config import ActorConfig
+from nautilus_trader.core.data import Data
+from nautilus_trader.model.data import DataType
+from nautilus_trader.model.events import OrderEvent, OrderFilled, PositionEvent
+
+from nautilus_options.bridge.views.money import capital_out
+from nautilus_options.bridge.views.times import utc
+from nautilus_options.bridge.views.trading import order_out, position_out
+from nautilus_options.capital import CapitalUpdated
+from nautilus_options.compat.topics import (
+    custom_data_topic,
+    order_events_topic,
+    position_events_topic,
+)
+
+__all__ = ["BridgeActor", "BridgeActorConfig", "Publish", "Snapshots"]
+
+#: ``publish(topic, payload)``: the hub's publish (any thread).
+Publish = Callable[[str, dict[str, Any]], None]
+#: ``snapshots() -> {topic: state}``: the REST-shaped state of the polled topics.
+Snapshots = Callable[[], dict[str, dict[str, Any]]]
+_TIMER = "BridgeActor.snapshot"
+_POLLED = ("spreads", "status")
+
+
+class BridgeActorConfig(ActorConfig, kw_only=True, frozen=True):
+    """Configuration of :class:`BridgeActor`.
+
+    Parameters
+    ----------
+    snapshot_interval_secs : float, default 1.0
+        Interval of the spreads, status and quotes snapshots.
+    """
+
+    snapshot_interval_secs: Annotated[float, msgspec.Meta(gt=0)] = 1.0
+
+
+class BridgeActor(Actor):
+    """Publish the node's events to the stream (see the module docstring)."""
+
+    def __init__(self, config: BridgeActorConfig | None = None) -> None:
+        config = config or BridgeActorConfig()
+        super().__init__(config)
+        self._interval_ns = round(config.snapshot_interval_secs * 1e9)
+        self._publish: Publish | None = None
+        self._snapshots: Snapshots | None = None
+        self.latest: dict[str, dict[str, Any]] = {}
+
+    def attach(self, publish: Publish, snapshots: Snapshots) -> None:
+        """Start publishing through ``publish``; poll ``snapshots`` each interval."""
+        self._snapshots = snapshots
+        self._publish = publish
+        self._poll()
+
+    def snapshot(self, topics: set[str]) -> dict[str, Any]:
+        """The latest state of ``topics`` (the hub's snapshot provider; any thread)."""
+        state = dict(self.latest)
+        return {topic: state[topic] for topic in topics if topic in state}
+
+    def on_start(self) -> None:
+        """Follow order, position and capital events; start the snapshot timer."""
+        self.msgbus.subscribe(order_events_topic(), self._on_order_event)
+        self.msgbus.subscribe(position_events_topic(), self._on_position_event)
+        self.msgbus.subscribe(custom_data_topic(DataType(CapitalUpdated)), self._on_capital)
+        self.clock.set_timer_ns(_TIMER, self._interval_ns, 0, 0, lambda event: self._poll())
+
+    def on_stop(self) -> None:
+        """Stop following events and the timer."""
+        self.msgbus.unsubscribe(order_events_topic(), self._on_order_event)
+        self.msgbus.unsubscribe(position_events_topic(), self._on_position_event)
+        self.msgbus.unsubscribe(custom_data_topic(DataType(CapitalUpdated)), self._on_capital)
+        if _TIMER in self.clock.timer_names:
+            self.clock.cancel_timer(_TIMER)
+
+    def _send(self, topic: str, payload: dict[str, Any]) -> None:
+        if self._publish is not None:
+            self._publish(topic, payload)
+
+    def _on_order_event(self, event: OrderEvent) -> None:
+        order = self.cache.order(event.client_order_id)
+        if order is not None:
+            payload = order_out(order).model_dump(mode="json")
+            self._send("orders", {**payload, "event": type(event).__name__})
+        if isinstance(event, OrderFilled):
+            self._send(
+                "fills",
+                {
+                    "client_order_id": event.client_order_id.value,
+                    "strategy_id": event.strategy_id.value,
+                    "instrument_id": event.instrument_id.value,
+                    "side": "BUY" if event.is_buy else "SELL",
+                    "quantity": event.last_qty.as_double(),
+                    "price": event.last_px.as_double(),
+                    "trade_id": event.trade_id.value,
+                    "commission": event.commission.as_double(),
+                    "ts": utc(event.ts_event).isoformat(),
+                },
+            )
+
+    def _on_position_event(self, event: PositionEvent) -> None:
+        position = self.cache.position(event.position_id)
+        if position is not None:
+            payload = position_out(self.cache, position).model_dump(mode="json")
+            self._send("positions", {**payload, "event": type(event).__name__})
+
+    def _on_capital(self, update: Data) -> None:
+        if isinstance(update, CapitalUpdated):
+            payload = capital_out(update).model_dump(mode="json")
+            self.latest["capital"] = payload
+            self._send("capital", payload)
+
+    def _poll(self) -> None:
+        if self._snapshots is None:
+            return
+        for topic, payload in self._snapshots().items():
+            changed = self.latest.get(topic) != payload
+            self.latest[topic] = payload
+            if changed and topic in _POLLED:
+                self._send(topic, payload)
+        for position in self.cache.positions_open():
+            quote = self.cache.quote_tick(position.instrument_id)
+            if quote is not None:
+                self._send(
+                    "quotes",
+                    {
+                        "instrument_id": position.instrument_id.value,
+                        "bid": quote.bid_price.as_double(),
+                        "ask": quote.ask_price.as_double(),
+                        "ts": utc(quote.ts_event).isoformat(),
+                    },
+                )
