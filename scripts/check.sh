@@ -18,6 +18,7 @@ step "import-linter"
 .venv/bin/lint-imports --no-cache
 step "pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+step "web client: tsc and vitest (scripts/web.sh)"; bash scripts/web.sh test
 step "sphinx -W"
 .venv/bin/sphinx-build -q -W --keep-going -b html docs docs/_build/html
 echo

@@ -1,23 +1,22 @@
-"""A real uvicorn on 127.0.0.1 (port 0) serving only the stream router, and a blocking client."""
+"""The bridge's server (uvicorn, 127.0.0.1, a free port) serving only the stream router, and a
+blocking client."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 from pydantic import TypeAdapter
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from nautilus_options.bridge.principal import Principal, Scope
+from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.stream import WS_PATH, EventHub, stream_router
 from nautilus_options.bridge.stream.messages import ServerMessage
 
@@ -43,31 +42,14 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT_
 
 @contextmanager
 def serving(hub: EventHub, **router_options: Any) -> Iterator[str]:
-    """Serve ``hub`` in a background thread; yield the stream's ``ws://`` URL."""
+    """Serve ``hub`` on 127.0.0.1 (a free port) with the bridge's server; yield the stream URL."""
     app = FastAPI()
     app.include_router(stream_router(hub, TOKENS.get, **router_options), prefix="/api/v1")
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            ws="websockets-sansio",
-            ws_ping_interval=None,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-    )
-    thread = threading.Thread(target=asyncio.run, args=(server.serve(),), daemon=True)
-    thread.start()
-    wait_for(lambda: server.started or not thread.is_alive(), "uvicorn to start")
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server = BridgeServer(app, port=0).start()
     try:
-        yield f"ws://127.0.0.1:{port}{WS_PATH}"
+        yield f"ws://127.0.0.1:{server.port}{WS_PATH}"
     finally:
-        server.should_exit = True
-        thread.join(timeout=TIMEOUT_S)
+        server.stop()
 
 
 class StreamReader:
