@@ -17,6 +17,7 @@ from typing import Any
 def _settings(args: argparse.Namespace) -> Any:
     import msgspec
 
+    from nautilus_options.cli.paper import node_overrides
     from nautilus_options.environments.trading_settings import (
         load_trading_settings,
         trading_settings_from_mapping,
@@ -27,11 +28,7 @@ def _settings(args: argparse.Namespace) -> Any:
         settings = load_trading_settings(args.config, **overrides)
     else:
         settings = trading_settings_from_mapping({}, source="the command line", **overrides)
-    node = {
-        key: getattr(args, key)
-        for key in ("on_stop", "redis", "kill_file", "max_daily_loss", "max_lots")
-        if getattr(args, key) is not None
-    }
+    node = node_overrides(args)
     live = {
         key: getattr(args, key)
         for key in ("rest_url", "ticker_url", "api_key", "token_file", "session")
@@ -47,6 +44,7 @@ def _settings(args: argparse.Namespace) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from nautilus_options.cli.paper import print_recording
     from nautilus_options.cli.view import run_with_view
     from nautilus_options.environments.live import (
         build_live_config,
@@ -54,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
         run_preflight,
     )
     from nautilus_options.environments.outputs import prepare_out_dir
+    from nautilus_options.environments.replay import write_replay_file
     from nautilus_options.environments.session import NodeSession
 
     started = time.monotonic()
@@ -82,6 +81,7 @@ def _run(args: argparse.Namespace) -> int:
         + " kills",
         flush=True,
     )
+    print_recording(write_replay_file(settings, settings.live.session))
     session = NodeSession(
         build_live_config(settings, out_dir),
         out_dir,

@@ -35,10 +35,7 @@ def _settings(args: argparse.Namespace) -> Any:
         paper["market"] = "kite"
     if args.url:
         paper["url"] = args.url
-    node: dict[str, Any] = {}
-    for key in ("on_stop", "redis", "kill_file", "max_daily_loss"):
-        if getattr(args, key) is not None:
-            node[key] = getattr(args, key)
+    node = node_overrides(args)
     return msgspec.structs.replace(
         settings,
         paper=msgspec.structs.replace(settings.paper, **paper),
@@ -57,6 +54,7 @@ def _run(args: argparse.Namespace) -> int:
         start_simulator,
         with_simulator,
     )
+    from nautilus_options.environments.replay import write_replay_file
     from nautilus_options.environments.session import NodeSession
 
     started = time.monotonic()
@@ -83,6 +81,7 @@ def _run(args: argparse.Namespace) -> int:
                 "(min_days_to_expiry 0): the first spread opens within about two minutes",
                 flush=True,
             )
+        print_recording(write_replay_file(settings, settings.paper.session))
         print(
             f"  Ctrl-C stops and {'flattens' if settings.node.on_stop == 'flatten' else 'leaves'}"
             " open spreads (--on-stop to change); SIGUSR1"
@@ -115,6 +114,22 @@ def _run(args: argparse.Namespace) -> int:
     return 3 if summary.get("killed") else 0
 
 
+def print_recording(replay_file: Path | None) -> None:
+    """Say where the market is recorded and how to replay it (nothing when not recording)."""
+    if replay_file is not None:
+        print(
+            f"  recording the market into {replay_file.parent}; replay it with "
+            f"options-nt backtest --config {replay_file}",
+            flush=True,
+        )
+
+
+def node_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``node`` settings given on the command line (options of :func:`add_node_options`)."""
+    keys = ("on_stop", "redis", "kill_file", "max_daily_loss", "max_lots", "record")
+    return {key: getattr(args, key) for key in keys if getattr(args, key, None) is not None}
+
+
 def add_node_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``paper`` and ``live``."""
     parser.add_argument(
@@ -130,6 +145,11 @@ def add_node_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kill-file", help="fire the kill switch when this file appears")
     parser.add_argument(
         "--max-daily-loss", type=float, help="INR lost today that fires the kill switch"
+    )
+    parser.add_argument(
+        "--record",
+        help="record the market data received into this catalog folder (replay it "
+        "with options-nt backtest --catalog)",
     )
     parser.add_argument("--log-level", default="INFO", help="level of nautilus.log (default INFO)")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")

@@ -34,6 +34,8 @@ DEFAULT_INITIAL_CAPITAL = 1_000_000.0
 #: The monitor's ``max_snapshots`` in a backtest when a run file does not give one: the
 #: recorder streams every snapshot to ``snapshots.csv``, so memory keeps only the latest.
 DEFAULT_MAX_SNAPSHOTS = 1_000
+#: The run file's sections that only paper and live read (a backtest checks and skips them).
+NODE_SECTIONS = ("node", "paper", "live")
 #: Days of data read from the catalog at a time (see ``environments.streaming``).
 DEFAULT_WINDOW_DAYS = 2
 
@@ -175,16 +177,13 @@ class BacktestSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown
         return start, end
 
 
-def load_settings(path: str | Path, **overrides: Any) -> BacktestSettings:
-    """Read a run file (``.json``, ``.yaml`` or ``.yml``) into :class:`BacktestSettings`.
-
-    Keyword ``overrides`` that are not None replace top-level keys (command-line options).
+def read_run_file(path: str | Path) -> dict[str, Any]:
+    """A run file (``.json``, ``.yaml`` or ``.yml``) as a mapping.
 
     Raises
     ------
     ConfigError
-        If the file cannot be read or parsed, or a key is unknown or invalid; the error
-        names the key (``section.key``) and the file.
+        If the file cannot be read or parsed, or does not hold a mapping (names the file).
     """
     file = Path(path)
     try:
@@ -196,10 +195,24 @@ def load_settings(path: str | Path, **overrides: Any) -> BacktestSettings:
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ConfigError("config", f"{file} is not valid JSON/YAML: {exc}") from None
     if data is None:
-        data = {}
+        return {}
     if not isinstance(data, dict):
         raise ConfigError("config", f"{file}: the run file must hold a mapping of settings")
-    return settings_from_mapping(data, source=str(file), **overrides)
+    return data
+
+
+def load_settings(path: str | Path, **overrides: Any) -> BacktestSettings:
+    """Read a run file (``.json``, ``.yaml`` or ``.yml``) into :class:`BacktestSettings`.
+
+    Keyword ``overrides`` that are not None replace top-level keys (command-line options).
+
+    Raises
+    ------
+    ConfigError
+        If the file cannot be read or parsed, or a key is unknown or invalid; the error
+        names the key (``section.key``) and the file.
+    """
+    return settings_from_mapping(read_run_file(path), source=str(path), **overrides)
 
 
 def settings_from_mapping(
@@ -207,7 +220,8 @@ def settings_from_mapping(
 ) -> BacktestSettings:
     """Build :class:`BacktestSettings` from plain data (as read from a run file).
 
-    Keyword ``overrides`` that are not None replace top-level keys. A ``capital`` section
+    Keyword ``overrides`` that are not None replace top-level keys. The sections only paper
+    and live read (:data:`NODE_SECTIONS`) are validated and left out. A ``capital`` section
     without ``initial_capital`` keeps the default one, a ``monitor`` section without
     ``max_snapshots`` the default one; the ``strategy`` section trades the
     top-level ``underlying`` unless it names its own (which must then be the same).
@@ -217,7 +231,13 @@ def settings_from_mapping(
     ConfigError
         If a key is unknown or invalid, naming it (``section.key``) and ``source``.
     """
-    merged = {**data, **{key: value for key, value in overrides.items() if value is not None}}
+    if sections := {key: data[key] for key in NODE_SECTIONS if data.get(key) is not None}:
+        # The sections' types build on this module, hence the import here.
+        from nautilus_options.environments.trading_settings import check_sections
+
+        check_sections(sections, source)
+    merged = {key: value for key, value in data.items() if key not in NODE_SECTIONS}
+    merged.update({key: value for key, value in overrides.items() if value is not None})
     if isinstance(capital := merged.get("capital"), Mapping):
         merged["capital"] = {"initial_capital": DEFAULT_INITIAL_CAPITAL, **capital}
     if isinstance(monitor := merged.get("monitor"), Mapping):

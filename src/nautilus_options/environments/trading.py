@@ -62,6 +62,7 @@ from nautilus_options.environments.backtest import (
     STRATEGY_PATH,
 )
 from nautilus_options.environments.outputs import LOG_NAME
+from nautilus_options.environments.recording import market_recorder_config
 from nautilus_options.environments.trading_settings import TradingSettings
 from nautilus_options.errors import ConfigError
 
@@ -208,6 +209,7 @@ def build_trading_config(
             )
         },
         actors=[
+            *([] if node.record is None else [market_recorder_config(node.record)]),
             ImportableActorConfig(
                 actor_path=RECORDER_PATH,
                 config_path=RECORDER_CONFIG_PATH,

@@ -20,20 +20,19 @@ with three more sections, each used only where it applies::
       api_key: abcd1234
 
 Backtest-only keys (``catalog``, ``start``, ``end``, ``venue``, ``data``, ``tearsheet``) are
-accepted and ignored by paper and live, so one file drives the three environments (the
+accepted and ignored by paper and live, and a backtest checks the three sections and skips
+them, so one file drives the three environments (the
 parity check backtests a paper session with the file it ran with: :attr:`backtest`). A bad
 key is reported by its path and the file, as in the backtest (``node.max_lots``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
-import yaml
 
 from nautilus_options.common.config import (
     NonEmptyStr,
@@ -45,22 +44,22 @@ from nautilus_options.common.config import (
 )
 from nautilus_options.common.session import SessionKind
 from nautilus_options.environments.backtest_settings import (
+    NODE_SECTIONS,
     BacktestSettings,
+    read_run_file,
     settings_from_mapping,
 )
-from nautilus_options.errors import ConfigError
 
 __all__ = [
     "LiveSettings",
     "NodeSettings",
     "PaperSettings",
     "TradingSettings",
+    "check_sections",
     "load_trading_settings",
     "trading_settings_from_mapping",
 ]
 
-#: The sections only paper and live read.
-SECTIONS = ("node", "paper", "live")
 
 OnStop = Literal["leave", "flatten"]
 """What stopping the node does with open spreads: leave them at the broker, or close them."""
@@ -94,6 +93,9 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
         Size at which ``nautilus.log`` rotates.
     log_backups : int, default 10
         Rotated log files kept.
+    record : str, optional
+        Catalog folder to record every quote and trade the data client receives into (a
+        ``ParquetDataCatalog``; ``options-nt backtest --catalog <folder>`` replays it).
     """
 
     trader_id: Annotated[str, msgspec.Meta(pattern=r"^[ -~]+-[^-]+$")] = "OPTIONSNT-001"
@@ -107,6 +109,7 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     strikes_each_side: PositiveInt = 15
     log_max_mb: PositiveFloat = 50.0
     log_backups: PositiveInt = 10
+    record: NonEmptyStr | None = None
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -217,6 +220,11 @@ class TradingSettings(msgspec.Struct, kw_only=True, frozen=True):
     live: LiveSettings = msgspec.field(default_factory=LiveSettings)
 
 
+def check_sections(sections: Mapping[str, Any], source: str) -> _Sections:
+    """Validate the ``node``, ``paper`` and ``live`` sections (bad keys named with ``source``)."""
+    return decode(dict(sections), _Sections, source)
+
+
 def trading_settings_from_mapping(
     data: Mapping[str, Any], source: str = "settings", **overrides: Any
 ) -> TradingSettings:
@@ -230,9 +238,10 @@ def trading_settings_from_mapping(
     ConfigError
         If a key is unknown or invalid, naming it (``section.key``) and ``source``.
     """
-    sections = {key: data[key] for key in SECTIONS if data.get(key) is not None}
-    rest = {key: value for key, value in data.items() if key not in SECTIONS}
-    named = decode(sections, _Sections, source)
+    named = check_sections(
+        {key: data[key] for key in NODE_SECTIONS if data.get(key) is not None}, source
+    )
+    rest = {key: value for key, value in data.items() if key not in NODE_SECTIONS}
     return TradingSettings(
         backtest=settings_from_mapping(rest, source, **overrides),
         node=named.node,
@@ -250,19 +259,4 @@ def load_trading_settings(path: str | Path, **overrides: Any) -> TradingSettings
         If the file cannot be read or parsed, or a key is unknown or invalid; the error
         names the key (``section.key``) and the file.
     """
-    raw = _read_mapping(Path(path))
-    return trading_settings_from_mapping(raw, source=str(path), **overrides)
-
-
-def _read_mapping(file: Path) -> dict[str, Any]:
-    """The run file as a mapping, with the backtest's errors (a shared reader is a TODO)."""
-    try:
-        text = file.read_text(encoding="utf-8")
-        data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
-    except OSError as exc:
-        raise ConfigError("config", f"cannot read run file {file}: {exc.strerror}") from None
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError("config", f"{file} is not valid JSON/YAML: {exc}") from None
-    if not isinstance(data, dict | None):
-        raise ConfigError("config", f"{file}: the run file must hold a mapping of settings")
-    return data or {}
+    return trading_settings_from_mapping(read_run_file(path), source=str(path), **overrides)

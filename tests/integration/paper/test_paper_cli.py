@@ -1,5 +1,6 @@
-"""``options-nt paper`` with no arguments, as a real subprocess: the demo reaches a first
-spread, SIGINT stops it cleanly and the backtest's outputs are written."""
+"""``options-nt paper`` as a real subprocess, on the demo defaults: the demo reaches a first
+spread, SIGINT stops it cleanly, the backtest's outputs are written and ``--record`` leaves a
+catalog of the session's market."""
 
 from __future__ import annotations
 
@@ -12,15 +13,26 @@ import time
 from pathlib import Path
 
 import pytest
+from nautilus_trader.model.instruments import OptionContract
+from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 
 pytestmark = pytest.mark.slow
 
 
 def test_paper_demo_opens_a_spread_then_sigint_stops_cleanly(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+    out, recording = tmp_path / "out", tmp_path / "recording"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KITE_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "nautilus_options", "paper", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "nautilus_options",
+            "paper",
+            "--out",
+            str(out),
+            "--record",
+            str(recording),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -47,6 +59,29 @@ def test_paper_demo_opens_a_spread_then_sigint_stops_cleanly(tmp_path: Path) -> 
     for name in ("fills.csv", "orders.csv", "spreads.csv", "capital.csv", "report.html"):
         assert (out / name).stat().st_size > 0, name
     assert list(out.glob("nautilus*.log"))
+    catalog = ParquetDataCatalog(str(recording))
+    options = [i for i in catalog.instruments() if isinstance(i, OptionContract)]
+    assert options, "no option recorded"
+    assert catalog.quote_ticks(instrument_ids=[str(options[0].id)]), "no quote recorded"
+    assert f"replay it with options-nt backtest --config {recording / 'replay.json'}" in text
+    replay = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nautilus_options",
+            "backtest",
+            "--json",
+            "--out",
+            str(tmp_path / "replay"),
+        ]
+        + ["--config", str(recording / "replay.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert replay.returncode == 0, replay.stderr[-2000:]
+    assert json.loads(replay.stdout)["entries"] >= 1, "the replay opened no spread"
 
 
 def _wait_for_line(process: subprocess.Popen[str], text: str, timeout: float) -> list[str]:
