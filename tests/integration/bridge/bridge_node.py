@@ -87,7 +87,8 @@ def bridge_node(root: Path, **strategy: Any) -> Iterator[BridgeNode]:
             }
         )
     )
-    state_dir, out = root / "state", root / "out"
+    state_dir, out, results = root / "state", root / "out", root / "results"
+    results.mkdir()
     cli(
         "user",
         "add",
@@ -114,6 +115,9 @@ def bridge_node(root: Path, **strategy: Any) -> Iterator[BridgeNode]:
                 str(out),
                 "--state-dir",
                 str(state_dir),
+                "--results",
+                str(results),
+                "--paper",
             ],
             stdout=handle,
             stderr=subprocess.STDOUT,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.orders import Order
 
 from nautilus_options.bridge.deps import Node, Responses, require
 from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.schemas.manual import IDENTIFIER_PATTERN
 from nautilus_options.bridge.schemas.trading import OrderCanceled, OrderOut
 from nautilus_options.bridge.views.status import find_strategy
 from nautilus_options.bridge.views.trading import order_out
@@ -18,6 +19,8 @@ from nautilus_options.portfolio import tag_value
 router = APIRouter(prefix="/orders", tags=["orders"])
 _NOT_FOUND: Responses = {404: {"description": "No such order"}}
 Identifier = Annotated[str, Query(max_length=200)]
+#: Nautilus identifiers are printable ASCII (anything else aborts its Rust core).
+OrderId = Annotated[str, Path(pattern=IDENTIFIER_PATTERN)]
 
 
 @router.get("", responses={503: {"description": "No node"}})
@@ -48,7 +51,7 @@ async def list_orders(
 
 
 @router.get("/{client_order_id}", responses=_NOT_FOUND)
-async def get_order(client_order_id: str, node: Node) -> OrderOut:
+async def get_order(client_order_id: OrderId, node: Node) -> OrderOut:
     """One order."""
     order = await node.call(lambda: _order(node, client_order_id))
     return order_out(_found(order, client_order_id))
@@ -59,7 +62,7 @@ async def get_order(client_order_id: str, node: Node) -> OrderOut:
     responses={**_NOT_FOUND, 409: {"description": "The order is not open"}},
     dependencies=[Depends(require(Scope.TRADE))],
 )
-async def cancel_order(client_order_id: str, node: Node, request: Request) -> OrderCanceled:
+async def cancel_order(client_order_id: OrderId, node: Node, request: Request) -> OrderCanceled:
     """Ask the venue to cancel an open order (through the strategy that placed it)."""
     request.state.audit_detail = {"client_order_id": client_order_id}
 

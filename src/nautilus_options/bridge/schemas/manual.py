@@ -7,6 +7,10 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+#: A Nautilus identifier: 1 to 100 printable ASCII characters (its Rust core aborts the
+#: process on anything else, so it is checked before one is built).
+IDENTIFIER_PATTERN = r"^[!-~]{1,100}$"
+
 SpreadTypeName = Literal[
     "bull_put_credit",
     "bear_call_credit",
@@ -31,7 +35,7 @@ class TemplateRequest(BaseModel):
 class LegRequest(BaseModel):
     """One leg by contract: BUY (a hedge) or SELL."""
 
-    instrument_id: str = Field(min_length=1, max_length=100)
+    instrument_id: str = Field(pattern=IDENTIFIER_PATTERN)
     side: Literal["BUY", "SELL"]
 
 
