@@ -14,6 +14,7 @@ import pytest
 from bridge_node import BridgeNode, bridge_node, wait_for
 from kiteconnect import KiteConnect  # type: ignore[import-untyped]
 from kiteconnect.exceptions import NetworkException  # type: ignore[import-untyped]
+from websockets.sync.client import connect
 
 from nautilus_options.bridge.app import ENVIRONMENT_HEADER
 from nautilus_options.environments.serve import MANUAL_STRATEGY_ID
@@ -191,6 +192,52 @@ def test_api_token_scopes_on_the_node(node: BridgeNode) -> None:
     trader = {"Authorization": f"Bearer {node.token('trade')}"}
     kill = {"confirm": "KILL", "reason": "not allowed"}
     assert node.client.post("/control/kill", json=kill, headers=trader).status_code == 403
+
+
+def test_stream_carries_order_fill_and_position_events_in_rest_shapes(node: BridgeNode) -> None:
+    ws_url = node.url.replace("http://", "ws://") + "/ws"
+    token = node.client.headers["Authorization"].split()[1]
+    topics = ["orders", "fills", "positions", "spreads", "status", "capital"]
+    seen: list[dict[str, Any]] = []
+    with connect(ws_url, open_timeout=30) as socket:
+        socket.send(json.dumps({"type": "auth", "token": token}))
+        socket.send(json.dumps({"type": "subscribe", "topics": topics}))
+
+        def receive(until: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+            def step() -> dict[str, Any] | None:
+                for message in json.loads(socket.recv(timeout=30)):
+                    seen.append(message)
+                    if until(message):
+                        return message
+                return None
+
+            found: dict[str, Any] = wait_for(step, "a stream message")
+            return found
+
+        snapshot = receive(lambda m: m["type"] == "snapshot")
+        assert snapshot["data"]["status"]["environment"] == "paper"
+        assert "spreads" in snapshot["data"]["spreads"]
+        body = {
+            "template": {"spread_type": "bear_call_credit"},
+            "lots": 1,
+            "idempotency_key": "stream-0001",
+        }
+        spread_id = ok(node.client.post("/manual/submit", json=body))["spread_id"]
+
+        def of_spread(message: dict[str, Any]) -> bool:
+            return message["type"] == "event" and f"spread={spread_id}" in message["data"].get(
+                "tags", []
+            )
+
+        first = receive(of_spread)
+        assert first["topic"] == "orders"
+        rest = ok(node.client.get(f"/orders/{first['data']['client_order_id']}"))
+        assert set(first["data"]) - {"event"} == set(rest)
+        fill = receive(lambda m: m["type"] == "event" and m["topic"] == "fills")
+        assert fill["data"]["quantity"] > 0
+        receive(lambda m: m["type"] == "event" and m["topic"] == "positions")
+    sequences = [m["seq"] for m in seen if m["type"] == "event"]
+    assert sequences == sorted(sequences)
 
 
 def test_kill_switch_leaves_no_open_order_or_position(node: BridgeNode) -> None:
