@@ -137,3 +137,17 @@ def test_idempotency_runs_once_per_key_even_concurrently() -> None:
     results = asyncio.run(scenario())
     assert results == [(1, False), (1, True), (2, False)]
     assert len(calls) == 2
+
+
+def test_unsafe_settings_are_named() -> None:
+    from nautilus_options.bridge.settings import BridgeSettings
+
+    safe = BridgeSettings(host="127.0.0.1")
+    assert safe.unsafe(has_users=True) == []
+    exposed = BridgeSettings(host="0.0.0.0", cors_origins=("*",))
+    warnings = exposed.unsafe(has_users=False)
+    assert len(warnings) == 3
+    assert "no user" in warnings[0]
+    assert "without TLS" in warnings[1]
+    assert "every origin" in warnings[2]
+    assert BridgeSettings(host="0.0.0.0", tls=True).unsafe(has_users=True) == []

@@ -1,0 +1,105 @@
+"""``options-nt serve --results DIR``: backtest results served read-only with no node; a first
+start prints a one-time admin password; a backtest runs in the background with progress."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from bridge_node import wait_for
+
+pytestmark = pytest.mark.slow
+
+_PASSWORD = re.compile(r"created user 'admin' with password (?P<password>\S+) ")
+_URL = re.compile(r"bridge at (?P<url>http://\S+/api/v1)")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, Path, str]]:
+    root = tmp_path_factory.mktemp("bridge-results")
+    results, state = root / "results", root / "state"
+    results.mkdir()
+    log = root / "serve.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "nautilus_options",
+                "serve",
+                "--results",
+                str(results),
+                "--port",
+                "0",
+                "--state-dir",
+                str(state),
+            ],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        found = wait_for(lambda: _URL.search(log.read_text()), "the bridge to listen", 60)
+        password = _PASSWORD.search(log.read_text())
+        assert password is not None, log.read_text()
+        with httpx.Client(base_url=found["url"], timeout=60) as client:
+            login = client.post(
+                "/auth/login", json={"username": "admin", "password": password["password"]}
+            )
+            assert login.status_code == 200, login.text
+            client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+            yield client, root, password["password"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+
+
+def ok(response: httpx.Response, code: int = 200) -> Any:
+    assert response.status_code == code, (response.status_code, response.text)
+    return response.json()
+
+
+def test_no_node_routes_answer_503_and_name_the_environment(
+    served: tuple[httpx.Client, Path, str],
+) -> None:
+    client = served[0]
+    health = client.get("/health")
+    assert health.headers["X-Options-NT-Environment"] == "backtest"
+    assert ok(health)["node"] is False
+    assert client.get("/spreads").status_code == 503
+    assert ok(client.get("/backtests")) == []
+
+
+def test_a_background_backtest_reports_progress_and_its_report_is_served(
+    served: tuple[httpx.Client, Path, str],
+) -> None:
+    client, root, password = served
+    body = {"name": "one-day", "start": "2026-01-05", "end": "2026-01-05"}
+    job = ok(client.post("/backtests/jobs", json=body), 202)
+    assert job["status"] == "running"
+    assert client.post("/backtests/jobs", json=body).status_code == 409
+    done = wait_for(
+        lambda: (j := ok(client.get(f"/backtests/jobs/{job['id']}")))["status"] != "running" and j,
+        "the backtest to finish",
+        300,
+    )
+    assert done["status"] == "finished", done
+    assert done["elapsed_secs"] > 0
+    listed = ok(client.get("/backtests"))
+    assert [r["name"] for r in listed] == ["one-day"]
+    assert listed[0]["has_report"]
+    assert "pnl_total" in listed[0]["summary"]
+    report = client.get("/backtests/one-day/report.html")
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/html")
+    assert client.get("/backtests/..%2Fstate/report.html").status_code == 404
+    # the one-time password is in no file the server wrote
+    for path in root.rglob("*"):
+        if path.is_file() and path.name != "serve.log":
+            assert password.encode() not in path.read_bytes(), path
