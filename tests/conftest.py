@@ -12,6 +12,8 @@ Hypothesis profiles (``HYPOTHESIS_PROFILE`` selects one; ``CI`` set means ``ci``
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     """
     del config
     return True if collection_path.name == "conftest.py" else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep paper and live state folders (``$XDG_STATE_HOME``) out of the home folder."""
+    del config
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="options-nt-state-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the state folder of :func:`pytest_configure`."""
+    del config
+    shutil.rmtree(os.environ["XDG_STATE_HOME"], ignore_errors=True)

@@ -22,6 +22,7 @@ from nautilus_trader.config import TradingNodeConfig
 
 from nautilus_options.adapters.zerodha.common.credentials import KiteCredentials, load_credentials
 from nautilus_options.adapters.zerodha.constants import KITE_REST_URL, KITE_TICKER_URL
+from nautilus_options.adapters.zerodha.journal import OrderJournal
 from nautilus_options.domain.nse import next_session
 from nautilus_options.environments.trading import KiteEndpoint, build_trading_config
 from nautilus_options.environments.trading_settings import TradingSettings
@@ -103,15 +104,19 @@ def run_preflight(
     settings: TradingSettings,
     credentials: KiteCredentials,
     now_ns: int | None = None,
-    known_positions: Callable[[str], bool] = lambda symbol: False,
+    known_positions: Callable[[str], bool] | None = None,
 ) -> list[PreflightCheck]:
     """Check the account before any order; every check runs, each reports what it saw.
 
     Checks: the token is valid (``/user/profile``); the free margin is at least
     ``live.min_free_margin`` and positive (``/user/margins``); the run's option chain is
     listed (``/instruments/NFO``); the market session is open (``live.session``); no
-    position is held that ``known_positions(tradingsymbol)`` does not recognise.
+    position is held that ``known_positions(tradingsymbol)`` does not recognise. By default
+    a position is known when this node traded its symbol: the order journal in
+    ``node.state_dir`` has an order for it (a restart finds its own spreads held).
     """
+    if known_positions is None:
+        known_positions = OrderJournal(settings.node.state_path("live")).symbols().__contains__
     endpoint = live_endpoint(settings)
     token = credentials.access_token.reveal() if credentials.access_token else ""
     headers = {**_HEADERS, "Authorization": f"token {credentials.api_key}:{token}"}
@@ -188,10 +193,15 @@ def _session_check(session: str, now_ns: int) -> PreflightCheck:
 def _positions_check(body: dict[str, Any], known: Callable[[str], bool]) -> PreflightCheck:
     if body.get("status") != "success":
         return PreflightCheck("no unknown positions", False, str(body.get("message")))
-    held = [
+    rows = [row for row in body["data"].get("net", []) if int(row.get("quantity", 0)) != 0]
+    unknown = [
         f"{row['tradingsymbol']} {row['quantity']:+d}"
-        for row in body["data"].get("net", [])
-        if int(row.get("quantity", 0)) != 0 and not known(str(row["tradingsymbol"]))
+        for row in rows
+        if not known(str(row["tradingsymbol"]))
     ]
-    detail = "none held" if not held else "held: " + ", ".join(held)
-    return PreflightCheck("no unknown positions", not held, detail)
+    own = len(rows) - len(unknown)
+    if unknown:
+        detail = "held: " + ", ".join(unknown)
+    else:
+        detail = f"none ({own} held by this node, taken over at start)" if own else "none held"
+    return PreflightCheck("no unknown positions", not unknown, detail)

@@ -140,8 +140,8 @@ def build_trading_config(
     session : {"nse", "always"}
         Market hours of the strategy's and the monitor's timers.
     out_dir : Path, optional
-        The recorder's streams, the log and the execution client's state go there; None
-        keeps rows in memory and logs to the terminal.
+        The recorder's streams and the log go there; None keeps rows in memory and logs to
+        the terminal. The execution client's state goes to ``node.state_dir``.
     environment : str
         Name of the environment (in the node's instance state folder and logs).
 
@@ -175,7 +175,7 @@ def build_trading_config(
         "strikes_each_side": node.strikes_each_side,
     }
     kite = endpoint.kite_config()
-    state_dir = None if out_dir is None else str(out_dir / f"{environment}-state")
+    state_dir = str(node.state_path(environment))
     redis = _redis(node.redis)
     return TradingNodeConfig(
         trader_id=node.trader_id,

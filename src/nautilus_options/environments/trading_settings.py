@@ -28,6 +28,7 @@ key is reported by its path and the file, as in the backtest (``node.max_lots``)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -96,6 +97,9 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     record : str, optional
         Catalog folder to record every quote and trade the data client receives into (a
         ``ParquetDataCatalog``; ``options-nt backtest --catalog <folder>`` replays it).
+    state_dir : str, optional
+        The execution client's state (its order journal); keep it across restarts. Default
+        ``$XDG_STATE_HOME/options-nt/<trader_id>-<environment>`` (``~/.local/state``).
     """
 
     trader_id: Annotated[str, msgspec.Meta(pattern=r"^[ -~]+-[^-]+$")] = "OPTIONSNT-001"
@@ -110,9 +114,17 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     log_max_mb: PositiveFloat = 50.0
     log_backups: PositiveInt = 10
     record: NonEmptyStr | None = None
+    state_dir: NonEmptyStr | None = None
 
     def __post_init__(self) -> None:
         check_fields(self)
+
+    def state_path(self, environment: str) -> Path:
+        """The execution client's state folder in ``environment`` (see ``state_dir``)."""
+        if self.state_dir is not None:
+            return Path(self.state_dir).expanduser()
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        return Path(base) / "options-nt" / f"{self.trader_id}-{environment}"
 
 
 class PaperSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):

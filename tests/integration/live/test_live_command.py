@@ -184,3 +184,49 @@ def assert_flat_hedge_last(kite: KiteConnect) -> None:
     # opening: hedges (BUY) then shorts (SELL); closing: shorts (BUY) then hedges (SELL)
     closing = sides[len(sides) // 2 :]
     assert closing == sorted(closing), sides  # every BUY before every SELL
+
+
+@pytest.mark.slow
+def test_a_restart_passes_preflight_with_its_own_spread_held_and_takes_it_over(
+    sim: KiteSimulator, tmp_path: Path
+) -> None:
+    env, kite = kite_env(sim, tmp_path)
+    limits = ("--confirm-live", "--max-lots", "1", "--max-daily-loss", "1e9")
+    first = subprocess.Popen(
+        live_args(sim, tmp_path, *limits),
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for_line(first, "first spread opened", 120)
+        deadline = time.monotonic() + 60
+        while len([p for p in kite.positions()["net"] if p["quantity"]]) < 4:
+            assert time.monotonic() < deadline, "the spread's four legs never filled"
+            time.sleep(0.2)
+        first.send_signal(signal.SIGINT)  # leaves open spreads (the default)
+        _, err = first.communicate(timeout=90)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, err[-2000:]
+
+    out2 = tmp_path / "out2"
+    args = [*live_args(sim, tmp_path, *limits), "--out", str(out2)]
+    second = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        lines = wait_for_line(second, "Ctrl-C", 60)
+        assert any("[ok] no unknown positions: none (4 held by this node" in x for x in lines)
+        adopted = "OptionsSpreadStrategy-000-S0001: adopted (open)"
+        deadline = time.monotonic() + 60
+        while not any(adopted in log.read_text() for log in out2.glob("nautilus*.log")):
+            assert time.monotonic() < deadline, "the restarted node did not take the spread over"
+            assert second.poll() is None, second.communicate()[1][-2000:]
+            time.sleep(0.2)
+        second.send_signal(signal.SIGUSR1)
+        second.communicate(timeout=90)
+    finally:
+        if second.poll() is None:
+            second.kill()
+    assert second.returncode == 3
+    assert_flat_hedge_last(kite)

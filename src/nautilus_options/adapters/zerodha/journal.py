@@ -14,12 +14,16 @@ is appended and fsynced with
 At connect the execution client puts back every journaled order that Kite's order book has
 and the cache lacks (:func:`restore_order`), *before* reconciliation runs, so reconciliation
 applies the broker's state to the strategy's own order, in its own leg position.
+
+Kite's order book lives for a day, so entries older than ``keep_days`` are dropped when the
+journal is opened (the file is rewritten atomically). Keep ``state_dir`` across restarts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,9 @@ __all__ = ["JOURNAL_NAME", "JournalEntry", "OrderJournal", "restore_order"]
 
 #: The journal's file name in the execution client's ``state_dir``.
 JOURNAL_NAME = "kite-orders.jsonl"
+#: Days an entry is kept (Kite's order book is the day's).
+KEEP_DAYS = 3
+_NS_PER_DAY = 86_400 * 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,20 @@ class JournalEntry:
         The position the strategy sent it for (HEDGING leg positions), if any.
     init : dict[str, Any] | None
         Its ``OrderInitialized`` as a dict (None for an order only mapped, not journaled).
+    ts_ns : int
+        When it was journaled (UNIX ns).
     """
 
     base: str
     client_order_id: str
     position_id: str | None = None
     init: dict[str, Any] | None = None
+    ts_ns: int = 0
+
+    @property
+    def tradingsymbol(self) -> str | None:
+        """Kite's trading symbol of the order's instrument (None for a mapped entry)."""
+        return None if self.init is None else str(self.init["instrument_id"]).split(".")[0]
 
     def to_line(self) -> str:
         """The entry as one JSON line."""
@@ -67,6 +82,7 @@ class JournalEntry:
                 "client_order_id": self.client_order_id,
                 "position_id": self.position_id,
                 "init": self.init,
+                "ts": self.ts_ns,
             },
             separators=(",", ":"),
         )
@@ -79,6 +95,8 @@ class OrderJournal:
     ----------
     folder : str | None
         The state folder; None keeps the journal in memory only.
+    keep_days : float, default 3
+        Entries older than this are dropped on opening.
 
     Raises
     ------
@@ -86,14 +104,27 @@ class OrderJournal:
         If a line of the journal file is not a journal entry (names the file and line).
     """
 
-    def __init__(self, folder: str | None) -> None:
+    def __init__(self, folder: str | Path | None, keep_days: float = KEEP_DAYS) -> None:
         self._path = Path(folder).expanduser() / JOURNAL_NAME if folder else None
         self._entries: dict[str, JournalEntry] = {}
-        if self._path is not None and self._path.exists():
-            for number, line in enumerate(self._path.read_text().splitlines(), start=1):
-                if line.strip():
-                    entry = _parse(line, self._path, number)
-                    self._entries[entry.base] = entry
+        if self._path is None or not self._path.exists():
+            return
+        lines = self._path.read_text().splitlines()
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                entry = _parse(line, self._path, number)
+                self._entries[entry.base] = entry
+        oldest = time.time_ns() - int(keep_days * _NS_PER_DAY)
+        kept = {base: e for base, e in self._entries.items() if e.ts_ns >= oldest}
+        if len(kept) < len(self._entries):
+            self._entries = kept
+            staged = self._path.with_suffix(".tmp")
+            staged.write_text("".join(e.to_line() + "\n" for e in kept.values()))
+            os.replace(staged, self._path)
+
+    def symbols(self) -> set[str]:
+        """Kite trading symbols of the journaled orders (what this node has traded)."""
+        return {e.tradingsymbol for e in self._entries.values() if e.tradingsymbol is not None}
 
     def add(self, base: str, order: Order, position_id: PositionId | None = None) -> None:
         """Journal ``order`` (appended and fsynced at once; a repeat is a no-op)."""
@@ -106,13 +137,14 @@ class OrderJournal:
                 order.client_order_id.value,
                 None if position_id is None else position_id.value,
                 OrderInitialized.to_dict(order.init_event),
+                time.time_ns(),
             )
         )
 
     def map(self, base: str, client_order_id: str) -> None:
         """Remember that ``base`` is ``client_order_id`` (an order found in the cache)."""
         if base not in self._entries:
-            self._write(JournalEntry(base, client_order_id))
+            self._write(JournalEntry(base, client_order_id, ts_ns=time.time_ns()))
 
     def get(self, base: str) -> str | None:
         """The client order id of ``base``, if known."""
@@ -142,6 +174,7 @@ def _parse(line: str, path: Path, number: int) -> JournalEntry:
             str(raw["client_order_id"]),
             raw.get("position_id"),
             raw.get("init"),
+            int(raw.get("ts", 0)),
         )
     except (ValueError, KeyError, TypeError) as exc:
         message = f"not an order journal entry ({exc})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,21 @@ def test_a_damaged_line_is_named_by_file_and_line(tmp_path: Path) -> None:
     path.write_text('{"base":"a","client_order_id":"O-1"}\n\n{"base":"b"}\n')
     with pytest.raises(DataError, match=rf"{JOURNAL_NAME}, row 3: not an order journal entry"):
         OrderJournal(str(tmp_path))
+
+
+def test_old_entries_are_dropped_on_opening_and_symbols_name_what_was_traded(
+    tmp_path: Path,
+) -> None:
+    journal = OrderJournal(str(tmp_path))
+    journal.add("ntold", _order([]))
+    journal.add("ntnew", _order([]))
+    path = tmp_path / JOURNAL_NAME
+    old, new = path.read_text().splitlines()
+    aged = old.replace(f'"ts":{json.loads(old)["ts"]}', '"ts":1')
+    path.write_text(f"{aged}\n{new}\n")
+
+    reopened = OrderJournal(str(tmp_path))
+    assert reopened.entry("ntold") is None
+    assert reopened.entry("ntnew") is not None
+    assert path.read_text().splitlines() == [new]
+    assert reopened.symbols() == {"AUD/USD"}
