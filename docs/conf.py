@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nautilus_options import __version__
+from nautilus_options.bridge.reference import write_reference
 
 project = "options-nt"
 author = "options-nt contributors"
@@ -18,7 +21,7 @@ extensions = [
     "sphinx.ext.viewcode",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_generated"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
@@ -33,3 +36,7 @@ suppress_warnings = ["myst.header", "autodoc.import_object"]
 
 html_theme = "furo"
 html_title = f"options-nt {__version__}"
+
+# The bridge's OpenAPI document and its endpoint table, written at each build (api/bridge.md
+# offers the document for download and renders the table).
+write_reference(Path(__file__).parent / "_generated")

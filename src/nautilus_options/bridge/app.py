@@ -10,7 +10,6 @@ that changes something (and every login) is appended to the audit log.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from nautilus_options import __version__
 from nautilus_options.bridge.audit import AUDIT_FILE, AuditLog
 from nautilus_options.bridge.backtests import BacktestRuns
 from nautilus_options.bridge.context import BridgeContext
-from nautilus_options.bridge.deps import require
+from nautilus_options.bridge.deps import Responses, require
 from nautilus_options.bridge.idempotency import IdempotencyConflictError
 from nautilus_options.bridge.manual.build import SpreadRefusedError
 from nautilus_options.bridge.node import NodeLink, NodeUnavailableError
@@ -61,7 +60,10 @@ API_PREFIX = "/api/v1"
 #: Header naming the environment on every response.
 ENVIRONMENT_HEADER = "X-Options-NT-Environment"
 
-_log = logging.getLogger(__name__)
+_AUTH_RESPONSES: Responses = {
+    401: {"description": "No valid access or API token"},
+    403: {"description": "The token lacks the scope"},
+}
 _PRIVATE_ROUTERS = (
     health.router,
     auth.private,
@@ -130,7 +132,12 @@ def create_app(
     app.state.backtests = BacktestRuns(settings.results_dir) if settings.results_dir else None
     app.include_router(auth.public, prefix=API_PREFIX)
     for router in _PRIVATE_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(require(Scope.READ))])
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            dependencies=[Depends(require(Scope.READ))],
+            responses=_AUTH_RESPONSES,
+        )
     if hub is not None:
         from nautilus_options.bridge.stream import stream_router
 
