@@ -43,6 +43,12 @@ def test_events_from_many_threads_get_consecutive_sequence_numbers() -> None:
         assert mine == list(range(1_000))
 
 
+def test_batching_may_be_off_but_not_negative() -> None:
+    assert EventHub(batch_s=0).batch_s == 0
+    with pytest.raises(ValueError, match="batch_s must not be negative, got -1"):
+        EventHub(batch_s=-1)
+
+
 def test_the_epoch_is_random_unless_given() -> None:
     assert EventHub().epoch != EventHub().epoch
     assert EventHub(epoch="node-1").epoch == "node-1"

@@ -64,6 +64,10 @@ class EventHub:
         Seconds between heartbeats on every socket.
     quote_flush_s : float
         Seconds over which quotes are coalesced (latest per instrument).
+    batch_s : float
+        Least time between two deliveries to the connections: events arriving meanwhile go
+        out together, in one frame per socket (fewer, larger frames under load; an event
+        waits at most this long).
     """
 
     def __init__(
@@ -74,6 +78,7 @@ class EventHub:
         max_queue: int = 10_000,
         heartbeat_s: float = 5.0,
         quote_flush_s: float = 0.25,
+        batch_s: float = 0.01,
     ) -> None:
         for name, value in (
             ("max_queue", max_queue),
@@ -82,11 +87,14 @@ class EventHub:
         ):
             if value <= 0:
                 raise ValueError(f"{name} must be positive, got {value}")
+        if batch_s < 0:
+            raise ValueError(f"batch_s must not be negative, got {batch_s}")
         self.epoch = epoch or uuid.uuid4().hex[:16]
         self.ring_size = ring_size
         self.max_queue = max_queue
         self.heartbeat_s = heartbeat_s
         self.quote_flush_s = quote_flush_s
+        self.batch_s = batch_s
         self._lock = threading.Lock()
         # Guarded by _lock (touched by publishing threads).
         self._seq = 0
@@ -99,6 +107,7 @@ class EventHub:
         self._flush_scheduled = False
         # Serving loop only.
         self._sent = 0
+        self._last_drain = float("-inf")
         self._connections: set[Connection] = set()
         self._snapshot: SnapshotProvider | None = None
 
@@ -144,7 +153,7 @@ class EventHub:
             if self._drain_scheduled:
                 return
             self._drain_scheduled = True
-        self._call_soon(loop, self._drain)
+        self._call_soon(loop, self._schedule_drain, loop)
 
     def _publish_quote(self, payload: dict[str, Any], ts: float) -> None:
         instrument = payload.get("instrument_id")
@@ -290,7 +299,16 @@ class EventHub:
             topic=topic, seq=seq, epoch=self.epoch, ts=ts, data=data
         ).model_dump_json(fallback=str)
 
+    def _schedule_drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        delay = self._last_drain + self.batch_s - loop.time()
+        if delay > 0:
+            loop.call_later(delay, self._drain)
+        else:
+            self._drain()
+
     def _drain(self) -> None:
+        if self._loop is not None:
+            self._last_drain = self._loop.time()
         with self._lock:
             batch, self._pending = self._pending, []
             self._drain_scheduled = False
