@@ -16,6 +16,8 @@ topic          published
 ``quotes``     the touch of every instrument held, each interval
 =============  ==========================================================================
 
+(The app publishes its audit records on ``logs``.)
+
 Until the wiring layer calls :meth:`BridgeActor.attach` (with the hub's ``publish`` and the
 snapshot source) nothing is published. :attr:`BridgeActor.latest` keeps the latest state of
 each topic, which the hub serves as a snapshot to clients that cannot resume.

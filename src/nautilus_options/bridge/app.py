@@ -45,6 +45,7 @@ from nautilus_options.bridge.security.lockout import LoginThrottle
 from nautilus_options.bridge.security.sessions import SessionTokens
 from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
 from nautilus_options.bridge.settings import BridgeSettings
+from nautilus_options.bridge.stream import EventHub, stream_router
 from nautilus_options.errors import OptionsNTError
 
 __all__ = [
@@ -96,7 +97,7 @@ def create_app(
     *,
     node: NodeLink | None = None,
     authenticator: Authenticator | None = None,
-    hub: Any = None,
+    hub: EventHub | None = None,
 ) -> FastAPI:
     """Build the bridge app.
 
@@ -109,7 +110,8 @@ def create_app(
     authenticator : Authenticator, optional
         Credentials, sessions and lockout (default: :func:`build_authenticator`).
     hub : EventHub, optional
-        The stream's hub; when given, its WebSocket route is mounted at ``/api/v1/ws``.
+        The stream's hub; when given, its WebSocket route is mounted at ``/api/v1/ws`` and
+        every audit record is also published on its ``logs`` topic.
     """
     settings = settings or BridgeSettings()
     authenticator = authenticator or build_authenticator(settings)
@@ -128,6 +130,7 @@ def create_app(
         auth=authenticator,
         audit=AuditLog(settings.state_dir / AUDIT_FILE),
         node=node,
+        hub=hub,
     )
     app.state.backtests = BacktestRuns(settings.results_dir) if settings.results_dir else None
     app.include_router(auth.public, prefix=API_PREFIX)
@@ -139,8 +142,6 @@ def create_app(
             responses=_AUTH_RESPONSES,
         )
     if hub is not None:
-        from nautilus_options.bridge.stream import stream_router
-
         app.include_router(stream_router(hub, authenticator), prefix=API_PREFIX)
     _add_error_handlers(app)
     app.middleware("http")(_stamp_and_audit)
@@ -174,7 +175,7 @@ async def _stamp_and_audit(
         principal: Principal | None = getattr(request.state, "principal", None)
         subject = principal.subject if principal else getattr(request.state, "audit_subject", "")
         code = response.status_code
-        context.audit.record(
+        entry = context.audit.record(
             subject=subject or "anonymous",
             client=request.client.host if request.client else "unknown",
             action=f"{request.method} {request.url.path}",
@@ -182,6 +183,8 @@ async def _stamp_and_audit(
             status=code,
             detail=getattr(request.state, "audit_detail", None),
         )
+        if context.hub is not None:
+            context.hub.publish("logs", {"source": "audit", **entry})
     return response
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from nautilus_options.errors import ConfigError
+
 __all__ = ["BridgeServer"]
 
 
@@ -51,6 +53,7 @@ class BridgeServer:
             lifespan="off",
         )
         self.scheme = "https" if certfile and keyfile else "http"
+        self._port = port
         self.host = host
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="bridge-http", daemon=True)
@@ -72,14 +75,17 @@ class BridgeServer:
 
         Raises
         ------
-        RuntimeError
-            If it is not listening within ``timeout`` seconds (e.g. the port is taken).
+        ConfigError
+            If it is not listening within ``timeout`` seconds (e.g. the port is taken),
+            naming ``--port``.
         """
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the bridge did not start on {self.host}")
+                raise ConfigError(
+                    "--port", f"the bridge cannot listen on {self.host}:{self._port} (in use?)"
+                )
             time.sleep(0.02)
         return self
 

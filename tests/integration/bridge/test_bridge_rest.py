@@ -197,7 +197,7 @@ def test_api_token_scopes_on_the_node(node: BridgeNode) -> None:
 def test_stream_carries_order_fill_and_position_events_in_rest_shapes(node: BridgeNode) -> None:
     ws_url = node.url.replace("http://", "ws://") + "/ws"
     token = node.client.headers["Authorization"].split()[1]
-    topics = ["orders", "fills", "positions", "spreads", "status", "capital"]
+    topics = ["orders", "fills", "positions", "spreads", "status", "capital", "logs"]
     seen: list[dict[str, Any]] = []
     with connect(ws_url, open_timeout=30) as socket:
         socket.send(json.dumps({"type": "auth", "token": token}))
@@ -236,6 +236,11 @@ def test_stream_carries_order_fill_and_position_events_in_rest_shapes(node: Brid
         fill = receive(lambda m: m["type"] == "event" and m["topic"] == "fills")
         assert fill["data"]["quantity"] > 0
         receive(lambda m: m["type"] == "event" and m["topic"] == "positions")
+    audit = [m["data"] for m in seen if m["type"] == "event" and m["topic"] == "logs"]
+    submitted = [a for a in audit if a["action"] == "POST /api/v1/manual/submit"]
+    assert submitted
+    assert submitted[0]["subject"] == "admin"
+    assert submitted[0]["detail"]["idempotency_key"] == "stream-0001"
     sequences = [m["seq"] for m in seen if m["type"] == "event"]
     assert sequences == sorted(sequences)
 

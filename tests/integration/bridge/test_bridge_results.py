@@ -3,8 +3,10 @@ start prints a one-time admin password; a backtest runs in the background with p
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -103,3 +105,54 @@ def test_a_background_backtest_reports_progress_and_its_report_is_served(
     for path in root.rglob("*"):
         if path.is_file() and path.name != "serve.log":
             assert password.encode() not in path.read_bytes(), path
+
+
+def test_serve_live_refuses_without_credentials_or_confirmation(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KITE_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nautilus_options",
+            "serve",
+            "--live",
+            "--state-dir",
+            str(tmp_path / "state"),
+            "--token-file",
+            str(tmp_path / "missing-token.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("options-nt: error:")
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "state").exists()  # refused before anything was created
+
+
+def test_a_port_in_use_is_named(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nautilus_options",
+                "serve",
+                "--results",
+                str(tmp_path),
+                "--port",
+                str(port),
+                "--state-dir",
+                str(tmp_path / "state"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2
+    assert f"--port: the bridge cannot listen on 127.0.0.1:{port}" in done.stderr

@@ -20,7 +20,8 @@ class Health(BaseModel):
 
 
 class ClientState(BaseModel):
-    """One data or execution client."""
+    """One data or execution client; ``connected`` is its engine's view (every client of
+    that kind connected)."""
 
     client_id: str
     kind: Literal["data", "execution"]
