@@ -149,6 +149,7 @@ def test_spreads_positions_capital_and_account(node: BridgeNode) -> None:
     )
     spread = spreads[0]
     assert spread["is_open"]
+    assert spread["spread_type"] == "bull_put_credit"  # named from its legs
     assert [leg["side"] for leg in spread["legs"]] == ["BUY", "SELL"]
     assert spread["max_loss"] > 0
     assert spread["breakevens"]

@@ -20,6 +20,7 @@ from nautilus_trader.cache.base import CacheFacade
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import OptionContract
 
+from nautilus_options.bridge.manual.shape import shape_name
 from nautilus_options.bridge.manual.strategy import ManualSpreadStrategy
 from nautilus_options.bridge.schemas.manual import (
     MarginEstimate,
@@ -165,7 +166,7 @@ def _from_legs(strategy: ManualSpreadStrategy, request: SpreadRequest, now_ns: i
     forward = spot * math.exp(strategy.cfg.risk_free_rate * t)
     selection = SpreadSelection(geometry, forward, t, geometry.net_premium(mids), mids)
     instruments = tuple(option for _, option, _ in picked)
-    return BuiltSpread(SpreadPick(selection, instruments), "custom")
+    return BuiltSpread(SpreadPick(selection, instruments), shape_name(geometry.legs))
 
 
 def preview(cache: CacheFacade, built: BuiltSpread, lots: int, now_ns: int) -> SpreadPreview:

@@ -17,6 +17,8 @@ from nautilus_trader.model.identifiers import InstrumentId, Symbol, Venue
 from nautilus_trader.model.orders import Order
 from nautilus_trader.model.position import Position
 
+from nautilus_options.bridge.manual.shape import shape_name
+from nautilus_options.bridge.manual.strategy import ManualSpreadStrategy
 from nautilus_options.bridge.schemas.trading import (
     GreeksOut,
     LegOut,
@@ -27,6 +29,7 @@ from nautilus_options.bridge.schemas.trading import (
 from nautilus_options.bridge.views.times import utc, utc_or_none
 from nautilus_options.domain.pricing import black76_greeks, implied_vol, year_fraction
 from nautilus_options.domain.quotes import mid_price
+from nautilus_options.domain.spreads import LegSpec
 from nautilus_options.portfolio import LegView, SettlementRules, SpreadTracker, SpreadView
 from nautilus_options.strategy import OptionsSpreadStrategy
 
@@ -99,7 +102,7 @@ def spread_out(
     return SpreadOut(
         spread_id=view.spread_id,
         strategy_id=view.strategy_id.value,
-        spread_type=view.spread_type,
+        spread_type=_shape(node, view),
         underlying=view.underlying,
         expiry=utc_or_none(view.expiry_ns),
         lots=view.lots,
@@ -119,6 +122,14 @@ def spread_out(
         else None,
         legs=legs,
     )
+
+
+def _shape(node: TradingNode, view: SpreadView) -> str:
+    """The spread's shape: its tag, or for the manual strategy's spreads, its legs' shape."""
+    strategy = next((s for s in node.trader.strategies() if s.id == view.strategy_id), None)
+    if not isinstance(strategy, ManualSpreadStrategy):
+        return view.spread_type
+    return shape_name([LegSpec(leg.strike, leg.right, leg.ratio) for leg in view.legs])
 
 
 def _leg_out(leg: LegView, mark: float | None, iv: float | None) -> LegOut:
