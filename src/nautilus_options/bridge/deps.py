@@ -17,7 +17,7 @@ from nautilus_options.bridge.context import BridgeContext
 from nautilus_options.bridge.node import NodeLink
 from nautilus_options.bridge.principal import Principal, Scope
 
-__all__ = ["bridge_context", "caller", "node_link", "require"]
+__all__ = ["bridge_context", "caller", "found", "node_link", "require"]
 
 _bearer = HTTPBearer(auto_error=False, description="An access token or an API token")
 
@@ -56,6 +56,13 @@ def caller(request: Request) -> Principal:
     """The principal the router's dependency authenticated."""
     principal: Principal = request.state.principal
     return principal
+
+
+def found[T](value: T | None, detail: str) -> T:
+    """``value``, or a 404 with ``detail`` (naming the parameter) when it is None."""
+    if value is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail)
+    return value
 
 
 def node_link(request: Request) -> NodeLink:

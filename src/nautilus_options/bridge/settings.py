@@ -6,10 +6,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BridgeSettings", "Environment", "is_loopback"]
-
-#: What the bridge is serving; stamped on every response.
-Environment = str
+__all__ = ["BridgeSettings", "is_loopback"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,7 @@ class BridgeSettings:
         Bound on a call into the node's loop.
     """
 
-    environment: Environment = "paper"
+    environment: str = "paper"
     state_dir: Path = field(default_factory=lambda: Path.home() / ".options-nt")
     host: str = "127.0.0.1"
     port: int = 8765

@@ -30,7 +30,7 @@ from nautilus_options.bridge.schemas.manual import (
     TemplateRequest,
 )
 from nautilus_options.bridge.views.times import utc
-from nautilus_options.bridge.views.trading import index_price
+from nautilus_options.bridge.views.trading import index_price, touch
 from nautilus_options.domain.charges import Side, order_charges
 from nautilus_options.domain.margins import Leg, portfolio_margin
 from nautilus_options.domain.nse import parse_tradingsymbol
@@ -180,7 +180,7 @@ def preview(cache: CacheFacade, built: BuiltSpread, lots: int, now_ns: int) -> S
     margin_legs: list[Leg] = []
     entry = exit_ = 0.0
     for spec, option, mid in zip(geometry.legs, instruments, selection.mids, strict=True):
-        quote = _touch(cache, option)
+        quote = touch(cache, option.id)
         side: Side = "BUY" if spec.ratio > 0 else "SELL"
         turnover = units * abs(spec.ratio) * mid
         charges = order_charges(side, turnover, day).total
@@ -233,13 +233,6 @@ def preview(cache: CacheFacade, built: BuiltSpread, lots: int, now_ns: int) -> S
         charges_entry=round(entry, 2),
         charges_round_trip=round(entry + exit_, 2),
     )
-
-
-def _touch(cache: CacheFacade, option: OptionContract) -> tuple[float, float]:
-    quote = cache.quote_tick(option.id)
-    if quote is None:
-        return (0.0, 0.0)
-    return (quote.bid_price.as_double(), quote.ask_price.as_double())
 
 
 def _option(cache: CacheFacade, value: str) -> OptionContract | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 
-from nautilus_options.bridge.deps import Node, Responses
+from nautilus_options.bridge.deps import Node, Responses, found
 from nautilus_options.bridge.schemas.money import AccountOut, CapitalOut
 from nautilus_options.bridge.views.money import accounts, capital_manager, capital_out
 
@@ -23,7 +23,7 @@ async def capital(node: Node) -> CapitalOut:
         history = manager.history if manager is not None else []
         return capital_out(history[-1]) if history else None
 
-    return _found(await node.call(read))
+    return found(await node.call(read), "no capital manager state yet")
 
 
 @router.get("/capital/history", responses=_NO_MANAGER)
@@ -38,16 +38,10 @@ async def capital_history(
             return None
         return [capital_out(update) for update in manager.history[-limit:]]
 
-    return _found(await node.call(read))
+    return found(await node.call(read), "no capital manager state yet")
 
 
 @router.get("/account", responses={503: {"description": "No node"}})
 async def account(node: Node) -> list[AccountOut]:
     """The venue accounts: balances and the margins blocked."""
     return await node.call(lambda: accounts(node.node))
-
-
-def _found[T](value: T | None) -> T:
-    if value is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no capital manager state yet")
-    return value

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from nautilus_trader.model.identifiers import ClientOrderId
 from nautilus_trader.model.orders import Order
 
-from nautilus_options.bridge.deps import Node, Responses, require
+from nautilus_options.bridge.deps import Node, Responses, found, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.manual import IDENTIFIER_PATTERN
 from nautilus_options.bridge.schemas.trading import OrderCanceled, OrderOut
@@ -54,7 +54,7 @@ async def list_orders(
 async def get_order(client_order_id: OrderId, node: Node) -> OrderOut:
     """One order."""
     order = await node.call(lambda: _order(node, client_order_id))
-    return order_out(_found(order, client_order_id))
+    return order_out(found(order, f"client_order_id: no {client_order_id!r}"))
 
 
 @router.post(
@@ -78,7 +78,7 @@ async def cancel_order(client_order_id: OrderId, node: Node, request: Request) -
         strategy.cancel_order(order)
         return OrderCanceled(client_order_id=client_order_id, status=order.status_string())
 
-    result = _found(await node.call(run), client_order_id)
+    result = found(await node.call(run), f"client_order_id: no {client_order_id!r}")
     if not isinstance(result, OrderCanceled):
         raise HTTPException(status.HTTP_409_CONFLICT, result)
     return result
@@ -91,9 +91,3 @@ def _order(node: Node, client_order_id: str) -> Order | None:
         return None
     order: Order | None = node.node.cache.order(identifier)
     return order
-
-
-def _found[T](value: T | None, client_order_id: str) -> T:
-    if value is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client_order_id: no {client_order_id!r}")
-    return value

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends
 from nautilus_trader.common.enums import ComponentState
 
-from nautilus_options.bridge.deps import Node, Responses, require
+from nautilus_options.bridge.deps import Node, Responses, found, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.status import StrategyConfigOut, StrategyInfo
 from nautilus_options.bridge.views.status import find_strategy, strategies, strategy_config
@@ -28,7 +28,7 @@ async def get_config(strategy_id: str, node: Node) -> StrategyConfigOut:
         strategy = find_strategy(node.node, strategy_id)
         return strategy_config(strategy) if strategy is not None else None
 
-    return _found(await node.call(read), strategy_id)
+    return found(await node.call(read), f"strategy_id: no {strategy_id!r}")
 
 
 @router.post(
@@ -60,10 +60,4 @@ async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyI
             node.node.trader.stop_strategy(strategy.id)
         return next(s for s in strategies(node.node) if s.strategy_id == strategy_id)
 
-    return _found(await node.call(run), strategy_id)
-
-
-def _found[T](value: T | None, strategy_id: str) -> T:
-    if value is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"strategy_id: no {strategy_id!r}")
-    return value
+    return found(await node.call(run), f"strategy_id: no {strategy_id!r}")

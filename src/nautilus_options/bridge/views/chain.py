@@ -16,7 +16,7 @@ from nautilus_trader.model.instruments import OptionContract
 
 from nautilus_options.bridge.schemas.chain import ChainOut, ChainRow, QuoteGreeks
 from nautilus_options.bridge.views.times import utc
-from nautilus_options.bridge.views.trading import index_price
+from nautilus_options.bridge.views.trading import index_price, touch
 from nautilus_options.domain.pricing import black76_greeks, implied_vol, year_fraction
 from nautilus_options.domain.quotes import mid_price
 from nautilus_options.domain.spreads import Right
@@ -57,7 +57,7 @@ def chain_out(
         if option.expiration_ns == expiry_ns
     }
     strikes = sorted({strike for strike, _ in series})
-    touches = {key: _touch(cache, option) for key, option in series.items()}
+    touches = {key: touch(cache, option.id) for key, option in series.items()}
     spot = index_price(cache, underlying)
     t = year_fraction(now_ns, expiry_ns)
     forward = spot
@@ -97,13 +97,6 @@ def chain_out(
         rate=rate,
         rows=rows,
     )
-
-
-def _touch(cache: CacheFacade, option: OptionContract) -> tuple[float, float]:
-    quote = cache.quote_tick(option.id)
-    if quote is None:
-        return (0.0, 0.0)
-    return (quote.bid_price.as_double(), quote.ask_price.as_double())
 
 
 def _quote(

@@ -165,6 +165,14 @@ def index_price(cache: CacheFacade, underlying: str) -> float | None:
     return price.as_double() if price is not None else None
 
 
+def touch(cache: CacheFacade, instrument_id: InstrumentId) -> tuple[float, float]:
+    """The latest ``(bid, ask)`` of an instrument in ``cache``; ``(0, 0)`` without a quote."""
+    quote = cache.quote_tick(instrument_id)
+    if quote is None:
+        return (0.0, 0.0)
+    return (quote.bid_price.as_double(), quote.ask_price.as_double())
+
+
 def order_out(order: Order) -> OrderOut:
     """An order's fields."""
     return OrderOut(
