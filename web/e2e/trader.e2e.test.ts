@@ -1,0 +1,149 @@
+/**
+ * The trader interface end to end: Chromium → the web server → the bridge → a paper node on
+ * the simulator. One node for every test, in order: the kill switch comes last.
+ */
+import { join } from "node:path";
+
+import type { Page, WebSocket as PageSocket } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { SCREENS_DIR, Stack } from "./harness.js";
+
+const WAIT = { timeout: 90_000 };
+
+interface Frame {
+  socket: number;
+  direction: "sent" | "received";
+  message: Record<string, unknown>;
+}
+
+describe("trader interface", () => {
+  const stack = new Stack();
+  let page: Page;
+  const frames: Frame[] = [];
+  const sockets: PageSocket[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true });
+  const text = async (testId: string) => (await page.getByTestId(testId).first().textContent()) ?? "";
+
+  beforeAll(async () => {
+    await stack.start();
+    const context = await stack.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    page = await context.newPage();
+    page.on("websocket", (socket) => {
+      const index = sockets.push(socket) - 1;
+      const record = (direction: Frame["direction"]) => (data: { payload: string | Buffer }) => {
+        const parsed = JSON.parse(String(data.payload)) as Record<string, unknown> | Record<string, unknown>[];
+        for (const message of Array.isArray(parsed) ? parsed : [parsed]) frames.push({ socket: index, direction, message });
+      };
+      socket.on("framesent", record("sent"));
+      socket.on("framereceived", record("received"));
+    });
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("logs in and shows PAPER, the trading state and live data on the overview", async () => {
+    await page.goto(stack.webUrl);
+    await page.getByLabel("User").waitFor(WAIT);
+    await shot("login");
+    await page.getByLabel("User").fill("admin");
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("alert").filter({ hasText: "wrong username or password" }).waitFor(WAIT);
+
+    await page.getByLabel("Password").fill(stack.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByTestId("environment").filter({ hasText: "PAPER" }).waitFor(WAIT);
+    await page.getByTestId("trading-state").first().filter({ hasText: "ACTIVE" }).waitFor(WAIT);
+    await page.getByTestId("freshness").first().filter({ hasText: "LIVE DATA" }).waitFor(WAIT);
+    await page.waitForFunction(() => document.querySelector("[data-testid=capital]")?.textContent?.startsWith("₹"), null, WAIT);
+    expect(await text("environment")).toContain("no real money");
+  });
+
+  it("shows an open spread whose P&L updates live", async () => {
+    await page.goto(`${stack.webUrl}/#/spreads`);
+    const pnl = page.getByTestId("spread-pnl").first();
+    await pnl.waitFor(WAIT);
+    const first = await pnl.textContent();
+    await page.waitForFunction(
+      (before) => {
+        const now = document.querySelector("[data-testid=spread-pnl]")?.textContent;
+        return now !== undefined && now !== before;
+      },
+      first,
+      WAIT,
+    );
+    // The spread shows up as its first leg (the hedge) fills; wait for the rest.
+    await page.waitForFunction(() => (document.querySelector("table[aria-label^='legs of'] tbody")?.children.length ?? 0) >= 2, null, WAIT);
+    expect(await page.getByRole("img", { name: /payoff of/ }).count()).toBeGreaterThanOrEqual(1);
+    await shot("spreads");
+    await page.goto(`${stack.webUrl}/#/overview`);
+    await page.waitForFunction(() => document.querySelector("[data-testid=open-spreads]")?.textContent?.startsWith("1 open spread"), null, WAIT);
+    await shot("overview");
+    await page.goto(`${stack.webUrl}/#/orders`);
+    await page.getByTestId("order-row").first().waitFor(WAIT);
+    await shot("orders");
+  });
+
+  it("keeps every bridge token away from the page", async () => {
+    const visible = await page.evaluate(async () => ({
+      cookie: document.cookie,
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      me: (await (await fetch("/session")).json()) as Record<string, unknown>,
+      tokens: (await fetch("/api/v1/tokens")).status,
+      login: (await fetch("/api/v1/auth/refresh", { method: "POST" })).status,
+    }));
+    expect(visible.cookie).toBe(""); // the session cookie is HttpOnly
+    expect(visible.local + visible.session).not.toMatch(/token/i);
+    expect(Object.keys(visible.me).sort()).toEqual(["csrf", "scopes", "username"]);
+    expect(visible.tokens).toBe(404);
+    expect(visible.login).not.toBe(200);
+    const auth = frames.filter((f) => f.direction === "sent" && f.message.type === "auth");
+    expect(auth.length).toBeGreaterThan(0);
+    for (const frame of auth) expect(frame.message.token).toBe("web-session");
+    const received = JSON.stringify(frames.filter((f) => f.direction === "received").map((f) => f.message));
+    expect(received).not.toMatch(/access_token|refresh_token/);
+  });
+
+  it("resumes the stream after the socket drops, without a snapshot", async () => {
+    await page.goto(`${stack.webUrl}/#/overview`);
+    await page.getByTestId("connection").filter({ hasText: "open" }).waitFor(WAIT);
+    const socketsBefore = sockets.length;
+    // Wait for an event on the current socket, so there is a position to resume from.
+    await page.waitForFunction(() => /\b[1-9]\d* \(seq/.test(document.querySelector("[data-testid=events]")?.textContent ?? ""), null, WAIT);
+    await page.getByRole("button", { name: "Reconnect" }).click();
+    await page.waitForFunction(() => /[1-9]\d* resumes/.test(document.querySelector("[data-testid=events]")?.textContent ?? ""), null, WAIT);
+    expect(sockets.length).toBeGreaterThan(socketsBefore);
+    const resumeSocket = sockets.length - 1;
+    const subscribe = frames.find((f) => f.socket === resumeSocket && f.message.type === "subscribe");
+    const resumed = frames.find((f) => f.socket === resumeSocket && f.message.type === "resumed");
+    expect(subscribe?.message.resume).toBeTruthy();
+    expect(resumed?.message.from_seq).toBe((subscribe?.message.resume as { seq: number }).seq);
+    expect(frames.some((f) => f.socket === resumeSocket && f.message.type === "snapshot")).toBe(false);
+    expect(await text("events")).toMatch(/1 snapshots/);
+  });
+
+  it("fires the kill switch after confirmation: everything flat and HALTED", async () => {
+    await page.goto(`${stack.webUrl}/#/overview`);
+    await page.getByTestId("kill-switch").click();
+    const dialog = page.getByRole("dialog", { name: "Fire the kill switch?" });
+    await dialog.waitFor(WAIT);
+    const fire = dialog.getByRole("button", { name: "Fire kill switch" });
+    expect(await fire.isDisabled()).toBe(true);
+    await page.getByTestId("kill-reason").fill("end-to-end test");
+    await page.getByTestId("kill-confirm").fill("KILL");
+    await shot("kill-switch-confirm");
+    await fire.click();
+    await page.getByTestId("trading-state").first().filter({ hasText: "HALTED" }).waitFor(WAIT);
+    await page.getByTestId("kill-progress").filter({ hasText: "everything flat" }).waitFor(WAIT);
+    await page.getByTestId("open-spreads").filter({ hasText: "flat" }).waitFor(WAIT);
+    await shot("overview-halted");
+    expect(await stack.bridgeGet<unknown[]>("/positions?open_only=true")).toEqual([]);
+    expect(await stack.bridgeGet<unknown[]>("/orders?open_only=true")).toEqual([]);
+    expect((await stack.bridgeGet<{ trading_state: string }>("/control")).trading_state).toBe("HALTED");
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * REST proxy: `/api/v1/...` from a logged-in browser to the bridge, with the session's bearer
+ * token added here. The bridge's own auth and token routes are not reachable through it.
+ */
+import type { Request, Response } from "express";
+
+import { BridgeAuthError, type BridgeAuth } from "./bridge.js";
+import type { Session } from "./sessions.js";
+
+/** Routes a browser never reaches: tokens are this server's business. */
+const BLOCKED = [/^\/api\/v1\/auth(\/|$)/, /^\/api\/v1\/tokens(\/|$)/];
+
+/** Response headers passed back to the browser. */
+const PASSED_HEADERS = ["content-type", "retry-after", "x-options-nt-environment", "content-disposition"];
+
+export function blockedPath(path: string): boolean {
+  return BLOCKED.some((pattern) => pattern.test(path));
+}
+
+/** Forward `request` (its path, query and body) with the session's token; retry once after a 401. */
+export async function proxyRest(
+  auth: BridgeAuth,
+  session: Session,
+  request: Request,
+  response: Response,
+): Promise<void> {
+  const url = `${auth.bridgeUrl}${request.originalUrl}`;
+  const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+  const send = async (token: string) =>
+    fetch(url, {
+      method: request.method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: request.get("accept") ?? "application/json",
+        ...(body ? { "Content-Type": request.get("content-type") ?? "application/json" } : {}),
+        "X-Forwarded-For": request.ip ?? "",
+      },
+      ...(body ? { body } : {}),
+    });
+  let upstream: globalThis.Response;
+  try {
+    upstream = await send(await auth.access(session));
+    if (upstream.status === 401) upstream = await send(await auth.access(session, true));
+  } catch (error) {
+    if (error instanceof BridgeAuthError) {
+      response.status(401).json({ detail: "session expired: log in again" });
+    } else {
+      response.status(502).json({ detail: "the bridge is not reachable" });
+    }
+    return;
+  }
+  response.status(upstream.status);
+  for (const name of PASSED_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) response.setHeader(name, value);
+  }
+  response.send(Buffer.from(await upstream.arrayBuffer()));
+}

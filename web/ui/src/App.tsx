@@ -1,0 +1,107 @@
+/** The shell: login, then the environment banner, navigation, the stale warning and a screen. */
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+
+import { currentSession, logout, restClient, streamClient, type WebSession } from "./api";
+import { EnvironmentBanner, STALE_AFTER_MS, StaleWarning, TradingStateBadge, ConnectionBadge } from "./components/Status";
+import { AppContext, useNow, type AppContextValue } from "./context";
+import { Login } from "./screens/Login";
+import { SCREENS } from "./screens";
+import { freshness, LiveStore } from "./store/live";
+
+function useHash(): string {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const update = () => setHash(window.location.hash);
+    window.addEventListener("hashchange", update);
+    return () => window.removeEventListener("hashchange", update);
+  }, []);
+  return hash.replace(/^#\/?/, "") || "overview";
+}
+
+function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => void }) {
+  const live = useSyncExternalStore(value.store.subscribe, value.store.get);
+  const now = useNow();
+  const route = useHash();
+  const screen = SCREENS.find((s) => s.path === route) ?? SCREENS[0]!;
+  const fresh = freshness(live, now, STALE_AFTER_MS);
+  const Screen = screen.component;
+  return (
+    <AppContext.Provider value={value}>
+      <div className="min-h-screen">
+        <a href="#main" className="sr-only focus:not-sr-only">
+          Skip to content
+        </a>
+        <EnvironmentBanner environment={live.status?.environment ?? null} />
+        <header className="flex flex-wrap items-center gap-3 border-b border-slate-800 px-4 py-2">
+          <span className="font-semibold">options-nt</span>
+          <nav aria-label="screens" className="flex flex-wrap gap-1">
+            {SCREENS.map((s) => (
+              <a
+                key={s.path}
+                href={`#/${s.path}`}
+                aria-current={s.path === screen.path ? "page" : undefined}
+                className={`rounded px-2 py-1 text-sm ${s.path === screen.path ? "bg-sky-800 text-white" : "text-slate-200 hover:bg-slate-800"}`}
+              >
+                {s.title}
+              </a>
+            ))}
+          </nav>
+          <span className="ml-auto flex items-center gap-2 text-sm">
+            <TradingStateBadge state={live.status?.trading_state} />
+            <ConnectionBadge freshness={fresh} />
+            <span className="text-slate-300">{value.session.username}</span>
+            <button type="button" className="rounded px-2 py-1 text-slate-200 hover:bg-slate-800" onClick={onLogout}>
+              Log out
+            </button>
+          </span>
+        </header>
+        <StaleWarning freshness={fresh} lastDataAt={live.status?.last_data_at ?? null} reason={live.closeReason} now={now} />
+        <main id="main" className="mx-auto max-w-screen-2xl p-4">
+          <h1 className="sr-only">{screen.title}</h1>
+          <Screen />
+        </main>
+      </div>
+    </AppContext.Provider>
+  );
+}
+
+function Connected({ session, onLogout }: { session: WebSession; onLogout: () => void }): ReactNode {
+  const store = useMemo(() => new LiveStore(), []);
+  const rest = useMemo(() => restClient(session), [session]);
+  const stream = useMemo(() => streamClient(store), [store]);
+  useEffect(() => {
+    stream.start();
+    void rest.GET("/api/v1/capital/history", { params: { query: { limit: 2000 } } }).then(({ data }) => data && store.seedCapitalHistory(data));
+    return () => stream.stop();
+  }, [stream, rest, store]);
+  const value = useMemo<AppContextValue>(
+    () => ({
+      session,
+      rest,
+      store,
+      reconnect: () => {
+        stream.stop();
+        stream.start();
+      },
+    }),
+    [session, rest, store, stream],
+  );
+  return <Shell value={value} onLogout={onLogout} />;
+}
+
+export function App() {
+  const [session, setSession] = useState<WebSession | null | undefined>(undefined);
+  useEffect(() => {
+    currentSession().then(setSession, () => setSession(null));
+  }, []);
+  if (session === undefined) return <p className="p-4">Loading…</p>;
+  if (session === null) return <Login onLogin={setSession} />;
+  return (
+    <Connected
+      session={session}
+      onLogout={() => {
+        void logout(session).finally(() => setSession(null));
+      }}
+    />
+  );
+}

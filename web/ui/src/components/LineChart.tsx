@@ -1,0 +1,84 @@
+/** A small SVG line chart: series over a shared x axis, optional vertical markers. */
+export interface Series {
+  name: string;
+  points: { x: number; y: number }[];
+  className: string;
+  dashed?: boolean;
+}
+
+export interface Marker {
+  x: number;
+  label: string;
+  className: string;
+}
+
+const W = 640;
+const H = 220;
+const PAD = { left: 64, right: 12, top: 12, bottom: 24 };
+
+function extent(values: number[]): [number, number] {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? [low - 1, high + 1] : [low, high];
+}
+
+export function LineChart({
+  series,
+  markers = [],
+  label,
+  formatX = (x) => x.toFixed(0),
+  formatY = (y) => y.toFixed(0),
+  zeroLine = false,
+}: {
+  series: Series[];
+  markers?: Marker[];
+  label: string;
+  formatX?: (x: number) => string;
+  formatY?: (y: number) => string;
+  zeroLine?: boolean;
+}) {
+  const all = series.flatMap((s) => s.points);
+  if (all.length < 2) return <p className="text-sm text-slate-300">Not enough data to draw yet.</p>;
+  const [x0, x1] = extent(all.map((p) => p.x));
+  const [y0, y1] = extent(all.map((p) => p.y).concat(zeroLine ? [0] : []));
+  const sx = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
+  const sy = (y: number) => PAD.top + (1 - (y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} className="h-auto w-full">
+      <text x={4} y={PAD.top + 10} className="fill-slate-300 text-[11px]">
+        {formatY(y1)}
+      </text>
+      <text x={4} y={H - PAD.bottom} className="fill-slate-300 text-[11px]">
+        {formatY(y0)}
+      </text>
+      <text x={PAD.left} y={H - 6} className="fill-slate-300 text-[11px]">
+        {formatX(x0)}
+      </text>
+      <text x={W - PAD.right} y={H - 6} textAnchor="end" className="fill-slate-300 text-[11px]">
+        {formatX(x1)}
+      </text>
+      <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={H - PAD.bottom} className="stroke-slate-600" />
+      {zeroLine && y0 < 0 && y1 > 0 ? (
+        <line x1={PAD.left} x2={W - PAD.right} y1={sy(0)} y2={sy(0)} className="stroke-slate-500" strokeDasharray="2 3" />
+      ) : null}
+      {markers.map((m) => (
+        <g key={m.label}>
+          <line x1={sx(m.x)} x2={sx(m.x)} y1={PAD.top} y2={H - PAD.bottom} className={m.className} strokeWidth={1.5} />
+          <text x={sx(m.x) + 3} y={PAD.top + 10} className="fill-slate-200 text-[11px]">
+            {m.label}
+          </text>
+        </g>
+      ))}
+      {series.map((s) => (
+        <polyline
+          key={s.name}
+          fill="none"
+          strokeWidth={2}
+          className={s.className}
+          strokeDasharray={s.dashed ? "6 4" : undefined}
+          points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ")}
+        />
+      ))}
+    </svg>
+  );
+}
