@@ -12,7 +12,7 @@ topic          published
 ``positions``  every position event: the position as ``GET /positions`` plus ``event``
 ``capital``    every ``CapitalUpdated`` of the capital manager, as ``GET /capital``
 ``spreads``    ``{"spreads": [...]}`` (open spreads) each interval, when it changed
-``status``     ``GET /status`` each interval, when it changed
+``status``     ``GET /status`` each interval, when it changed (beyond ``last_data_at``)
 ``quotes``     the touch of every instrument held, each interval
 =============  ==========================================================================
 
@@ -53,6 +53,8 @@ Publish = Callable[[str, dict[str, Any]], None]
 Snapshots = Callable[[], dict[str, dict[str, Any]]]
 _TIMER = "BridgeActor.snapshot"
 _POLLED = ("spreads", "status")
+#: Fields that change on every tick and alone do not make a snapshot worth publishing.
+_VOLATILE = frozenset({"last_data_at"})
 
 
 class BridgeActorConfig(ActorConfig, kw_only=True, frozen=True):
@@ -145,7 +147,7 @@ class BridgeActor(Actor):
         if self._snapshots is None:
             return
         for topic, payload in self._snapshots().items():
-            changed = self.latest.get(topic) != payload
+            changed = _steady(self.latest.get(topic)) != _steady(payload)
             self.latest[topic] = payload
             if changed and topic in _POLLED:
                 self._send(topic, payload)
@@ -161,3 +163,10 @@ class BridgeActor(Actor):
                         "ts": utc(quote.ts_event).isoformat(),
                     },
                 )
+
+
+def _steady(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``payload`` without its volatile fields."""
+    if payload is None:
+        return None
+    return {key: value for key, value in payload.items() if key not in _VOLATILE}
