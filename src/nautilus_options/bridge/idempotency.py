@@ -63,8 +63,7 @@ class IdempotencyStore:
             If ``key`` was used with a different ``request``.
         """
         fingerprint = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
-        slot = self._slots.get((subject, key))
-        if slot is not None:
+        while (slot := self._slots.get((subject, key))) is not None:
             if slot.fingerprint != fingerprint:
                 raise IdempotencyConflictError(
                     f"idempotency key {key!r} was used for another request"
@@ -72,6 +71,7 @@ class IdempotencyStore:
             await slot.done.wait()
             if slot.error is None:
                 return slot.result, True
+            # The run failed and left; the first waiter to wake runs again, the others wait.
         slot = _Slot(fingerprint, asyncio.Event())
         self._slots[(subject, key)] = slot
         while len(self._slots) > self.capacity:

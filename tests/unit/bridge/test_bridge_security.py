@@ -151,3 +151,24 @@ def test_unsafe_settings_are_named() -> None:
     assert "without TLS" in warnings[1]
     assert "every origin" in warnings[2]
     assert BridgeSettings(host="0.0.0.0", tls=True).unsafe(has_users=True) == []
+
+
+def test_a_failed_run_is_not_remembered_and_runs_again_once() -> None:
+    store = IdempotencyStore()
+    calls: list[int] = []
+
+    async def action() -> int:
+        calls.append(1)
+        await asyncio.sleep(0.01)
+        if len(calls) == 1:
+            raise RuntimeError("broker down")
+        return len(calls)
+
+    async def scenario() -> list[object]:
+        runs = [store.run("ops", "key-0002", {}, action) for _ in range(3)]
+        return await asyncio.gather(*runs, return_exceptions=True)
+
+    first, second, third = asyncio.run(scenario())
+    assert isinstance(first, RuntimeError)
+    assert sorted([second, third]) == [(2, False), (2, True)]  # type: ignore[type-var]
+    assert len(calls) == 2

@@ -53,8 +53,12 @@ async def list_orders(
 @router.get("/{client_order_id}", responses=_NOT_FOUND)
 async def get_order(client_order_id: OrderId, node: Node) -> OrderOut:
     """One order."""
-    order = await node.call(lambda: _order(node, client_order_id))
-    return order_out(found(order, f"client_order_id: no {client_order_id!r}"))
+
+    def read() -> OrderOut | None:
+        order = _order(node, client_order_id)
+        return order_out(order) if order is not None else None
+
+    return found(await node.call(read), f"client_order_id: no {client_order_id!r}")
 
 
 @router.post(
