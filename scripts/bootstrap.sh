@@ -35,3 +35,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     pip_install -e ".[dev,docs]"
     echo "$wanted" > "$stamp"
 fi
+
+# The trader interface and its web server (web/), built when Node.js and npm are there.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    bash scripts/web.sh build
+else
+    echo "bootstrap: no node/npm: the trader interface (web/) is not built; install Node.js >= 20 for it"
+fi

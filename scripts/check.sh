@@ -19,6 +19,8 @@ step "import-linter"
 step "pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 step "web client: tsc and vitest (scripts/web.sh)"; bash scripts/web.sh test
+step "trader interface and web server: tsc and vitest"; bash scripts/web.sh ui-test
+step "trader interface: browser tests (Chromium, web server, bridge, paper node)"; bash scripts/web.sh e2e
 step "sphinx -W"
 .venv/bin/sphinx-build -q -W --keep-going -b html docs docs/_build/html
 echo

@@ -76,8 +76,16 @@ describe("trader interface", () => {
       first,
       WAIT,
     );
-    // The spread shows up as its first leg (the hedge) fills; wait for the rest.
-    await page.waitForFunction(() => (document.querySelector("table[aria-label^='legs of'] tbody")?.children.length ?? 0) >= 2, null, WAIT);
+    // The spread shows up as its first leg (a hedge) fills; wait for every leg (four for a condor).
+    await page.waitForFunction(
+      () => {
+        const card = document.querySelector("[data-testid=spread]");
+        const legs = card?.querySelector("table tbody")?.children.length ?? 0;
+        return legs >= (card?.closest("section")?.textContent?.includes("iron condor") ? 4 : 2);
+      },
+      null,
+      WAIT,
+    );
     expect(await page.getByRole("img", { name: /payoff of/ }).count()).toBeGreaterThanOrEqual(1);
     await shot("spreads");
     await page.goto(`${stack.webUrl}/#/overview`);

@@ -1,0 +1,151 @@
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { RateLimiter, sameOrigin } from "../src/security.js";
+import { readCookie } from "../src/sessions.js";
+import { relayableCode } from "../src/stream.js";
+import { Stack } from "./stack.js";
+
+describe("web server in front of a real bridge", () => {
+  const stack = new Stack();
+  let cookie = "";
+  let csrf = "";
+
+  beforeAll(async () => {
+    await stack.start({ loginLimit: 8 });
+    const session = await stack.login();
+    expect(session.setCookie).toMatch(/HttpOnly/);
+    expect(session.setCookie).toMatch(/SameSite=Strict/);
+    ({ cookie, csrf } = session);
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.webUrl}${path}`, { headers: { Cookie: cookie, ...headers } });
+  const post = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${stack.webUrl}${path}`, { method: "POST", headers: { Cookie: cookie, "Content-Type": "application/json", ...headers }, body: "{}" });
+
+  it("answers a login with a session and a CSRF token, never a bridge token", async () => {
+    const { body } = await stack.login();
+    expect(Object.keys(body).sort()).toEqual(["csrf", "scopes", "username"]);
+    expect(JSON.stringify(body)).not.toMatch(/access|refresh/);
+    const wrong = await fetch(`${stack.webUrl}/session/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: stack.username, password: "not it" }),
+    });
+    expect(wrong.status).toBe(401);
+  });
+
+  it("proxies REST reads with the session's token, and refuses them without a session", async () => {
+    const health = await get("/api/v1/health");
+    expect(health.status).toBe(200);
+    expect(health.headers.get("x-options-nt-environment")).toBe("paper");
+    expect(((await health.json()) as { environment: string }).environment).toBe("paper");
+    expect((await fetch(`${stack.webUrl}/api/v1/health`)).status).toBe(401);
+  });
+
+  it("needs the CSRF token and the same origin for anything that acts", async () => {
+    expect((await post("/api/v1/control/reduce")).status).toBe(403);
+    expect((await post("/api/v1/control/reduce", { "X-CSRF-Token": "wrong" })).status).toBe(403);
+    const crossSite = await post("/api/v1/control/reduce", { "X-CSRF-Token": csrf, Origin: "http://evil.example" });
+    expect(crossSite.status).toBe(403);
+    const passed = await post("/api/v1/control/reduce", { "X-CSRF-Token": csrf });
+    // It reached the bridge (which has no node to control here).
+    expect(passed.headers.get("x-options-nt-environment")).toBe("paper");
+    expect([401, 403]).not.toContain(passed.status);
+  });
+
+  it("does not expose the bridge's auth and token routes", async () => {
+    expect((await get("/api/v1/tokens")).status).toBe(404);
+    expect((await post("/api/v1/auth/refresh", { "X-CSRF-Token": csrf })).status).toBe(404);
+  });
+
+  it("sets the security headers on every answer", async () => {
+    for (const path of ["/", "/some/screen", "/api/v1/health"]) {
+      const response = await get(path);
+      expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect(await (await get("/some/screen")).text()).toContain("<title>ui</title>");
+  });
+
+  it("relays the stream with the session's token put into the auth message", async () => {
+    const socket = new WebSocket(`${stack.webUrl.replace("http", "ws")}/api/v1/ws`, { headers: { Cookie: cookie, Origin: stack.webUrl } });
+    const messages: Record<string, unknown>[] = [];
+    const waitFor = (predicate: (m: Record<string, unknown>) => boolean) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not received; got ${JSON.stringify(messages)}`)), 30_000);
+        const check = () => {
+          const found = messages.find(predicate);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else setTimeout(check, 20);
+        };
+        check();
+      });
+    socket.on("message", (data) => messages.push(...(JSON.parse(String(data)) as Record<string, unknown>[])));
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ type: "auth", token: "anything" }));
+    const hello = await waitFor((m) => m.type === "hello");
+    expect(hello.subject).toBe(stack.username);
+    socket.send(JSON.stringify({ type: "subscribe", topics: ["orders"], instruments: [], resume: null }));
+    await waitFor((m) => m.type === "snapshot");
+    await stack.command("publish orders 3");
+    const third = await waitFor((m) => m.type === "event" && (m.data as { n: number }).n === 3);
+    expect(third.topic).toBe("orders");
+    socket.close();
+  });
+
+  it("refuses the stream without a session or from another origin", async () => {
+    for (const headers of [{ Origin: stack.webUrl }, { Cookie: cookie, Origin: "http://evil.example" }]) {
+      const socket = new WebSocket(`${stack.webUrl.replace("http", "ws")}/api/v1/ws`, { headers });
+      const status = await new Promise<number>((resolve) => {
+        socket.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once("error", () => resolve(-1));
+      });
+      expect(status).toBe(403);
+    }
+  });
+
+  it("limits logins per address", async () => {
+    let last: Response | undefined;
+    for (let i = 0; i < 10; i += 1) {
+      last = await fetch(`${stack.webUrl}/session/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        // Another name each time: the bridge's own lockout is per name.
+        body: JSON.stringify({ username: `nobody${i}`, password: "x" }),
+      });
+    }
+    expect(last?.status).toBe(429);
+    expect(((await last?.json()) as { detail: string }).detail).toContain("from this address");
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("security helpers", () => {
+  it("counts hits per key in fixed windows", () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, 1000, () => now);
+    expect([limiter.hit("a"), limiter.hit("a"), limiter.hit("b")]).toEqual([0, 0, 0]);
+    expect(limiter.hit("a")).toBe(1);
+    now = 1000;
+    expect(limiter.hit("a")).toBe(0);
+  });
+
+  it("knows the same origin, a cookie and the close codes a browser may get", () => {
+    expect(sameOrigin(undefined, "h:1")).toBe(true);
+    expect(sameOrigin("http://h:1", "h:1")).toBe(true);
+    expect(sameOrigin("http://other:1", "h:1")).toBe(false);
+    expect(sameOrigin("not a url", "h:1")).toBe(false);
+    expect(readCookie("a=1; ont_session=x%3Dy; b=2", "ont_session")).toBe("x=y");
+    expect(readCookie(undefined, "ont_session")).toBeUndefined();
+    expect([1000, 4429, 1006, 1005].map(relayableCode)).toEqual([1000, 4429, 1011, 1011]);
+  });
+});
