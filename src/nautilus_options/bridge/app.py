@@ -23,7 +23,7 @@ from nautilus_options.bridge.audit import AUDIT_FILE, AuditLog
 from nautilus_options.bridge.backtests import BacktestRuns
 from nautilus_options.bridge.context import BridgeContext
 from nautilus_options.bridge.deps import Responses, require
-from nautilus_options.bridge.idempotency import IdempotencyConflictError
+from nautilus_options.bridge.idempotency import IdempotencyConflictError, IdempotencyStore
 from nautilus_options.bridge.manual.build import SpreadRefusedError
 from nautilus_options.bridge.node import NodeLink, NodeUnavailableError
 from nautilus_options.bridge.principal import Principal, Scope
@@ -58,6 +58,8 @@ __all__ = [
 
 #: Root of every REST route.
 API_PREFIX = "/api/v1"
+#: Accepted manual submissions by idempotency key, in the state directory.
+SUBMISSIONS_FILE = "bridge-submissions.jsonl"
 #: Header naming the environment on every response.
 ENVIRONMENT_HEADER = "X-Options-NT-Environment"
 
@@ -131,6 +133,7 @@ def create_app(
         audit=AuditLog(settings.state_dir / AUDIT_FILE),
         node=node,
         hub=hub,
+        submissions=IdempotencyStore(settings.state_dir / SUBMISSIONS_FILE),
     )
     app.state.backtests = BacktestRuns(settings.results_dir) if settings.results_dir else None
     app.include_router(auth.public, prefix=API_PREFIX)

@@ -25,3 +25,4 @@ class BridgeContext:
     node: NodeLink | None = None
     hub: EventHub | None = None
     submissions: IdempotencyStore = field(default_factory=IdempotencyStore)
+    """Manual submissions by idempotency key."""

@@ -172,3 +172,23 @@ def test_a_failed_run_is_not_remembered_and_runs_again_once() -> None:
     assert isinstance(first, RuntimeError)
     assert sorted([second, third]) == [(2, False), (2, True)]  # type: ignore[type-var]
     assert len(calls) == 2
+
+
+def test_finished_submissions_survive_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "submissions.jsonl"
+    calls: list[int] = []
+
+    async def action() -> dict[str, str]:
+        calls.append(1)
+        return {"spread_id": "S0001"}
+
+    first = asyncio.run(IdempotencyStore(path).run("ops", "key-0003", {"lots": 1}, action))
+    assert first == ({"spread_id": "S0001"}, False)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    restarted = IdempotencyStore(path)
+    again = asyncio.run(restarted.run("ops", "key-0003", {"lots": 1}, action))
+    assert again == ({"spread_id": "S0001"}, True)
+    assert restarted.lookup("ops", "key-0003") == {"spread_id": "S0001"}
+    with pytest.raises(IdempotencyConflictError):
+        asyncio.run(restarted.run("ops", "key-0003", {"lots": 2}, action))
+    assert len(calls) == 1

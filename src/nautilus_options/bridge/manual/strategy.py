@@ -40,7 +40,8 @@ class Submission:
     spread_id : str
         The spread's id (its legs' positions are ``{spread_id}-L{i}``).
     status : str
-        ``sizing``, ``refused``, ``opening``, ``open``, ``closing`` or ``closed``.
+        ``sizing``, ``refused``, ``opening``, ``open``, ``closing``, ``closed`` or
+        ``unknown`` (asked before a restart that lost the cache).
     lots_requested : int
         Lots asked for.
     lots : int
@@ -158,10 +159,21 @@ class ManualSpreadStrategy(OptionsSpreadStrategy):
             raise TypeError("entries")
         return entries.open_manual(picked, lots, self.submissions)
 
-    def status(self, spread_id: str) -> Submission | None:
-        """The request's fate, with the legging phase once it is opening."""
+    def status(self, spread_id: str, lots_requested: int) -> Submission:
+        """The request's fate, with the legging phase once it is opening.
+
+        A request made before a restart is known from the cache only: ``open`` or
+        ``closed`` when its legs are held or were, else ``unknown`` (the cache was not kept,
+        e.g. no Redis).
+        """
         submission = self.submissions.get(spread_id)
-        if submission is None or submission.status in ("sizing", "refused"):
+        if submission is None:
+            view = self.tracker.spread(spread_id)
+            lots = view.lots if view is not None else 0
+            reason = "" if view is not None else "the node restarted without this spread's legs"
+            state = "unknown" if view is None else "open" if view.is_open else "closed"
+            submission = Submission(spread_id, state, lots_requested, lots, reason)
+        if submission.status in ("sizing", "refused", "unknown"):
             return submission
         active = self._book.get(spread_id)
         if active is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from nautilus_trader.common.enums import component_state_to_str
@@ -54,7 +54,7 @@ async def submit(
     without opening anything."""
     request.state.audit_detail = body.model_dump(mode="json")
 
-    def run() -> tuple[str, SpreadPreview]:
+    def run() -> dict[str, Any]:
         strategy = _strategy(node.node)
         if not strategy.is_running:
             state = component_state_to_str(strategy.state)
@@ -65,16 +65,17 @@ async def submit(
         now = strategy.clock.timestamp_ns()
         built = build_spread(strategy, body, now)
         shown = preview(strategy.cache, built, body.lots, now)
-        return strategy.open_manual(built.pick, body.lots), shown
+        spread_id = strategy.open_manual(built.pick, body.lots)
+        return {"spread_id": spread_id, "lots": body.lots, "preview": shown.model_dump(mode="json")}
 
-    async def action() -> tuple[str, SpreadPreview]:
+    async def action() -> dict[str, Any]:
         return await node.call(run)
 
     request_fields = body.model_dump(mode="json", exclude={"idempotency_key"})
-    (spread_id, shown), replayed = await context.submissions.run(
+    accepted, replayed = await context.submissions.run(
         principal.subject, body.idempotency_key, request_fields, action
     )
-    return await _out(node, body.idempotency_key, spread_id, shown, replayed)
+    return await _out(node, body.idempotency_key, accepted, replayed)
 
 
 @router.get("/submissions/{idempotency_key}", responses={404: {"description": "Unknown key"}})
@@ -82,22 +83,20 @@ async def get_submission(
     idempotency_key: IdempotencyKey, node: Node, context: Context, principal: Caller
 ) -> SubmissionOut:
     """What became of a submission (the caller's own keys)."""
-    found = context.submissions.lookup(principal.subject, idempotency_key)
-    if found is None:
+    accepted = context.submissions.lookup(principal.subject, idempotency_key)
+    if accepted is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "idempotency_key: no such submission")
-    spread_id, shown = found
-    return await _out(node, idempotency_key, spread_id, shown, True)
+    return await _out(node, idempotency_key, accepted, True)
 
 
-async def _out(
-    node: Node, key: str, spread_id: str, shown: SpreadPreview, replayed: bool
-) -> SubmissionOut:
-    def read() -> Submission | None:
-        return _strategy(node.node).status(spread_id)
+async def _out(node: Node, key: str, accepted: dict[str, Any], replayed: bool) -> SubmissionOut:
+    """The submission ``accepted`` (as stored under its key) with its state now."""
+    spread_id, lots = accepted["spread_id"], accepted["lots"]
+
+    def read() -> Submission:
+        return _strategy(node.node).status(spread_id, lots)
 
     submission = await node.call(read)
-    if submission is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the manual strategy restarted")
     return SubmissionOut(
         idempotency_key=key,
         spread_id=spread_id,
@@ -106,7 +105,7 @@ async def _out(
         lots=submission.lots,
         reason=submission.reason,
         replayed=replayed,
-        preview=shown,
+        preview=SpreadPreview.model_validate(accepted["preview"]),
     )
 
 

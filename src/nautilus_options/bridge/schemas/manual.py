@@ -106,7 +106,7 @@ class SubmissionOut(BaseModel):
 
     idempotency_key: str
     spread_id: str
-    status: Literal["sizing", "refused", "opening", "open", "closing", "closed"]
+    status: Literal["sizing", "refused", "opening", "open", "closing", "closed", "unknown"]
     lots_requested: int
     lots: int = Field(description="Lots granted (0 until sized)")
     reason: str
