@@ -9,9 +9,10 @@ receive time minus the event's ``ts`` (both wall clock, same machine); every cli
 every event.
 
 Node throughput, in the same run: the bus publishing ``--burst`` events as fast as it can,
-``--repeat`` times, to a no-op subscriber (baseline, before any client connects), then to the
-bridge's subscriber with every client connected and reading (each burst fully delivered
-before the next); the ratio is the bridge's median rate over the baseline's.
+``--repeat`` times, to a no-op subscriber (baseline), then to the bridge's subscriber with
+the bridge serving one socket subscribed to nothing (the cost of publishing), then with every
+client connected and reading (each burst fully delivered before the next: the serving thread
+shares the interpreter with the node); ratios are median rates over the baseline's.
 
 Usage::
 
@@ -38,6 +39,7 @@ from nautilus_trader.common.component import LiveClock, MessageBus
 from nautilus_trader.model.identifiers import TraderId
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as sync_connect
 
 from nautilus_options.bridge.principal import Principal, Scope
 from nautilus_options.bridge.server import BridgeServer
@@ -141,12 +143,24 @@ def _publish_paced(bus: MessageBus, rate: int, seconds: float) -> tuple[float, f
     return total / elapsed, (time.process_time() - cpu) / elapsed
 
 
-def _publish_burst(bus: MessageBus, first: int, count: int) -> float:
-    """Publish ``count`` events as fast as possible; events a second."""
-    started = time.perf_counter()
-    for n in range(first, first + count):
-        bus.publish(TOPIC, _event(n))
-    return count / (time.perf_counter() - started)
+class _Switch:
+    """The bus subscriber: hands events to the hub, or drops them (the baseline)."""
+
+    def __init__(self, hub: EventHub) -> None:
+        self.hub = hub
+        self.bridged = False
+
+    def __call__(self, message: dict[str, Any]) -> None:
+        if self.bridged:
+            self.hub.publish("orders", message)
+
+    def burst(self, bus: MessageBus, bridged: bool, first: int, count: int) -> float:
+        """Publish ``count`` events as fast as possible; events a second."""
+        self.bridged = bridged
+        started = time.perf_counter()
+        for n in range(first, first + count):
+            bus.publish(TOPIC, _event(n))
+        return count / (time.perf_counter() - started)
 
 
 def _quantiles(histogram: Counter[int]) -> dict[str, float]:
@@ -164,6 +178,16 @@ def _wait_line(worker: subprocess.Popen[str], expected: str) -> None:
     line = worker.stdout.readline().strip()
     if line != expected:
         raise RuntimeError(f"a client process said {line!r} instead of {expected!r}")
+
+
+def _result(worker: subprocess.Popen[str]) -> dict[str, Any]:
+    assert worker.stdout is not None
+    output = worker.stdout.read()  # not communicate(): it would skip what readline buffered
+    worker.wait(timeout=WAIT_S)
+    if worker.returncode != 0 or not output.strip():
+        raise RuntimeError(f"a client process ended with {worker.returncode}: {output[-500:]!r}")
+    result: dict[str, Any] = json.loads(output)
+    return result
 
 
 def main() -> None:
@@ -195,18 +219,27 @@ def main() -> None:
         asyncio.run(clients.run(url))
         return
 
-    bus = MessageBus(trader_id=TraderId("BENCH-001"), clock=LiveClock())
-    noop: list[int] = []
-    bus.subscribe(TOPIC, lambda message: noop.append(1))
-    baseline = [_publish_burst(bus, 1, args.burst) for _ in range(args.repeat)]
-    bus.unsubscribe(TOPIC, bus.subscriptions(TOPIC)[0].handler)
-
     hub = EventHub(epoch="bench")
     app = FastAPI()
     reader = Principal("bench", frozenset({Scope.READ}))
     app.include_router(stream_router(hub, {TOKEN: reader}.get), prefix="/api/v1")
     server = BridgeServer(app, port=0).start()
     url = f"ws://127.0.0.1:{server.port}{WS_PATH}"
+    bus = MessageBus(trader_id=TraderId("BENCH-001"), clock=LiveClock())
+    sink = _Switch(hub)
+    bus.subscribe(TOPIC, sink)
+    baseline: list[float] = []
+    # The bridge attached (one socket subscribed to nothing), before any client connects;
+    # bursts alternate with the baseline's, so both see the same machine.
+    attached: list[float] = []
+    with sync_connect(url) as idle:
+        idle.send(json.dumps({"type": "auth", "token": TOKEN}))
+        idle.send(json.dumps({"type": "subscribe", "topics": []}))
+        while hub.connections < 1:
+            time.sleep(0.01)
+        for _ in range(args.repeat):
+            baseline.append(sink.burst(bus, bridged=False, first=1, count=args.burst))
+            attached.append(sink.burst(bus, bridged=True, first=1, count=args.burst))
     warm = int(args.rate * args.warmup)
     paced = warm + int(args.rate * args.seconds)
     milestones = [paced + k * args.burst for k in range(args.repeat + 1)]
@@ -238,15 +271,16 @@ def main() -> None:
     while hub.connections < args.clients and time.monotonic() < deadline:
         time.sleep(0.01)
 
-    bus.subscribe(TOPIC, lambda message: hub.publish("orders", message))
+    sink.bridged = True
     rate, cpu = _publish_paced(bus, args.rate, args.warmup + args.seconds)
     bridged = []
     for k, milestone in enumerate(milestones):
         for worker in workers:
             _wait_line(worker, f"reached {milestone}")
         if k < args.repeat:
-            bridged.append(_publish_burst(bus, milestone + 1, args.burst))
-    outputs = [json.loads(worker.communicate(timeout=WAIT_S)[0]) for worker in workers]
+            baseline.append(sink.burst(bus, bridged=False, first=1, count=args.burst))
+            bridged.append(sink.burst(bus, bridged=True, first=milestone + 1, count=args.burst))
+    outputs = [_result(worker) for worker in workers]
     server.stop()
 
     histogram: Counter[int] = Counter()
@@ -268,7 +302,11 @@ def main() -> None:
         "client_process_cpu": [round(output["cpu"], 2) for output in outputs],
         "burst": args.burst,
         "node_events_per_s_baseline": round(statistics.median(baseline)),
+        "node_events_per_s_bridge_no_clients": round(statistics.median(attached)),
         "node_events_per_s_with_bridge": round(statistics.median(bridged)),
+        "throughput_ratio_no_clients": round(
+            statistics.median(attached) / statistics.median(baseline), 3
+        ),
         "throughput_ratio": round(statistics.median(bridged) / statistics.median(baseline), 3),
         "clients_closed": len(closed),
         "python": platform.python_version(),
@@ -290,12 +328,20 @@ def main() -> None:
         f"  CPU share: node and server process {result['server_process_cpu']:.0%}, "
         f"client processes {', '.join(f'{c:.0%}' for c in result['client_process_cpu'])}"
     )
-    print(f"node bus, {args.burst} events as fast as possible (median of {args.repeat}):")
-    print(f"  baseline (no-op subscriber)       {result['node_events_per_s_baseline']:>9} events/s")
     print(
-        f"  with the bridge and its clients   {result['node_events_per_s_with_bridge']:>9} events/s"
+        f"node bus, {args.burst} events as fast as possible (medians of {args.repeat} bursts,"
+        " alternating with the baseline's):"
     )
-    print(f"  ratio bridge / baseline           {result['throughput_ratio']:>9}")
+    print(f"  baseline (no-op subscriber)      {result['node_events_per_s_baseline']:>9} events/s")
+    print(
+        f"  bridge attached, no subscriber   {result['node_events_per_s_bridge_no_clients']:>9}"
+        f" events/s  ratio {result['throughput_ratio_no_clients']}"
+    )
+    print(
+        f"  bridge and its {args.clients} clients"
+        f"       {result['node_events_per_s_with_bridge']:>9}"
+        f" events/s  ratio {result['throughput_ratio']}"
+    )
     print(f"  clients closed by the server: {len(closed)}")
 
 

@@ -315,7 +315,8 @@ class EventHub:
         if not batch:
             return
         self._sent = batch[-1].seq
-        texts = [(event.topic, self._encoded(event)) for event in batch]
+        wanted = set[str]().union(*(conn.topics for conn in self._connections))
+        texts = [(event.topic, self._encoded(event)) for event in batch if event.topic in wanted]
         for conn in tuple(self._connections):
             topics = conn.topics
             conn.push_all(text for topic, text in texts if topic in topics)
