@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import secrets
 import sys
 import threading
@@ -104,6 +105,8 @@ def _run_results(args: argparse.Namespace) -> int:
         pass
     finally:
         server.stop()
+    if args.json:
+        print(json.dumps({"url": server.url, "environment": settings.environment}))
     return 0
 
 
@@ -191,7 +194,11 @@ def _serve_node(
         on_serving=lambda url: _announce(bridge_settings, url),
     )
     outcome = run_with_bridge(session, bridge)
-    print(f"options-nt serve: stopped; report {outcome.files['report']}", flush=True)
+    if args.json:
+        files = {name: str(path) for name, path in outcome.files.items()}
+        print(json.dumps({"summary": outcome.summary, "files": files}))
+    else:
+        print(f"options-nt serve: stopped; report {outcome.files['report']}", flush=True)
     return 3 if outcome.summary.get("killed") else 0
 
 
