@@ -38,6 +38,27 @@ def test_a_socket_without_a_read_token_is_closed_with_the_reason(
     assert "wrong" not in server_log(caplog)
 
 
+def test_a_binary_auth_frame_is_read_like_a_text_one() -> None:
+    with serving(EventHub()) as url, StreamReader(url) as reader:
+        reader.ws.send(json.dumps({"type": "auth", "token": READER}).encode())
+        assert reader.until("hello")["subject"] == "alice"
+
+
+def test_a_failing_snapshot_closes_the_socket_with_a_reason(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(topics: set[str]) -> dict[str, object]:
+        raise RuntimeError("the state store is gone")
+
+    hub = EventHub()
+    hub.set_snapshot(broken)
+    with serving(hub) as url, StreamReader(url) as reader:
+        reader.start(["orders"])
+        assert reader.close_frame() == (CloseCode.INTERNAL_ERROR, "snapshot failed")
+        assert hub.connections == 0
+    assert "the stream snapshot for alice failed" in server_log(caplog)
+
+
 def test_a_socket_that_never_authenticates_is_closed() -> None:
     with serving(EventHub(), auth_timeout_s=0.2) as url, StreamReader(url) as reader:
         assert reader.close_frame() == (CloseCode.AUTH_TIMEOUT, "no auth message within 0.2 s")

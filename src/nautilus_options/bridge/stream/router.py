@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import TypeAdapter, ValidationError
+from starlette.types import Message
 
 from nautilus_options.bridge.principal import Principal, Scope
 from nautilus_options.bridge.stream.connection import Connection
@@ -40,6 +41,12 @@ class _RefusedError(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+
+
+def _payload(frame: Message) -> str | bytes:
+    """The text or bytes of a received WebSocket frame."""
+    payload: str | bytes = frame.get("text") or frame.get("bytes") or ""
+    return payload
 
 
 def _problem(error: ValidationError) -> str:
@@ -82,13 +89,15 @@ def stream_router(
 
     async def receive_auth(websocket: WebSocket) -> Principal:
         try:
-            raw = await asyncio.wait_for(websocket.receive_text(), auth_timeout_s)
+            frame = await asyncio.wait_for(websocket.receive(), auth_timeout_s)
         except TimeoutError:
             raise _RefusedError(
                 CloseCode.AUTH_TIMEOUT, f"no auth message within {auth_timeout_s:g} s"
             ) from None
+        if frame["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(frame.get("code", 1000))
         try:
-            message = _CLIENT_MESSAGE.validate_json(raw)
+            message = _CLIENT_MESSAGE.validate_json(_payload(frame))
         except ValidationError as error:
             raise _RefusedError(CloseCode.BAD_REQUEST, _problem(error)) from None
         if not isinstance(message, AuthMessage):
@@ -106,9 +115,7 @@ def stream_router(
             if frame["type"] == "websocket.disconnect":
                 return
             try:
-                message = _CLIENT_MESSAGE.validate_json(
-                    frame.get("text") or frame.get("bytes") or ""
-                )
+                message = _CLIENT_MESSAGE.validate_json(_payload(frame))
             except ValidationError as error:
                 conn.push(ErrorMessage(message=_problem(error)).model_dump_json())
                 continue
