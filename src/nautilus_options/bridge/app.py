@@ -154,7 +154,7 @@ def create_app(
             allow_origins=list(settings.cors_origins),
             allow_credentials="*" not in settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            allow_headers=["Authorization", "Content-Type"],
             expose_headers=[ENVIRONMENT_HEADER],
         )
     return app

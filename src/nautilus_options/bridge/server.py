@@ -55,6 +55,7 @@ class BridgeServer:
         self.scheme = "https" if certfile and keyfile else "http"
         self._port = port
         self.host = host
+        self._app = app
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="bridge-http", daemon=True)
 
@@ -90,7 +91,10 @@ class BridgeServer:
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and wait for the thread."""
+        """Stop serving, wait for the thread, stop the backtests it started."""
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(timeout)
+        backtests = getattr(self._app.state, "backtests", None)
+        if backtests is not None:
+            backtests.close()
