@@ -4,6 +4,7 @@ Prints ``{"url": ..., "token": ...}`` (a read-scope API token) on stdout, then o
 command per stdin line and answers ``ok``:
 
 * ``publish TOPIC COUNT``: publish COUNT events ``{"n": i}`` on TOPIC;
+* ``quote INSTRUMENT BID``: publish a quote;
 * ``restart EPOCH``: stop serving, and serve a new hub (epoch EPOCH) on the same port.
 
 Run by ``test/bridge.ts`` with the repository's ``.venv``.
@@ -46,6 +47,8 @@ def main() -> None:
             if command == "publish":
                 for n in range(1, int(args[1]) + 1):
                     hub.publish(args[0], {"n": n})
+            elif command == "quote":
+                hub.publish("quotes", {"instrument_id": args[0], "bid": float(args[1])})
             elif command == "restart":
                 port = server.port
                 server.stop()

@@ -94,6 +94,30 @@ describe("StreamClient against the bridge", () => {
     expect(seen.states.map((s) => s.state)).toContain("reconnecting");
   });
 
+  test("subscribes to quotes while connected and gets the latest per instrument", async () => {
+    const { client, seen } = recordingClient();
+    client.start();
+    await waitFor(() => seen.snapshots.length === 1, "the first snapshot");
+    await bridge.command("quote NIFTY-A 10");
+    client.subscribe(["quotes"], ["NIFTY-A"]);
+    await waitFor(() => seen.snapshots.length === 2, "a snapshot of the quotes topic");
+    await bridge.command("quote NIFTY-B 1");
+    await bridge.command("quote NIFTY-A 11");
+    await waitFor(() => seen.events.some((event) => event.data.bid === 11), "the latest quote");
+    client.unsubscribe(["quotes"]);
+    client.stop();
+
+    expect(seen.snapshots[1]).toMatchObject({
+      reason: "subscribed",
+      topics: ["quotes"],
+      data: { quotes: { "NIFTY-A": { instrument_id: "NIFTY-A", bid: 10 } } },
+    });
+    expect(seen.events.map((event) => [event.topic, event.data.instrument_id])).toEqual(
+      seen.events.map(() => ["quotes", "NIFTY-A"]),
+    );
+    expect(seen.events.at(-1)?.data.bid).toBe(11);
+  });
+
   test("stops, with the server's close code, when the token is refused", async () => {
     const { client, seen } = recordingClient({ token: "not-a-token" });
     client.start();
