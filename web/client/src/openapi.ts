@@ -896,7 +896,8 @@ export interface components {
         };
         /**
          * ClientState
-         * @description One data or execution client.
+         * @description One data or execution client; ``connected`` is its engine's view (every client of
+         *     that kind connected).
          */
         ClientState: {
             /** Client Id */
@@ -1654,7 +1655,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "sizing" | "refused" | "opening" | "open" | "closing" | "closed";
+            status: "sizing" | "refused" | "opening" | "open" | "closing" | "closed" | "unknown";
             /** Lots Requested */
             lots_requested: number;
             /**
@@ -1868,6 +1869,20 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     status_api_v1_status_get: {
@@ -1887,6 +1902,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["NodeStatus"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No node attached */
             503: {
@@ -1915,6 +1944,20 @@ export interface operations {
                     "application/json": components["schemas"]["Caller"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     logout_api_v1_auth_logout_post: {
@@ -1928,6 +1971,20 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1953,6 +2010,20 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenInfo"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     create_token_api_v1_tokens_post: {
@@ -1976,6 +2047,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiTokenCreated"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -2007,6 +2092,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiTokenInfo"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such token */
             404: {
@@ -2044,6 +2143,20 @@ export interface operations {
                     "application/json": components["schemas"]["StrategyInfo"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No node */
             503: {
                 headers: {
@@ -2072,6 +2185,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StrategyConfigOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such strategy */
             404: {
@@ -2118,6 +2245,20 @@ export interface operations {
                     "application/json": components["schemas"]["StrategyInfo"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No such strategy */
             404: {
                 headers: {
@@ -2162,6 +2303,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StrategyInfo"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such strategy */
             404: {
@@ -2208,6 +2363,20 @@ export interface operations {
                     "application/json": components["schemas"]["SpreadOut"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2245,6 +2414,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SpreadOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such spread */
             404: {
@@ -2288,6 +2471,20 @@ export interface operations {
                     "application/json": components["schemas"]["OrderOut"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2326,6 +2523,20 @@ export interface operations {
                     "application/json": components["schemas"]["OrderOut"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No such order */
             404: {
                 headers: {
@@ -2363,6 +2574,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OrderCanceled"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such order */
             404: {
@@ -2410,6 +2635,20 @@ export interface operations {
                     "application/json": components["schemas"]["PositionOut"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2446,6 +2685,20 @@ export interface operations {
                     "application/json": components["schemas"]["CapitalOut"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No capital manager in the node */
             404: {
                 headers: {
@@ -2474,6 +2727,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CapitalOut"][];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No capital manager in the node */
             404: {
@@ -2511,6 +2778,20 @@ export interface operations {
                     "application/json": components["schemas"]["AccountOut"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No node */
             503: {
                 headers: {
@@ -2540,6 +2821,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChainOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such expiry listed */
             404: {
@@ -2580,6 +2875,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SpreadPreview"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Trading is not ACTIVE, or the key was used for another request */
             409: {
@@ -2626,6 +2935,20 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionOut"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Trading is not ACTIVE, or the key was used for another request */
             409: {
                 headers: {
@@ -2669,6 +2992,20 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionOut"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Unknown key */
             404: {
                 headers: {
@@ -2704,6 +3041,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TradingStateOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No node */
             503: {
@@ -2743,6 +3094,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2772,6 +3137,20 @@ export interface operations {
                     "application/json": components["schemas"]["TradingStateOut"];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     resume_api_v1_control_resume_post: {
@@ -2791,6 +3170,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TradingStateOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The kill switch fired */
             409: {
@@ -2819,6 +3212,20 @@ export interface operations {
                     "application/json": components["schemas"]["BacktestResultOut"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No results folder configured */
             503: {
                 headers: {
@@ -2841,6 +3248,20 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2889,6 +3310,20 @@ export interface operations {
                     "application/json": components["schemas"]["BacktestJobOut"][];
                 };
             };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No results folder configured */
             503: {
                 headers: {
@@ -2919,6 +3354,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["BacktestJobOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The name is used */
             409: {
@@ -2964,6 +3413,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["BacktestJobOut"];
                 };
+            };
+            /** @description No valid access or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such run */
             404: {
