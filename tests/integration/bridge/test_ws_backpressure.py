@@ -56,4 +56,6 @@ def test_a_slow_consumer_is_closed_with_a_reason_and_never_slows_publishing() ->
 
     assert closed == (CloseCode.SLOW_CONSUMER, "slow consumer: more than 32 messages queued")
     assert received == [*range(1, n + 1), -1]
-    assert max(publish_s) < 0.05, "publishing waited for a reader"
+    # A publish that waited for the stuck reader would have waited for good (or for the 10 s
+    # send timeout); the bound only allows for a loaded machine's scheduling.
+    assert max(publish_s) < 1.0, "publishing waited for a reader"
