@@ -82,9 +82,21 @@ export class Stack {
 
   async start(): Promise<void> {
     mkdirSync(SCREENS_DIR, { recursive: true });
+    mkdirSync(join(this.dir, "results"));
     const node = await startProcess(
       join(ROOT, ".venv", "bin", "options-nt"),
-      ["serve", "--port", "0", "--state-dir", join(this.dir, "state"), "--out", join(this.dir, "out")],
+      [
+        "serve",
+        "--port",
+        "0",
+        "--state-dir",
+        join(this.dir, "state"),
+        "--out",
+        join(this.dir, "out"),
+        "--results",
+        join(this.dir, "results"),
+        "--paper",
+      ],
       [/with password (\S+) /, /bridge at (http:\/\/[\d.:]+)\/api\/v1/],
       150_000,
     );

@@ -135,6 +135,90 @@ describe("trader interface", () => {
     expect(await text("events")).toMatch(/1 snapshots/);
   });
 
+  /** Build a bull put spread from the template, preview it and submit it after confirming. */
+  async function submitFromBuilder(): Promise<void> {
+    await page.goto(`${stack.webUrl}/#/builder`);
+    await page.getByTestId("spread-type").selectOption("bull_put_credit");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await page.getByTestId("preview-max-loss").waitFor(WAIT);
+    await page.getByRole("button", { name: "Submit…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Submit this spread?" });
+    await dialog.waitFor(WAIT);
+    await dialog.getByRole("button", { name: "Submit spread" }).click();
+  }
+
+  it("builds and submits a spread whose legs fill hedge first", async () => {
+    await submitFromBuilder();
+    await page.locator("[data-testid=submission-status][data-status=open]").waitFor(WAIT);
+    await page.waitForFunction(
+      () => {
+        const rows = [...document.querySelectorAll("[data-testid=submission-order]")];
+        return rows.length >= 2 && rows.every((row) => row.getAttribute("data-status") === "FILLED");
+      },
+      null,
+      WAIT,
+    );
+    await shot("builder");
+    const sides = await page.getByTestId("submission-order").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-side")));
+    expect(sides[0]).toBe("BUY"); // the hedge is placed first
+    // and the short only once the hedge filled
+    const spreadId = ((await text("submission-status")).split(":")[0] ?? "").trim();
+    const orders = await stack.bridgeGet<{ side: string; ts_init: string; ts_last: string; status: string }[]>(
+      `/orders?spread_id=${encodeURIComponent(spreadId)}`,
+    );
+    const hedge = orders.filter((o) => o.side === "BUY" && o.status === "FILLED");
+    const short = orders.filter((o) => o.side === "SELL");
+    expect(hedge.length).toBeGreaterThan(0);
+    for (const s of short) expect(Date.parse(s.ts_init)).toBeGreaterThanOrEqual(Math.min(...hedge.map((h) => Date.parse(h.ts_last))) - 1000);
+  });
+
+  it("cancels a working order from the orders screen", async () => {
+    // A spread's limit orders rest for a moment before they fill; cancel one while it does.
+    let canceled = false;
+    for (let attempt = 0; attempt < 3 && !canceled; attempt += 1) {
+      await submitFromBuilder();
+      await page.locator("[data-testid=submission-status]").waitFor(WAIT);
+      await page.goto(`${stack.webUrl}/#/orders`);
+      await page.getByTestId("open-only").check();
+      const row = page.locator("[data-testid=order-row]").filter({ has: page.getByRole("button", { name: /^cancel / }) }).first();
+      try {
+        await row.waitFor({ timeout: 30_000 });
+      } catch {
+        continue; // every order filled first: try another spread
+      }
+      const id = await row.getAttribute("data-order-id");
+      await row.getByRole("button", { name: /^cancel / }).click();
+      await page.getByTestId("open-only").uncheck();
+      const done = page.locator(`[data-testid=order-row][data-order-id="${id}"]`);
+      await page.waitForFunction(
+        (orderId) => {
+          const status = document.querySelector(`[data-testid=order-row][data-order-id="${orderId}"]`)?.getAttribute("data-status");
+          return status === "CANCELED" || status === "FILLED";
+        },
+        id,
+        WAIT,
+      );
+      canceled = (await done.getAttribute("data-status")) === "CANCELED";
+    }
+    expect(canceled).toBe(true);
+    await shot("orders-canceled");
+  });
+
+  it("shows the option chain, the strategies and the backtests", async () => {
+    await page.goto(`${stack.webUrl}/#/chain`);
+    await page.getByTestId("chain-row").nth(5).waitFor(WAIT);
+    await page.waitForFunction(() => /spot \d/.test(document.querySelector("[data-testid=chain-spot]")?.textContent ?? ""), null, WAIT);
+    await shot("chain");
+    await page.goto(`${stack.webUrl}/#/strategies`);
+    await page.getByTestId("strategy-row").filter({ hasText: "ManualSpreadStrategy-MANUAL" }).waitFor(WAIT);
+    await page.getByRole("button", { name: "configuration of ManualSpreadStrategy-MANUAL" }).click();
+    await page.getByRole("region", { name: "Configuration of ManualSpreadStrategy-MANUAL" }).waitFor(WAIT);
+    await shot("strategies");
+    await page.goto(`${stack.webUrl}/#/backtests`);
+    await page.getByRole("table", { name: "backtest runs" }).waitFor(WAIT);
+    await shot("backtests");
+  });
+
   it("fires the kill switch after confirmation: everything flat and HALTED", async () => {
     await page.goto(`${stack.webUrl}/#/overview`);
     await page.getByTestId("kill-switch").click();

@@ -13,6 +13,16 @@ const BLOCKED = [/^\/api\/v1\/auth(\/|$)/, /^\/api\/v1\/tokens(\/|$)/];
 /** Response headers passed back to the browser. */
 const PASSED_HEADERS = ["content-type", "retry-after", "x-options-nt-environment", "content-disposition"];
 
+/** Backtest reports are self-contained HTML with inline scripts and styles. */
+const REPORT = /^\/api\/v1\/backtests\/[^/]+\/report\.html$/;
+
+/**
+ * A report's policy: its inline code runs in a sandbox (an opaque origin: no cookies, no
+ * access to this interface), and it loads nothing from anywhere.
+ */
+export const REPORT_POLICY =
+  "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; frame-ancestors 'none'";
+
 export function blockedPath(path: string): boolean {
   return BLOCKED.some((pattern) => pattern.test(path));
 }
@@ -54,5 +64,6 @@ export async function proxyRest(
     const value = upstream.headers.get(name);
     if (value !== null) response.setHeader(name, value);
   }
+  if (REPORT.test(request.originalUrl.split("?")[0] ?? "")) response.setHeader("Content-Security-Policy", REPORT_POLICY);
   response.send(Buffer.from(await upstream.arrayBuffer()));
 }

@@ -1,0 +1,86 @@
+/** Backtests: run the default backtest over dates, follow its progress, open the reports. */
+import { useState } from "react";
+
+import { Button, Cell, ErrorText, Field, INPUT, Panel, Table } from "../components/ui";
+import { unwrap, useApp, usePoll } from "../context";
+import { num, time } from "../format";
+
+function reportUrl(name: string): string {
+  return `/api/v1/backtests/${encodeURIComponent(name)}/report.html`;
+}
+
+export function Backtests() {
+  const { rest, session } = useApp();
+  const results = usePoll(() => unwrap(rest.GET("/api/v1/backtests")), 10_000);
+  const jobs = usePoll(() => unwrap(rest.GET("/api/v1/backtests/jobs")), 2000);
+  const [start, setStart] = useState("");
+  const [end, setEnd] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const trade = session.scopes.includes("trade") || session.scopes.includes("admin");
+  const run = async () => {
+    try {
+      setError(null);
+      await unwrap(rest.POST("/api/v1/backtests/jobs", { body: { start: start || null, end: end || null } }));
+      jobs.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <div className="grid gap-4">
+      <Panel title="Run a backtest">
+        <div className="flex flex-wrap items-end gap-3">
+          <Field label="Start">
+            <input className={INPUT} type="date" value={start} onChange={(e) => setStart(e.target.value)} />
+          </Field>
+          <Field label="End">
+            <input className={INPUT} type="date" value={end} onChange={(e) => setEnd(e.target.value)} />
+          </Field>
+          <Button tone="primary" disabled={!trade} onClick={() => void run()}>
+            Run
+          </Button>
+        </div>
+        <ErrorText error={error ?? jobs.error} />
+      </Panel>
+      <Panel title="Runs">
+        <Table label="backtest runs" head={["Run", "Status", "Started", "Seconds", "Last line", ""]}>
+          {(jobs.data ?? []).map((job) => (
+            <tr key={job.id}>
+              <Cell>{job.name}</Cell>
+              <Cell>{job.status}</Cell>
+              <Cell>{time(job.started)}</Cell>
+              <Cell>{num(job.elapsed_secs, 0)}</Cell>
+              <Cell className="max-w-md truncate text-xs">{job.last_line}</Cell>
+              <Cell>
+                {job.status === "finished" ? (
+                  <a className="text-sky-300 underline" href={reportUrl(job.name)} target="_blank" rel="noreferrer">
+                    Report
+                  </a>
+                ) : null}
+              </Cell>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
+      <Panel title="Results">
+        <ErrorText error={results.error} />
+        <Table label="backtest results" head={["Result", "Modified", "Summary", ""]}>
+          {(results.data ?? []).map((r) => (
+            <tr key={r.name}>
+              <Cell>{r.name}</Cell>
+              <Cell>{time(r.modified)}</Cell>
+              <Cell className="max-w-lg truncate text-xs">{JSON.stringify(r.summary)}</Cell>
+              <Cell>
+                {r.has_report ? (
+                  <a className="text-sky-300 underline" href={reportUrl(r.name)} target="_blank" rel="noreferrer">
+                    Report
+                  </a>
+                ) : null}
+              </Cell>
+            </tr>
+          ))}
+        </Table>
+      </Panel>
+    </div>
+  );
+}
