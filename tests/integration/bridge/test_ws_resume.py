@@ -6,7 +6,7 @@ import socket
 import threading
 from typing import Any
 
-from ws_harness import StreamReader, serving
+from ws_harness import TIMEOUT_S, StreamReader, serving
 
 from nautilus_options.bridge.stream import EventHub
 
@@ -31,16 +31,19 @@ def read_events(reader: StreamReader, upto: int) -> list[int]:
 
 
 def test_resume_after_a_dropped_socket_loses_no_event() -> None:
-    total = 4_000
+    total, drop_at = 4_000, 1_000
     hub = EventHub(epoch="run-1", ring_size=total)
     expected = [n for n in range(1, total + 1) if TOPICS[n % 3] in SUBSCRIBED]
-    done = threading.Event()
+    dropped = threading.Event()
 
     def publish() -> None:
+        """The node: goes on publishing while the reader is away and while it resumes."""
         for n in range(1, total + 1):
             hub.publish(TOPICS[n % 3], {"n": n})
-            if n % 20 == 0:
-                done.wait(0.001)  # pace the node so the reconnect happens mid-stream
+            if n == drop_at:
+                assert dropped.wait(TIMEOUT_S), "the reader never dropped its socket"
+            elif n % 20 == 0:
+                dropped.wait(0.001)  # pace the node (the wait ends at once after the drop)
 
     with serving(hub) as url:
         publisher = threading.Thread(target=publish)
@@ -48,9 +51,9 @@ def test_resume_after_a_dropped_socket_loses_no_event() -> None:
             assert first.start(SUBSCRIBED)["epoch"] == "run-1"
             assert first.until("snapshot")["reason"] == "new"
             publisher.start()
-            before = read_events(first, total // 4)
+            before = read_events(first, drop_at // 2)
             drop(first)
-        assert hub.seq < total, "the publisher finished before the reconnect: nothing to test"
+            dropped.set()
         with StreamReader(url) as second:
             second.start(SUBSCRIBED, resume={"epoch": "run-1", "seq": before[-1]})
             resumed = second.until("resumed")
