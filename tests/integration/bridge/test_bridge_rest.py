@@ -54,8 +54,13 @@ def test_strategies_list_config_stop_and_start(node: BridgeNode) -> None:
     assert listed[MANUAL_STRATEGY_ID]["state"] == "RUNNING"
     config = ok(node.client.get(f"/strategies/{MANUAL_STRATEGY_ID}/config"))
     assert config["config"]["order_id_tag"] == "MANUAL"
-    assert ok(node.client.post(f"/strategies/{MANUAL_STRATEGY_ID}/stop"))["state"] == "STOPPED"
-    assert ok(node.client.post(f"/strategies/{MANUAL_STRATEGY_ID}/start"))["state"] == "RUNNING"
+    assert "spread-check" in listed[MANUAL_STRATEGY_ID]["timers"]
+    stopped = ok(node.client.post(f"/strategies/{MANUAL_STRATEGY_ID}/stop"))
+    assert stopped["state"] == "STOPPED"
+    assert stopped["timers"] == []
+    started = ok(node.client.post(f"/strategies/{MANUAL_STRATEGY_ID}/start"))
+    assert started["state"] == "RUNNING"
+    assert "spread-check" in started["timers"]  # its checks run again
     assert node.client.get("/strategies/nope/config").status_code == 404
 
 

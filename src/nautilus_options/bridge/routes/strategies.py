@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 from nautilus_trader.common.enums import ComponentState
+from nautilus_trader.trading.strategy import Strategy
 
 from nautilus_options.bridge.deps import Node, Responses, found, require
 from nautilus_options.bridge.principal import Scope
@@ -53,7 +54,7 @@ async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyI
         if strategy is None:
             return None
         if start and strategy.state == ComponentState.STOPPED:
-            strategy.resume()  # a stopped component resumes; start is for a new one
+            _resume(strategy)
         elif start and not strategy.is_running:
             node.node.trader.start_strategy(strategy.id)
         elif not start and strategy.is_running:
@@ -61,3 +62,16 @@ async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyI
         return next(s for s in strategies(node.node) if s.strategy_id == strategy_id)
 
     return found(await node.call(run), f"strategy_id: no {strategy_id!r}")
+
+
+def _resume(strategy: Strategy) -> None:
+    """Run a stopped strategy again.
+
+    Nautilus moves a stopped component back to RUNNING with ``resume()``, which calls only
+    ``on_resume``. A strategy that does not define it (the spread strategy, the kill
+    switch: their ``on_stop`` undoes exactly what ``on_start`` set up) gets ``on_start``
+    again, so its timers and subscriptions come back.
+    """
+    strategy.resume()
+    if type(strategy).on_resume is Strategy.on_resume:
+        strategy.on_start()

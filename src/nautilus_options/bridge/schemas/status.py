@@ -69,6 +69,7 @@ class StrategyInfo(BaseModel):
     state: str
     open_orders: int
     open_positions: int
+    timers: list[str] = Field(description="The strategy's clock timers (its checks)")
 
 
 class StrategyConfigOut(BaseModel):

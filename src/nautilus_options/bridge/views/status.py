@@ -96,6 +96,7 @@ def strategies(node: TradingNode) -> list[StrategyInfo]:
             state=component_state_to_str(strategy.state),
             open_orders=len(cache.orders_open(strategy_id=strategy.id)),
             open_positions=len(cache.positions_open(strategy_id=strategy.id)),
+            timers=sorted(strategy.clock.timer_names),
         )
         for strategy in node.trader.strategies()
     ]
