@@ -61,6 +61,7 @@ def test_resume_after_a_dropped_socket_loses_no_event() -> None:
         publisher.join()
 
     assert resumed["from_seq"] == before[-1]
+    assert resumed["replayed"] == len([n for n in expected if before[-1] < n <= resumed["seq"]])
     assert before + after == expected
 
 

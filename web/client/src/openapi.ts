@@ -239,7 +239,8 @@ export interface paths {
         put?: never;
         /**
          * Stop
-         * @description Stop a strategy: no new entries; its open spreads are left as they are.
+         * @description Stop a strategy: no new entries; its open spreads are left as they are. The kill
+         *     switch cannot be stopped.
          */
         post: operations["stop_api_v1_strategies__strategy_id__stop_post"];
         delete?: never;
@@ -1416,6 +1417,11 @@ export interface components {
             open_orders: number;
             /** Open Positions */
             open_positions: number;
+            /**
+             * Timers
+             * @description The strategy's clock timers (its checks)
+             */
+            timers: string[];
         };
         /**
          * AuthMessage
@@ -1559,7 +1565,10 @@ export interface components {
             from_seq: number;
             /** Seq */
             seq: number;
-            /** Replayed */
+            /**
+             * Replayed
+             * @description How many events follow (those of the socket's topics).
+             */
             replayed: number;
         };
         StreamServerMessage: components["schemas"]["StreamHelloMessage"] | components["schemas"]["StreamEventMessage"] | components["schemas"]["StreamSnapshotMessage"] | components["schemas"]["StreamResumedMessage"] | components["schemas"]["StreamSubscribedMessage"] | components["schemas"]["StreamHeartbeatMessage"] | components["schemas"]["StreamErrorMessage"];
@@ -2320,6 +2329,13 @@ export interface operations {
             };
             /** @description No such strategy */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A protected strategy (the kill switch) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -267,12 +267,13 @@ class EventHub:
         if refusal is not None:
             conn.push(self._snapshot_text(conn, conn.topics, refusal))
             return
+        replay = [self._encoded(event) for event in missed if event.topic in conn.topics]
         conn.push(
             ResumedMessage(
-                epoch=self.epoch, from_seq=point.seq, seq=self._sent, replayed=len(missed)
+                epoch=self.epoch, from_seq=point.seq, seq=self._sent, replayed=len(replay)
             ).model_dump_json()
         )
-        conn.push_all(self._encoded(e) for e in missed if e.topic in conn.topics)
+        conn.push_all(replay)
 
     def _snapshot_text(self, conn: Connection, topics: set[str], reason: SnapshotReason) -> str:
         state_topics = topics - {QUOTES}

@@ -159,7 +159,7 @@ class ResumedMessage(_Message):
     epoch: str
     from_seq: int
     seq: int
-    replayed: int
+    replayed: int = Field(description="How many events follow (those of the socket's topics).")
 
 
 class SubscribedMessage(_Message):
