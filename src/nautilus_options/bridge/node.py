@@ -45,11 +45,14 @@ class NodeControls:
         The kill switch's state.
     session : str
         Market hours the node follows: ``nse`` or ``always`` (the simulator's).
+    protected : frozenset[str]
+        Strategies the bridge never stops (the kill switch).
     """
 
     kill: Callable[[str], None]
     kill_state: Callable[[], KillState]
     session: str = "nse"
+    protected: frozenset[str] = frozenset()
 
 
 class NodeLink:

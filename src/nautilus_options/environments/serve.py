@@ -137,6 +137,7 @@ class BridgeRun:
             kill=kill.trigger,
             kill_state=lambda: KillState(kill.triggered, kill.reason, kill.done),
             session=self.session_kind,
+            protected=frozenset({kill.id.value}),
         )
         if session.started_at is None:
             raise ConfigError("session", "the node has not started")

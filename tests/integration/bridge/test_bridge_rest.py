@@ -62,6 +62,7 @@ def test_strategies_list_config_stop_and_start(node: BridgeNode) -> None:
     assert started["state"] == "RUNNING"
     assert "spread-check" in started["timers"]  # its checks run again
     assert node.client.get("/strategies/nope/config").status_code == 404
+    assert node.client.post("/strategies/KillSwitch-KILL/stop").status_code == 409
 
 
 def test_chain_has_implied_vols_and_greeks(node: BridgeNode) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException, status
 from nautilus_trader.common.enums import ComponentState
 from nautilus_trader.trading.strategy import Strategy
 
@@ -41,10 +41,15 @@ async def start(strategy_id: str, node: Node) -> StrategyInfo:
 
 
 @router.post(
-    "/{strategy_id}/stop", responses=_NOT_FOUND, dependencies=[Depends(require(Scope.TRADE))]
+    "/{strategy_id}/stop",
+    responses={**_NOT_FOUND, 409: {"description": "A protected strategy (the kill switch)"}},
+    dependencies=[Depends(require(Scope.TRADE))],
 )
 async def stop(strategy_id: str, node: Node) -> StrategyInfo:
-    """Stop a strategy: no new entries; its open spreads are left as they are."""
+    """Stop a strategy: no new entries; its open spreads are left as they are. The kill
+    switch cannot be stopped."""
+    if strategy_id in node.controls.protected:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"strategy_id: {strategy_id} is protected")
     return await _transition(node, strategy_id, start=False)
 
 
