@@ -91,6 +91,9 @@ describe("trader interface", () => {
     await page.goto(`${stack.webUrl}/#/overview`);
     await page.waitForFunction(() => document.querySelector("[data-testid=open-spreads]")?.textContent?.startsWith("1 open spread"), null, WAIT);
     await shot("overview");
+    await page.setViewportSize({ width: 820, height: 1180 }); // a tablet held upright
+    await shot("overview-tablet");
+    await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${stack.webUrl}/#/orders`);
     await page.getByTestId("order-row").first().waitFor(WAIT);
     await shot("orders");
@@ -234,6 +237,9 @@ describe("trader interface", () => {
     await page.getByTestId("kill-progress").filter({ hasText: "everything flat" }).waitFor(WAIT);
     await page.getByTestId("open-spreads").filter({ hasText: "flat" }).waitFor(WAIT);
     await shot("overview-halted");
+    await page.goto(`${stack.webUrl}/#/audit`);
+    await page.getByTestId("audit-row").filter({ hasText: "/control/kill" }).waitFor(WAIT);
+    await shot("audit");
     expect(await stack.bridgeGet<unknown[]>("/positions?open_only=true")).toEqual([]);
     expect(await stack.bridgeGet<unknown[]>("/orders?open_only=true")).toEqual([]);
     expect((await stack.bridgeGet<{ trading_state: string }>("/control")).trading_state).toBe("HALTED");

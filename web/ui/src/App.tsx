@@ -6,7 +6,10 @@ import { EnvironmentBanner, STALE_AFTER_MS, StaleWarning, TradingStateBadge, Con
 import { AppContext, useNow, type AppContextValue } from "./context";
 import { Login } from "./screens/Login";
 import { SCREENS } from "./screens";
-import { freshness, LiveStore } from "./store/live";
+import { freshness, LiveStore, withStatus } from "./store/live";
+
+/** How often the status is read over REST (for its `last_data_at`, see `store/live.ts`). */
+const STATUS_POLL_MS = 5000;
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -55,7 +58,7 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
             </button>
           </span>
         </header>
-        <StaleWarning freshness={fresh} lastDataAt={live.status?.last_data_at ?? null} reason={live.closeReason} now={now} />
+        <StaleWarning freshness={fresh} lastDataAt={live.lastDataAt} reason={live.closeReason} now={now} />
         <main id="main" className="mx-auto max-w-screen-2xl p-4">
           <h1 className="sr-only">{screen.title}</h1>
           <Screen />
@@ -72,7 +75,13 @@ function Connected({ session, onLogout }: { session: WebSession; onLogout: () =>
   useEffect(() => {
     stream.start();
     void rest.GET("/api/v1/capital/history", { params: { query: { limit: 2000 } } }).then(({ data }) => data && store.seedCapitalHistory(data));
-    return () => stream.stop();
+    const readStatus = () =>
+      void rest.GET("/api/v1/status").then(({ data }) => data && store.update((state) => withStatus(state, data)));
+    const poll = setInterval(readStatus, STATUS_POLL_MS);
+    return () => {
+      clearInterval(poll);
+      stream.stop();
+    };
   }, [stream, rest, store]);
   const value = useMemo<AppContextValue>(
     () => ({

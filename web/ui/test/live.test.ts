@@ -126,6 +126,17 @@ describe("LiveStore over the stream client", () => {
     expect(freshness(store.get(), Date.now(), STALE_MS)).toBe("live");
   });
 
+  it("stays live on the held legs' quotes while the status is not republished", async () => {
+    client.start();
+    await connect(sockets[0]!, null);
+    sockets[0]!.receive(event(1, "status", status(new Date(Date.now()).toISOString())));
+    for (let i = 0; i < 4; i += 1) {
+      await vi.advanceTimersByTimeAsync(5_000);
+      sockets[0]!.receive({ type: "event", topic: "quotes", seq: 1, epoch: EPOCH, ts: 0, data: { instrument_id: "X.NFO", bid: 1, ask: 2, ts: new Date(Date.now()).toISOString() } });
+    }
+    expect(freshness(store.get(), Date.now(), STALE_MS)).toBe("live");
+  });
+
   it("turns stale when the socket goes quiet, and disconnected once it drops", async () => {
     client.start();
     await connect(sockets[0]!, null);

@@ -1,5 +1,4 @@
 /** The always-visible header pieces: the environment, the trading state, the connection. */
-import { ageSeconds } from "../format";
 import type { Freshness } from "../store/live";
 
 export const STALE_AFTER_MS = 15_000;
@@ -46,9 +45,9 @@ export function ConnectionBadge({ freshness }: { freshness: Freshness }) {
 }
 
 /** The warning shown over every screen while the data cannot be trusted. */
-export function StaleWarning({ freshness, lastDataAt, reason, now }: { freshness: Freshness; lastDataAt: string | null; reason: string | null; now: number }) {
+export function StaleWarning({ freshness, lastDataAt, reason, now }: { freshness: Freshness; lastDataAt: number | null; reason: string | null; now: number }) {
   if (freshness === "live") return null;
-  const age = ageSeconds(lastDataAt, now);
+  const age = lastDataAt === null ? null : Math.max(0, Math.round((now - lastDataAt) / 1000));
   const text =
     freshness === "disconnected"
       ? `Disconnected from the node${reason ? ` (${reason})` : ""}: reconnecting. Figures below may be out of date.`

@@ -105,7 +105,7 @@ export function Overview() {
             </dd>
             <dt className="text-slate-300">Last market data</dt>
             <dd data-testid="data-age">
-              {time(status?.last_data_at)} ({ageSeconds(status?.last_data_at, now) ?? "—"} s ago)
+              {live.lastDataAt === null ? "—" : `${time(new Date(live.lastDataAt).toISOString())} (${ageSeconds(new Date(live.lastDataAt).toISOString(), now)} s ago)`}
             </dd>
             <dt className="text-slate-300">Market data</dt>
             <dd>{status ? (status.data_connected ? "connected" : "DISCONNECTED") : "—"}</dd>

@@ -1,6 +1,7 @@
 /** The screens, in navigation order (`#/path`). */
 import type { ComponentType } from "react";
 
+import { Audit } from "./Audit";
 import { Backtests } from "./Backtests";
 import { Builder } from "./Builder";
 import { Chain } from "./Chain";
@@ -23,4 +24,5 @@ export const SCREENS: Screen[] = [
   { path: "builder", title: "Spread builder", component: Builder },
   { path: "strategies", title: "Strategies", component: Strategies },
   { path: "backtests", title: "Backtests", component: Backtests },
+  { path: "audit", title: "Audit log", component: Audit },
 ];

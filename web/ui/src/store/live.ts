@@ -5,8 +5,10 @@
  *
  * Freshness (`freshness(now)`):
  * - `disconnected`: the socket is not open;
- * - `stale`: open, but the node saw no market data for `staleAfterMs` (from `status.last_data_at`),
- *   or nothing (not even a heartbeat) arrived on the socket for `staleAfterMs`;
+ * - `stale`: open, but the node saw no market data for `staleAfterMs` (the latest of
+ *   `status.last_data_at` and the held legs' quotes; the stream republishes the status only when
+ *   more than its `last_data_at` changed, so the interface also reads `GET /status` now and
+ *   then), or nothing (not even a heartbeat) arrived on the socket for `staleAfterMs`;
  * - `live`: otherwise.
  */
 import type {
@@ -43,6 +45,19 @@ export interface Quote {
   ts: string;
 }
 
+/** A record of the `logs` topic (the bridge's audit records carry `source: "audit"`). */
+export interface LogRecord {
+  source?: string;
+  ts: string;
+  subject?: string;
+  client?: string;
+  action?: string;
+  result?: string;
+  status?: number;
+  detail?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 export interface LiveState {
   connection: StreamState;
   closeReason: string | null;
@@ -54,6 +69,8 @@ export interface LiveState {
   snapshots: number;
   /** When the socket last delivered anything (ms since the epoch). */
   lastMessageAt: number | null;
+  /** The node's latest market data (ms since the epoch). */
+  lastDataAt: number | null;
   status: NodeStatus | null;
   spreads: Spread[];
   orders: Record<string, Order>;
@@ -62,11 +79,14 @@ export interface LiveState {
   capitalHistory: Capital[];
   fills: Fill[];
   quotes: Record<string, Quote>;
+  /** The `logs` topic since the page loaded, newest first. */
+  logs: LogRecord[];
 }
 
-export const STREAM_TOPICS = ["orders", "fills", "positions", "spreads", "capital", "status", "quotes"] as const;
+export const STREAM_TOPICS = ["orders", "fills", "positions", "spreads", "capital", "status", "quotes", "logs"] as const;
 
 const MAX_FILLS = 200;
+const MAX_LOGS = 500;
 const MAX_HISTORY = 2000;
 
 export function emptyState(): LiveState {
@@ -78,6 +98,7 @@ export function emptyState(): LiveState {
     resumes: 0,
     snapshots: 0,
     lastMessageAt: null,
+    lastDataAt: null,
     status: null,
     spreads: [],
     orders: {},
@@ -86,11 +107,23 @@ export function emptyState(): LiveState {
     capitalHistory: [],
     fills: [],
     quotes: {},
+    logs: [],
   };
 }
 
 function byKey<T>(items: T[], key: (item: T) => string): Record<string, T> {
   return Object.fromEntries(items.map((item) => [key(item), item]));
+}
+
+function later(known: number | null, iso: string | null | undefined): number | null {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(at)) return known;
+  return known === null ? at : Math.max(known, at);
+}
+
+/** The state with a newer node status (from the stream or from `GET /status`). */
+export function withStatus(state: LiveState, status: NodeStatus): LiveState {
+  return { ...state, status, lastDataAt: later(state.lastDataAt, status.last_data_at) };
 }
 
 /** The state after one stream event (a pure function of the state and the event). */
@@ -115,15 +148,17 @@ export function applyEvent(state: LiveState, event: EventMessage): LiveState {
     case "spreads":
       return { ...next, spreads: (data.spreads as Spread[] | undefined) ?? [] };
     case "status":
-      return { ...next, status: data as unknown as NodeStatus };
+      return withStatus(next, data as unknown as NodeStatus);
     case "capital": {
       const capital = data as unknown as Capital;
       return { ...next, capital, capitalHistory: [...state.capitalHistory, capital].slice(-MAX_HISTORY) };
     }
+    case "logs":
+      return { ...next, logs: [data as unknown as LogRecord, ...state.logs].slice(0, MAX_LOGS) };
     case "quotes": {
       const quote = data as unknown as Quote;
       // Quotes are coalesced and carry no place in the sequence.
-      return { ...state, quotes: { ...state.quotes, [quote.instrument_id]: quote } };
+      return { ...state, lastDataAt: later(state.lastDataAt, quote.ts), quotes: { ...state.quotes, [quote.instrument_id]: quote } };
     }
     default:
       return next;
@@ -133,12 +168,12 @@ export function applyEvent(state: LiveState, event: EventMessage): LiveState {
 /** The state after a snapshot: the topics it carries are replaced, the rest kept. */
 export function applySnapshot(state: LiveState, snapshot: SnapshotMessage): LiveState {
   const data = snapshot.data as Record<string, Record<string, unknown> | undefined>;
-  const next: LiveState = {
+  let next: LiveState = {
     ...state,
     position: { epoch: snapshot.epoch, seq: snapshot.seq },
     snapshots: state.snapshots + 1,
   };
-  if (data.status) next.status = data.status as unknown as NodeStatus;
+  if (data.status) next = withStatus(next, data.status as unknown as NodeStatus);
   if (data.spreads) next.spreads = (data.spreads.spreads as Spread[] | undefined) ?? [];
   if (data.orders) next.orders = byKey((data.orders.orders as Order[] | undefined) ?? [], (o) => o.client_order_id);
   if (data.positions) {
@@ -153,8 +188,7 @@ export function applySnapshot(state: LiveState, snapshot: SnapshotMessage): Live
 export function freshness(state: LiveState, now: number, staleAfterMs: number): Freshness {
   if (state.connection !== "open") return "disconnected";
   if (state.lastMessageAt === null || now - state.lastMessageAt > staleAfterMs) return "stale";
-  const lastData = state.status?.last_data_at ? Date.parse(state.status.last_data_at) : null;
-  if (lastData === null || now - lastData > staleAfterMs) return "stale";
+  if (state.lastDataAt === null || now - state.lastDataAt > staleAfterMs) return "stale";
   return "live";
 }
 
