@@ -239,7 +239,8 @@ export interface paths {
         put?: never;
         /**
          * Stop
-         * @description Stop a strategy: no new entries; its open spreads are left as they are.
+         * @description Stop a strategy: no new entries; its open spreads are left as they are. The kill
+         *     switch cannot be stopped.
          */
         post: operations["stop_api_v1_strategies__strategy_id__stop_post"];
         delete?: never;
@@ -2328,6 +2329,13 @@ export interface operations {
             };
             /** @description No such strategy */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A protected strategy (the kill switch) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
