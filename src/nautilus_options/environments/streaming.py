@@ -41,6 +41,7 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
 from nautilus_options.compat.parquet import data_folder, file_interval, file_name, folder_name
 from nautilus_options.domain.time import NS_PER_DAY
+from nautilus_options.environments.expired import release_expired
 
 __all__ = ["DEFAULT_WINDOW_DAYS", "catalog_windows", "run_streaming", "series_files"]
 
@@ -149,6 +150,7 @@ def run_streaming(
     window_days: int = DEFAULT_WINDOW_DAYS,
     run_config_id: str | None = None,
     listed: Callable[[Sequence[str]], Sequence[Instrument]] | None = None,
+    release: bool = True,
 ) -> None:
     """Run ``engine`` from ``start`` to ``end`` over ``data_configs``, streamed by window.
 
@@ -162,28 +164,36 @@ def run_streaming(
     chain holds thousands of contracts, and reading their definitions at once costs about
     50 kB each of Arrow memory, so reading them all at the start would make the run's
     memory grow with its length.
+
+    With ``release`` (the default), each time a window is read the contracts the run is
+    done with are purged from the engine's cache
+    (:func:`~nautilus_options.environments.expired.release_expired`): what the engine
+    holds is then about that of the contracts live at one time, plus those traded.
     """
     known = {i.value for i in engine.cache.instrument_ids()}
     for number, config in enumerate(data_configs):
         name = f"catalog-{number}-{config.data_type.__name__}"
         windows = catalog_windows(config, start, end, window_days)
-        if listed is not None:
-            windows = _listing(engine, windows, listed, known)
+        if listed is not None or release:
+            windows = _managed(engine, windows, listed, known, release)
         engine.add_data_iterator(name, windows)
     engine.run(start=start, end=end, run_config_id=run_config_id)
     engine.clear_data()
 
 
-def _listing(
+def _managed(
     engine: BacktestEngine,
     windows: Iterator[list[Data]],
-    listed: Callable[[Sequence[str]], Sequence[Instrument]],
+    listed: Callable[[Sequence[str]], Sequence[Instrument]] | None,
     known: set[str],
+    release: bool,
 ) -> Iterator[list[Data]]:
-    """``windows``, adding the new instruments of each to ``engine`` before it plays."""
+    """``windows``; before each plays, expired contracts released and new ones added."""
     for data in windows:
+        if release:
+            release_expired(engine.cache, engine.kernel.clock.timestamp_ns())
         ids = {_instrument_id(item).value: None for item in data}
-        if new := [i for i in ids if i not in known]:
+        if listed is not None and (new := [i for i in ids if i not in known]):
             for instrument in listed(new):
                 engine.add_instrument(instrument)
             known.update(new)
