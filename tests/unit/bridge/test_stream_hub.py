@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
 
-from nautilus_options.bridge.stream import TOPICS, EventHub, add_stream_schemas
+from nautilus_options.bridge.stream import TOPICS, CloseCode, EventHub, add_stream_schemas
+from nautilus_options.bridge.stream.connection import Connection
+from nautilus_options.bridge.stream.messages import SubscribeMessage
 
 
 def test_publish_refuses_unknown_topics_and_quotes_without_an_instrument() -> None:
@@ -65,3 +68,23 @@ def test_stream_schemas_join_the_openapi_components_without_overwriting() -> Non
     assert add_stream_schemas(merged) == merged
     with pytest.raises(ValueError, match=r"components.schemas.StreamEventMessage already holds"):
         add_stream_schemas({"components": {"schemas": {"StreamEventMessage": {}}}})
+
+
+def test_a_loop_far_behind_holds_no_more_than_the_ring_and_its_sockets_are_told() -> None:
+    hub = EventHub(epoch="e", ring_size=100)
+
+    async def scenario() -> tuple[tuple[CloseCode, str] | None, int, int]:
+        hub.bind(asyncio.get_running_loop())
+        conn = Connection("alice", max_queue=10_000)
+        hub.subscribe(conn, SubscribeMessage(type="subscribe", topics=["orders"]))
+        for n in range(1, 1_001):  # the loop cannot run meanwhile: it is this thread
+            hub.publish("orders", {"n": n})
+        waiting = len(hub._pending)
+        await asyncio.sleep(0.1)
+        return conn.close_reason, waiting, hub.connections
+
+    reason, waiting, connections = asyncio.run(scenario())
+    assert waiting <= 100
+    assert reason == (CloseCode.TRY_AGAIN_LATER, "the server fell behind: resume to catch up")
+    assert connections == 0
+    assert [event.seq for event in hub._ring.between(900, 1_000)] == list(range(901, 1_001))

@@ -15,7 +15,9 @@ Contract:
 * **Quotes** are coalesced (latest per instrument per flush interval) and never replayed.
 * **Heartbeats** every ``heartbeat_s`` seconds carry the epoch and the last ``seq``.
 * **Back-pressure.** Each socket has a bounded queue; a socket that lets it overflow, or whose
-  frame takes too long to write, is closed with code 4429 and a reason. Publishing never waits.
+  frame takes too long to write, is closed with code 4429 and a reason. Publishing never waits;
+  if the serving loop falls more than the ring behind, every socket is closed with 1013 and its
+  client resumes.
 
 :class:`EventHub` is what the node side publishes into; :func:`stream_router` serves it.
 """

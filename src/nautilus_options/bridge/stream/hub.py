@@ -7,6 +7,10 @@ on the serving loop (the one :meth:`EventHub.bind` was given), so connection sta
 
 Quotes are not sequenced: the hub keeps the latest quote per instrument and sends the changed
 ones once per ``quote_flush_s``.
+
+Events waiting for the loop are bounded by ``ring_size``: past it (the loop is that far behind,
+or gone) they are dropped from the hand-over, kept in the ring, and every socket is closed with
+1013 at the next delivery, so its client reconnects and resumes instead of missing events.
 """
 
 from __future__ import annotations
@@ -105,6 +109,7 @@ class EventHub:
         self._quotes: dict[str, tuple[float, dict[str, Any]]] = {}
         self._changed_quotes: set[str] = set()
         self._flush_scheduled = False
+        self._behind = False
         # Serving loop only.
         self._sent = 0
         self._last_drain = float("-inf")
@@ -149,6 +154,9 @@ class EventHub:
             loop = self._loop
             if loop is None:
                 return
+            if len(self._pending) >= self.ring_size:
+                self._pending.clear()
+                self._behind = True
             self._pending.append(event)
             if self._drain_scheduled:
                 return
@@ -195,6 +203,7 @@ class EventHub:
                 return
             self._loop = loop
             self._pending.clear()
+            self._behind = False
             self._drain_scheduled = False
             self._changed_quotes.clear()
             self._flush_scheduled = False
@@ -312,7 +321,15 @@ class EventHub:
             self._last_drain = self._loop.time()
         with self._lock:
             batch, self._pending = self._pending, []
+            behind, self._behind = self._behind, False
             self._drain_scheduled = False
+        if behind:
+            for conn in tuple(self._connections):
+                conn.close(CloseCode.TRY_AGAIN_LATER, "the server fell behind: resume to catch up")
+                self._connections.discard(conn)
+            log.warning(
+                "the stream fell over %d events behind the node: sockets closed", self.ring_size
+            )
         if not batch:
             return
         self._sent = batch[-1].seq
