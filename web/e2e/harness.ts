@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -71,11 +72,55 @@ function stopProcess(child: ChildProcess | undefined, timeoutMs = 60_000): Promi
   });
 }
 
+/**
+ * A TCP relay between the browser and the web server, so a test can cut every connection
+ * at once (a dropped network, not a closed socket).
+ */
+export class Cable {
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private server: Server | undefined;
+  url = "";
+
+  async start(target: URL): Promise<void> {
+    this.server = createServer((browser) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      const pair: [Socket, Socket] = [browser, upstream];
+      this.pairs.add(pair);
+      browser.pipe(upstream).pipe(browser);
+      const end = () => {
+        this.pairs.delete(pair);
+        browser.destroy();
+        upstream.destroy();
+      };
+      browser.on("error", end).on("close", end);
+      upstream.on("error", end).on("close", end);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Reset every open connection (the browser sees its sockets drop). */
+  cut(): void {
+    for (const [browser, upstream] of this.pairs) {
+      browser.resetAndDestroy();
+      upstream.destroy();
+    }
+    this.pairs.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
 export class Stack {
   bridgeUrl = "";
   webUrl = "";
   password = "";
   browser!: Browser;
+  /** The browser reaches the web server through this. */
+  readonly cable = new Cable();
   private node: ChildProcess | undefined;
   private web: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), "options-nt-e2e-"));
@@ -109,7 +154,8 @@ export class Stack {
       30_000,
     );
     this.web = web.child;
-    this.webUrl = web.matches[0]!;
+    await this.cable.start(new URL(web.matches[0]!));
+    this.webUrl = this.cable.url;
     this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   }
 
@@ -130,6 +176,7 @@ export class Stack {
 
   async stop(): Promise<void> {
     await this.browser?.close();
+    await this.cable.stop();
     await stopProcess(this.web);
     await stopProcess(this.node);
     rmSync(this.dir, { recursive: true, force: true });
