@@ -175,6 +175,38 @@ def test_spreads_positions_capital_and_account(node: BridgeNode) -> None:
     assert accounts[0]["balances"]
 
 
+def test_cancelling_a_working_leg_order_unwinds_its_spread(node: BridgeNode) -> None:
+    body = {
+        "template": {"spread_type": "bull_put_credit"},
+        "lots": 1,
+        "idempotency_key": "cancel-0001",
+    }
+    spread_id = ok(node.client.post("/manual/submit", json=body))["spread_id"]
+    params = {"spread_id": spread_id, "open_only": True}
+    working = wait_for(lambda: ok(node.client.get("/orders", params=params)), "a working order")
+    order_id = working[0]["client_order_id"]
+    canceled = ok(node.client.post(f"/orders/{order_id}/cancel"))
+    assert canceled["client_order_id"] == order_id
+    final = wait_for(
+        lambda: (
+            (o := ok(node.client.get(f"/orders/{order_id}")))["status"] in ("CANCELED", "FILLED")
+            and o
+        ),
+        "the cancel to be answered",
+    )
+    assert final["status"] == "CANCELED", final  # it rests for seconds between re-pricings
+    closed = wait_for(
+        lambda: (
+            (s := ok(node.client.get(f"/manual/submissions/{body['idempotency_key']}")))["status"]
+            == "closed"
+            and s
+        ),
+        "the spread to unwind",
+    )
+    assert closed["spread_id"] == spread_id
+    assert not ok(node.client.get("/orders", params=params))
+
+
 def test_reduce_only_refuses_new_spreads_until_resumed(node: BridgeNode) -> None:
     assert ok(node.client.post("/control/reduce"))["trading_state"] == "REDUCING"
     body = {

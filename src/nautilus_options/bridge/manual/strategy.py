@@ -181,4 +181,6 @@ class ManualSpreadStrategy(OptionsSpreadStrategy):
             status = "open" if phase == Phase.OPEN else "closing" if phase.is_closing else "opening"
             return replace(submission, status=status)
         view = self.tracker.spread(spread_id)
-        return replace(submission, status="closed" if view is not None else submission.status)
+        if view is None:  # out of the book with no leg ever filled: unwound at once
+            return replace(submission, status="closed", reason="unwound before any leg filled")
+        return replace(submission, status="open" if view.is_open else "closed")
