@@ -1,0 +1,75 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+
+import { LineChart } from "../src/components/LineChart";
+import { PayoffChart } from "../src/components/PayoffChart";
+import { ConnectionBadge, EnvironmentBanner, StaleWarning, TradingStateBadge } from "../src/components/Status";
+import { newKey } from "../src/screens/Builder";
+
+describe("environment banner", () => {
+  it("says LIVE means real money, in red", () => {
+    const html = renderToStaticMarkup(<EnvironmentBanner environment="live" />);
+    expect(html).toContain(">LIVE<");
+    expect(html).toContain("real money");
+    expect(html).toContain("bg-red-700");
+  });
+
+  it("says PAPER means no real money, in amber", () => {
+    const html = renderToStaticMarkup(<EnvironmentBanner environment="paper" />);
+    expect(html).toContain(">PAPER<");
+    expect(html).toContain("no real money");
+    expect(html).toContain("bg-amber-300");
+  });
+
+  it("never shows a known environment before the node said which", () => {
+    const html = renderToStaticMarkup(<EnvironmentBanner environment={null} />);
+    expect(html).toContain("UNKNOWN");
+    expect(html).not.toMatch(/PAPER|LIVE/);
+  });
+});
+
+describe("state and freshness", () => {
+  it("names the trading state and the connection", () => {
+    expect(renderToStaticMarkup(<TradingStateBadge state="HALTED" />)).toContain("HALTED");
+    expect(renderToStaticMarkup(<ConnectionBadge freshness="stale" />)).toContain("STALE");
+    expect(renderToStaticMarkup(<ConnectionBadge freshness="disconnected" />)).toContain("DISCONNECTED");
+  });
+
+  it("warns with the data's age when stale, with the reason when disconnected, and not when live", () => {
+    const now = 1_000_000;
+    expect(renderToStaticMarkup(<StaleWarning freshness="live" lastDataAt={now} reason={null} now={now} />)).toBe("");
+    const stale = renderToStaticMarkup(<StaleWarning freshness="stale" lastDataAt={now - 20_000} reason={null} now={now} />);
+    expect(stale).toContain("20 s ago");
+    expect(stale).toContain('role="alert"');
+    const down = renderToStaticMarkup(<StaleWarning freshness="disconnected" lastDataAt={null} reason="no heartbeat" now={now} />);
+    expect(down).toContain("Disconnected");
+    expect(down).toContain("no heartbeat");
+  });
+});
+
+describe("charts", () => {
+  it("draws a payoff with the spot and the breakevens marked", () => {
+    const legs = [
+      { strike: 25_550, right: "PE" as const, quantity: 65, entry: 9.3, iv: 0.16 },
+      { strike: 25_750, right: "PE" as const, quantity: -65, entry: 24.6, iv: 0.14 },
+    ];
+    const html = renderToStaticMarkup(<PayoffChart label="payoff" legs={legs} spot={26_000} years={2 / 365} breakevens={[25_734.7]} />);
+    expect(html).toContain('aria-label="payoff"');
+    expect(html).toContain("spot 26");
+    expect(html).toContain("BE 25");
+    expect(html.match(/<polyline/g)).toHaveLength(2); // at expiry and now
+  });
+
+  it("says so when there is not enough to draw", () => {
+    expect(renderToStaticMarkup(<LineChart label="x" series={[{ name: "a", points: [{ x: 1, y: 1 }], className: "" }]} />)).toContain("Not enough data");
+  });
+});
+
+describe("idempotency keys", () => {
+  it("are fresh each time and within the bridge's 8 to 128 characters", () => {
+    const keys = new Set(Array.from({ length: 50 }, newKey));
+    expect(keys.size).toBe(50);
+    for (const key of keys) expect(key.length).toBeGreaterThanOrEqual(8);
+    for (const key of keys) expect(key.length).toBeLessThanOrEqual(128);
+  });
+});
