@@ -148,10 +148,9 @@ def stream_router(
                     websocket.send_text("[" + ",".join(batch) + "]"), send_timeout_s
                 )
             except TimeoutError:
-                conn.close(
-                    CloseCode.SLOW_CONSUMER,
-                    f"slow consumer: a frame took more than {send_timeout_s:g} s to send",
-                )
+                reason = f"slow consumer: a frame took more than {send_timeout_s:g} s to send"
+                log.warning("closing the stream of %s: %s", conn.subject, reason)
+                conn.close(CloseCode.SLOW_CONSUMER, reason)
                 hub.discard(conn)
         code, reason = conn.close_reason
         with contextlib.suppress(TimeoutError):
