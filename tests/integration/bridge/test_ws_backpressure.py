@@ -6,6 +6,7 @@ import threading
 import time
 from functools import partial
 
+import pytest
 from ws_harness import StreamReader, serving, wait_for
 
 from nautilus_options.bridge.stream import CloseCode, EventHub
@@ -18,12 +19,22 @@ def has_count(items: list[int], count: int) -> bool:
 PAD = "x" * 65_536  # big events fill the socket buffers quickly (with compression off)
 
 
-def test_a_slow_consumer_is_closed_with_a_reason_and_never_slows_publishing() -> None:
-    hub = EventHub(epoch="e", ring_size=8, max_queue=32)
+@pytest.mark.parametrize(
+    ("max_queue", "send_timeout_s", "reason"),
+    [
+        (32, 10.0, "slow consumer: more than 32 messages queued"),
+        (1_000_000, 0.5, "slow consumer: a frame took more than 0.5 s to send"),
+    ],
+    ids=["queue-overflow", "send-timeout"],
+)
+def test_a_slow_consumer_is_closed_with_a_reason_and_never_slows_publishing(
+    max_queue: int, send_timeout_s: float, reason: str
+) -> None:
+    hub = EventHub(epoch="e", ring_size=8, max_queue=max_queue)
     received: list[int] = []
     publish_s: list[float] = []
     with (
-        serving(hub) as url,
+        serving(hub, send_timeout_s=send_timeout_s) as url,
         StreamReader(url) as fast,
         StreamReader(url, max_queue=1, compression=None) as slow,
     ):
@@ -54,7 +65,7 @@ def test_a_slow_consumer_is_closed_with_a_reason_and_never_slows_publishing() ->
         hub.publish("logs", {"n": -1})
         reader_thread.join(timeout=30)
 
-    assert closed == (CloseCode.SLOW_CONSUMER, "slow consumer: more than 32 messages queued")
+    assert closed == (CloseCode.SLOW_CONSUMER, reason)
     assert received == [*range(1, n + 1), -1]
     # A publish that waited for the stuck reader would have waited for good (or for the 10 s
     # send timeout); the bound only allows for a loaded machine's scheduling.
