@@ -28,6 +28,7 @@ from nautilus_options.bridge.manual.build import SpreadRefusedError
 from nautilus_options.bridge.node import NodeLink, NodeUnavailableError
 from nautilus_options.bridge.principal import Principal, Scope
 from nautilus_options.bridge.routes import (
+    audit,
     auth,
     backtests,
     capital,
@@ -71,6 +72,7 @@ _PRIVATE_ROUTERS = (
     health.router,
     auth.private,
     auth.admin,
+    audit.router,
     strategies.router,
     spreads.router,
     orders.router,

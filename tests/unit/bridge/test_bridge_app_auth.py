@@ -150,6 +150,9 @@ def test_audit_log_records_actions_without_secrets(client: httpx.Client, state_d
     assert failed
     assert failed[-1]["subject"] == "admin"
     assert failed[-1]["client"] == "127.0.0.1"
+    assert client.get("/audit", headers=headers).json()[-1] == records[-1]
+    viewer = login(client, "viewer")
+    assert client.get("/audit", headers=viewer).status_code == 403
     kill = [r for r in records if r["action"] == "POST /api/v1/control/kill"][-1]
     assert kill["subject"] == "admin"
     assert kill["status"] == 503  # no node here

@@ -96,14 +96,6 @@ class SessionTokens:
             self._refresh.pop(entry.pair, None)
         return True
 
-    def revoke_subject(self, subject: str) -> int:
-        """Revoke every session of ``subject`` (a removed user); return how many."""
-        with self._lock:
-            tokens = [t for t, e in self._access.items() if e.principal.subject == subject]
-            for token in tokens:
-                self._refresh.pop(self._access.pop(token).pair, None)
-        return len(tokens)
-
     def _purge(self, now: float) -> None:
         for table in (self._access, self._refresh):
             for token in [t for t, e in table.items() if e.expires <= now]:

@@ -27,7 +27,7 @@ from nautilus_options.strategy.selection import Chain, parity_forward
 _RIGHTS: tuple[Right, Right] = ("CE", "PE")
 
 
-def options_of(cache: CacheFacade, underlying: str) -> list[OptionContract]:
+def _options(cache: CacheFacade, underlying: str) -> list[OptionContract]:
     """The cached option contracts of ``underlying``."""
     return [
         instrument
@@ -45,7 +45,7 @@ def chain_out(
 ) -> ChainOut | None:
     """The chain of ``underlying`` for the expiry on IST day ``expiry`` (default: the
     nearest one not yet expired); None when no such expiry is listed."""
-    options = options_of(cache, underlying)
+    options = _options(cache, underlying)
     expiries = sorted({option.expiration_ns for option in options if option.expiration_ns > now_ns})
     chosen = [ns for ns in expiries if expiry is None or ist_date(ns) == expiry]
     if not chosen:
