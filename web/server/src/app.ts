@@ -132,7 +132,10 @@ export function createWebServer(config: ServerConfig): WebServer {
 
   const server = createServer(app);
   server.on("upgrade", (request, socket, head) => relay.upgrade(request, socket, head));
-  const pruner = setInterval(() => logins.prune(), config.loginWindowMs);
+  const pruner = setInterval(() => {
+    logins.prune();
+    sessions.prune();
+  }, config.loginWindowMs);
   pruner.unref();
 
   return {

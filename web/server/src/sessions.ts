@@ -81,6 +81,13 @@ export class SessionStore {
     session.accessExpires = this.now() + tokens.expires_in * 1000;
   }
 
+  /** Forget idle sessions (called now and then). */
+  prune(): void {
+    for (const [id, session] of this.sessions) {
+      if (this.now() - session.lastSeen > this.idleMs) this.sessions.delete(id);
+    }
+  }
+
   drop(id: string): void {
     this.sessions.delete(id);
   }

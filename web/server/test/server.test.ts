@@ -2,7 +2,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { RateLimiter, sameOrigin } from "../src/security.js";
-import { readCookie } from "../src/sessions.js";
+import { readCookie, SessionStore } from "../src/sessions.js";
 import { relayableCode } from "../src/stream.js";
 import { Stack } from "./stack.js";
 
@@ -137,6 +137,22 @@ describe("security helpers", () => {
     expect(limiter.hit("a")).toBe(1);
     now = 1000;
     expect(limiter.hit("a")).toBe(0);
+  });
+
+  it("ends idle sessions", () => {
+    let now = 0;
+    const sessions = new SessionStore(1000, () => now);
+    const tokens = { access_token: "a", refresh_token: "r", expires_in: 900, scopes: ["read"] };
+    const kept = sessions.create("u", tokens);
+    const idle = sessions.create("v", tokens);
+    now = 900;
+    expect(sessions.get(kept.id)).toBe(kept); // seen: its idle time starts again
+    now = 1500;
+    sessions.prune();
+    expect(sessions.size).toBe(1);
+    expect(sessions.get(idle.id)).toBeUndefined();
+    now = 2901;
+    expect(sessions.get(kept.id)).toBeUndefined();
   });
 
   it("knows the same origin, a cookie and the close codes a browser may get", () => {

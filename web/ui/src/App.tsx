@@ -1,5 +1,5 @@
 /** The shell: login, then the environment banner, navigation, the stale warning and a screen. */
-import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 
 import { currentSession, logout, restClient, streamClient, type WebSession } from "./api";
 import { EnvironmentBanner, STALE_AFTER_MS, StaleWarning, TradingStateBadge, ConnectionBadge } from "./components/Status";
@@ -68,9 +68,9 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
   );
 }
 
-function Connected({ session, onLogout }: { session: WebSession; onLogout: () => void }): ReactNode {
+function Connected({ session, onLogout, onExpired }: { session: WebSession; onLogout: () => void; onExpired: () => void }): ReactNode {
   const store = useMemo(() => new LiveStore(), []);
-  const rest = useMemo(() => restClient(session), [session]);
+  const rest = useMemo(() => restClient(session, onExpired), [session, onExpired]);
   const stream = useMemo(() => streamClient(store), [store]);
   useEffect(() => {
     stream.start();
@@ -100,6 +100,7 @@ function Connected({ session, onLogout }: { session: WebSession; onLogout: () =>
 
 export function App() {
   const [session, setSession] = useState<WebSession | null | undefined>(undefined);
+  const expired = useCallback(() => setSession(null), []);
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
   }, []);
@@ -108,6 +109,7 @@ export function App() {
   return (
     <Connected
       session={session}
+      onExpired={expired}
       onLogout={() => {
         void logout(session).finally(() => setSession(null));
       }}

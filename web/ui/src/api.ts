@@ -44,14 +44,19 @@ export async function logout(session: WebSession): Promise<void> {
   });
 }
 
-/** The typed REST client, sending the CSRF token with every request. */
-export function restClient(session: WebSession): RestClient {
+/**
+ * The typed REST client, sending the CSRF token with every request; `onExpired` is called
+ * when the server no longer knows the session (401).
+ */
+export function restClient(session: WebSession, onExpired: () => void): RestClient {
   return createRestClient({
     baseUrl: window.location.origin,
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, { ...init, credentials: "same-origin" });
       request.headers.set("X-CSRF-Token", session.csrf);
-      return fetch(request);
+      const response = await fetch(request);
+      if (response.status === 401) onExpired();
+      return response;
     },
   });
 }
