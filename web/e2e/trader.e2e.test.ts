@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Page, WebSocket as PageSocket } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { lowContrast } from "./a11y.js";
 import { SCREENS_DIR, Stack } from "./harness.js";
 
 const WAIT = { timeout: 90_000 };
@@ -228,6 +229,32 @@ describe("trader interface", () => {
     await page.goto(`${stack.webUrl}/#/backtests`);
     await page.getByRole("table", { name: "backtest runs" }).waitFor(WAIT);
     await shot("backtests");
+  });
+
+  it("meets WCAG AA contrast on every screen and is driven by the keyboard", async () => {
+    for (const screen of ["overview", "spreads", "orders", "chain", "builder", "strategies", "backtests", "audit"]) {
+      await page.goto(`${stack.webUrl}/#/${screen}`);
+      await page.locator(`nav a[aria-current=page][href="#/${screen}"]`).waitFor(WAIT);
+      await page.locator("main section").first().waitFor(WAIT);
+      expect({ screen, issues: await lowContrast(page) }).toEqual({ screen, issues: [] });
+    }
+    // Keyboard only: Tab to the Spreads link, Enter follows it; the kill switch dialog opens with
+    // Enter and closes with Escape.
+    await page.goto(`${stack.webUrl}/#/overview`);
+    await page.locator("body").focus();
+    for (let i = 0; i < 20; i += 1) {
+      await page.keyboard.press("Tab");
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === "Spreads") break;
+    }
+    await page.keyboard.press("Enter");
+    await page.locator('nav a[aria-current=page][href="#/spreads"]').waitFor(WAIT);
+    await page.goto(`${stack.webUrl}/#/overview`);
+    await page.getByTestId("kill-switch").focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Fire the kill switch?" });
+    await dialog.waitFor(WAIT);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden", ...WAIT });
   });
 
   it("fires the kill switch after confirmation: everything flat and HALTED", async () => {
