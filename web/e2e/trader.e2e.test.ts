@@ -22,6 +22,8 @@ describe("trader interface", () => {
   const stack = new Stack();
   let page: Page;
   const frames: Frame[] = [];
+  /** Uncaught errors and content security policy violations in the page. */
+  const pageProblems: string[] = [];
   const sockets: PageSocket[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true });
@@ -31,6 +33,10 @@ describe("trader interface", () => {
     await stack.start();
     const context = await stack.browser.newContext({ viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
+    page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
+    page.on("console", (message) => {
+      if (/content security policy/i.test(message.text())) pageProblems.push(`csp: ${message.text()}`);
+    });
     page.on("websocket", (socket) => {
       const index = sockets.push(socket) - 1;
       const record = (direction: Frame["direction"]) => (data: { payload: string | Buffer }) => {
@@ -278,5 +284,6 @@ describe("trader interface", () => {
     expect(await stack.bridgeGet<unknown[]>("/positions?open_only=true")).toEqual([]);
     expect(await stack.bridgeGet<unknown[]>("/orders?open_only=true")).toEqual([]);
     expect((await stack.bridgeGet<{ trading_state: string }>("/control")).trading_state).toBe("HALTED");
+    expect(pageProblems).toEqual([]);
   });
 });

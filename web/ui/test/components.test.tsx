@@ -5,6 +5,7 @@ import { LineChart } from "../src/components/LineChart";
 import { PayoffChart } from "../src/components/PayoffChart";
 import { ConnectionBadge, EnvironmentBanner, StaleWarning, TradingStateBadge } from "../src/components/Status";
 import { newKey } from "../src/screens/Builder";
+import { startOfIstDay } from "../src/screens/Overview";
 
 describe("environment banner", () => {
   it("says LIVE means real money, in red", () => {
@@ -71,5 +72,12 @@ describe("idempotency keys", () => {
     expect(keys.size).toBe(50);
     for (const key of keys) expect(key.length).toBeGreaterThanOrEqual(8);
     for (const key of keys) expect(key.length).toBeLessThanOrEqual(128);
+  });
+});
+
+describe("the trading day", () => {
+  it("starts at midnight IST", () => {
+    expect(new Date(startOfIstDay(Date.parse("2026-11-29T10:00:00Z"))).toISOString()).toBe("2026-11-28T18:30:00.000Z");
+    expect(new Date(startOfIstDay(Date.parse("2026-11-29T18:45:00Z"))).toISOString()).toBe("2026-11-29T18:30:00.000Z");
   });
 });

@@ -9,10 +9,13 @@ import { unwrap, useApp, useLive, useNow } from "../context";
 import { ageSeconds, money, num, pnlClass, time } from "../format";
 import { freshness } from "../store/live";
 
-function startOfToday(now: number): number {
-  const day = new Date(now);
-  day.setHours(0, 0, 0, 0);
-  return day.getTime();
+/** IST (UTC+05:30, no daylight saving): the NSE's day. */
+const IST_OFFSET_MS = (5 * 60 + 30) * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The start of the current trading day (midnight IST) in ms since the epoch. */
+export function startOfIstDay(now: number): number {
+  return Math.floor((now + IST_OFFSET_MS) / DAY_MS) * DAY_MS - IST_OFFSET_MS;
 }
 
 export function Overview() {
@@ -23,7 +26,7 @@ export function Overview() {
   const capital = live.capital;
   const openPnl = live.spreads.reduce((sum, s) => sum + (s.unrealized_pnl ?? 0), 0);
   const totalPnl = capital ? capital.capital - capital.initial_capital + openPnl : null;
-  const before = live.capitalHistory.filter((c) => Date.parse(c.ts) < startOfToday(now)).at(-1);
+  const before = live.capitalHistory.filter((c) => Date.parse(c.ts) < startOfIstDay(now)).at(-1);
   const todayBase = before?.capital ?? capital?.initial_capital ?? null;
   const todayPnl = capital && todayBase !== null ? capital.capital - todayBase + openPnl : null;
   const status = live.status;
