@@ -79,10 +79,15 @@ function stopProcess(child: ChildProcess | undefined, timeoutMs = 60_000): Promi
 export class Cable {
   private readonly pairs = new Set<[Socket, Socket]>();
   private server: Server | undefined;
+  private refusing = false;
   url = "";
 
   async start(target: URL): Promise<void> {
     this.server = createServer((browser) => {
+      if (this.refusing) {
+        browser.resetAndDestroy();
+        return;
+      }
       const upstream = connect(Number(target.port), target.hostname);
       const pair: [Socket, Socket] = [browser, upstream];
       this.pairs.add(pair);
@@ -106,6 +111,16 @@ export class Cable {
       upstream.destroy();
     }
     this.pairs.clear();
+  }
+
+  /** Cut every connection and refuse new ones until {@link restore}. */
+  unplug(): void {
+    this.refusing = true;
+    this.cut();
+  }
+
+  restore(): void {
+    this.refusing = false;
   }
 
   async stop(): Promise<void> {
@@ -170,7 +185,16 @@ export class Stack {
   }
 
   async bridgeGet<T>(path: string): Promise<T> {
-    const response = await fetch(`${this.bridgeUrl}/api/v1${path}`, { headers: { Authorization: `Bearer ${await this.bridgeToken()}` } });
+    return this.bridge<T>("GET", path);
+  }
+
+  /** Call the bridge directly (past the interface) as the admin user. */
+  async bridge<T>(method: string, path: string): Promise<T> {
+    const response = await fetch(`${this.bridgeUrl}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${await this.bridgeToken()}` },
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
     return (await response.json()) as T;
   }
 

@@ -127,30 +127,42 @@ describe("trader interface", () => {
     expect(received).not.toMatch(/access_token|refresh_token/);
   });
 
-  it("resumes the stream after the network drops, without losing an event", async () => {
+  it("warns while the network is down, then resumes the stream without losing an event", async () => {
     await page.goto(`${stack.webUrl}/#/overview`);
     await page.getByTestId("connection").filter({ hasText: "open" }).waitFor(WAIT);
     // Wait for events on the current socket, so there is a position to resume from.
     const dropped = sockets.length - 1;
     await page.waitForFunction(() => /\b[1-9]\d* \(seq/.test(document.querySelector("[data-testid=events]")?.textContent ?? ""), null, WAIT);
-    stack.cable.cut();
+    stack.cable.unplug();
+    await page.getByTestId("stale-warning").filter({ hasText: "Disconnected" }).waitFor(WAIT);
+    await page.getByTestId("freshness").first().filter({ hasText: "DISCONNECTED" }).waitFor(WAIT);
+    // Events while the page is away: the bridge audits (and streams) these two actions.
+    await stack.bridge("POST", "/control/reduce");
+    await stack.bridge("POST", "/control/resume");
+    await shot("disconnected");
+    stack.cable.restore();
     await page.waitForFunction(() => /[1-9]\d* resumes/.test(document.querySelector("[data-testid=events]")?.textContent ?? ""), null, WAIT);
+    await page.getByTestId("freshness").first().filter({ hasText: "LIVE DATA" }).waitFor(WAIT);
+
     const resumedOn = sockets.length - 1;
     expect(resumedOn).toBeGreaterThan(dropped);
+    const received = (socket: number, type: string) => frames.filter((f) => f.socket === socket && f.message.type === type).map((f) => f.message);
     // The client asks for everything after the last event it got before the drop ...
-    const lastSeen = Math.max(
-      ...frames.filter((f) => f.socket === dropped && f.message.type === "event").map((f) => f.message.seq as number),
-      (frames.find((f) => f.socket === dropped && f.message.type === "snapshot")?.message.seq as number | undefined) ?? 0,
-    );
-    const subscribe = frames.find((f) => f.socket === resumedOn && f.message.type === "subscribe");
-    expect((subscribe?.message.resume as { seq: number }).seq).toBe(lastSeen);
-    // ... and the bridge replays from there, with no snapshot in between.
-    const resumed = frames.find((f) => f.socket === resumedOn && f.message.type === "resumed");
-    expect(resumed?.message.from_seq).toBe(lastSeen);
-    expect(frames.some((f) => f.socket === resumedOn && f.message.type === "snapshot")).toBe(false);
-    const replayed = frames.filter((f) => f.socket === resumedOn && f.message.type === "event").map((f) => f.message.seq as number);
-    for (const seq of replayed) expect(seq).toBeGreaterThan(lastSeen);
+    const lastSeen = Math.max(...received(dropped, "event").map((m) => m.seq as number), ...received(dropped, "snapshot").map((m) => m.seq as number));
+    const subscribe = received(resumedOn, "subscribe")[0];
+    expect((subscribe?.resume as { seq: number }).seq).toBe(lastSeen);
+    // ... the bridge replays what happened meanwhile, with no snapshot ...
+    const resumed = received(resumedOn, "resumed")[0];
+    expect(resumed?.from_seq).toBe(lastSeen);
+    expect(resumed?.replayed as number).toBeGreaterThanOrEqual(2);
+    expect(received(resumedOn, "snapshot")).toEqual([]);
+    // ... so every event since the page's one snapshot arrived, in sequence (quotes are not numbered).
+    const first = frames.find((f) => f.message.type === "snapshot")!.message.seq as number;
+    const seqs = [...new Set(frames.filter((f) => f.message.type === "event" && f.message.topic !== "quotes").map((f) => f.message.seq as number))].sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => first + 1 + i));
     expect(await text("events")).toMatch(/ 1 snapshots/);
+    await page.goto(`${stack.webUrl}/#/audit`);
+    await page.getByTestId("audit-row").filter({ hasText: "/control/resume" }).waitFor(WAIT);
   });
 
   /** Build a bull put spread from the template, preview it and submit it after confirming. */

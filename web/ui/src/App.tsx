@@ -74,9 +74,13 @@ function Connected({ session, onLogout, onExpired }: { session: WebSession; onLo
   const stream = useMemo(() => streamClient(store), [store]);
   useEffect(() => {
     stream.start();
-    void rest.GET("/api/v1/capital/history", { params: { query: { limit: 2000 } } }).then(({ data }) => data && store.seedCapitalHistory(data));
+    // A failed read is harmless here: the freshness badge and warning show a lost connection.
+    const ignore = () => undefined;
+    void rest
+      .GET("/api/v1/capital/history", { params: { query: { limit: 2000 } } })
+      .then(({ data }) => data && store.seedCapitalHistory(data), ignore);
     const readStatus = () =>
-      void rest.GET("/api/v1/status").then(({ data }) => data && store.update((state) => withStatus(state, data)));
+      void rest.GET("/api/v1/status").then(({ data }) => data && store.update((state) => withStatus(state, data)), ignore);
     const poll = setInterval(readStatus, STATUS_POLL_MS);
     return () => {
       clearInterval(poll);
