@@ -168,6 +168,7 @@ describe("trader interface", () => {
   /** Build a bull put spread from the template, preview it and submit it after confirming. */
   async function submitFromBuilder(): Promise<void> {
     await page.goto(`${stack.webUrl}/#/builder`);
+    await page.getByLabel("From a template").check();
     await page.getByTestId("spread-type").selectOption("bull_put_credit");
     await page.getByRole("button", { name: "Preview" }).click();
     await page.getByTestId("preview-max-loss").waitFor(WAIT);
@@ -176,6 +177,20 @@ describe("trader interface", () => {
     await dialog.waitFor(WAIT);
     await dialog.getByRole("button", { name: "Submit spread" }).click();
   }
+
+  it("previews a spread built from legs picked on the chain", async () => {
+    await page.goto(`${stack.webUrl}/#/builder`);
+    await page.getByLabel("From legs").check();
+    const strikes = page.getByLabel("Strike");
+    await page.waitForFunction(() => (document.querySelector("select[name=strike]")?.querySelectorAll("option").length ?? 0) > 20, null, WAIT);
+    const values = await strikes.first().locator("option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    // Puts below the money: buy the lower strike (the hedge), sell the higher one.
+    await strikes.nth(0).selectOption(values[10]!);
+    await strikes.nth(1).selectOption(values[13]!);
+    await page.getByRole("button", { name: "Preview" }).click();
+    await page.getByRole("region", { name: /^Preview: bull put credit/ }).waitFor(WAIT);
+    expect(await page.getByRole("table", { name: "preview legs" }).locator("tbody tr").count()).toBe(2);
+  });
 
   it("builds and submits a spread whose legs fill hedge first", async () => {
     await submitFromBuilder();

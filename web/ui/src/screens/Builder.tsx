@@ -139,7 +139,7 @@ function Legs({ onChange }: { onChange: (request: Omit<SpreadRequest, "lots">) =
             </select>
           </Field>
           <Field label="Strike">
-            <select className={INPUT} value={leg.strike} onChange={(e) => update(legs.map((l, j) => (j === i ? { ...l, strike: e.target.value } : l)))}>
+            <select className={INPUT} name="strike" value={leg.strike} onChange={(e) => update(legs.map((l, j) => (j === i ? { ...l, strike: e.target.value } : l)))}>
               <option value="">choose</option>
               {strikes.map((s) => (
                 <option key={s} value={String(s)}>
