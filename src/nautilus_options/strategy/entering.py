@@ -34,7 +34,7 @@ from nautilus_options.capital.messages import (
     SizingRequest,
     SizingResponse,
 )
-from nautilus_options.domain.sizing import spread_lot_risk
+from nautilus_options.domain.sizing import LotRisk, spread_lot_risk
 from nautilus_options.domain.time import ist_date
 from nautilus_options.portfolio import leg_position_id
 from nautilus_options.strategy.chain import SpreadPick
@@ -47,6 +47,8 @@ from nautilus_options.strategy.margin import NO_CAP, lots_within, model_lot_marg
 _MAX_LEGS = 4
 
 OpenSpread = Callable[[str, SpreadPick, int, bool], None]
+#: Told why a spread opens nothing: the skip reason and a sentence for logs and operators.
+Refusal = Callable[[SkipReason, str], None]
 """``open_spread(spread_id, pick, lots, reserved)``: start opening a sized spread."""
 
 
@@ -117,8 +119,23 @@ class EntryAttempts:
         if isinstance(picked, str):
             self._skip(picked, now_ns)
             return
+        risk = self.lot_risk(picked, now_ns)
+        if not (math.isfinite(risk.total) and risk.max_loss > 0):
+            self._strategy.log.warning(f"Skipping entry: max loss per lot {risk.max_loss}")
+            self._skip("crossed_quotes", now_ns)
+            return
+        spread_id = self._next_spread_id()
+
+        def refuse(reason: SkipReason, detail: str) -> None:
+            self._strategy.log.info(f"{spread_id}: {detail}")
+            self._skip(reason, now_ns)
+
+        self.size_and_open(spread_id, picked, risk.total, now_ns, refuse)
+
+    def lot_risk(self, picked: SpreadPick, now_ns: int) -> LotRisk:
+        """What one lot of ``picked`` can lose, with the slippage buffer and charges."""
         instruments = picked.instruments
-        risk = spread_lot_risk(
+        return spread_lot_risk(
             picked.selection.geometry,
             picked.selection.mids,
             int(instruments[0].lot_size.as_double()),
@@ -126,46 +143,80 @@ class EntryAttempts:
             * max(instrument.price_increment.as_double() for instrument in instruments),
             ist_date(now_ns),
         )
-        if not (math.isfinite(risk.total) and risk.max_loss > 0):
-            self._strategy.log.warning(f"Skipping entry: max loss per lot {risk.max_loss}")
-            self._skip("crossed_quotes", now_ns)
-            return
-        spread_id = self._next_spread_id()
-        lot_size = int(instruments[0].lot_size.as_double())
+
+    def size_and_open(
+        self,
+        spread_id: str,
+        picked: SpreadPick,
+        per_lot: float,
+        now_ns: int,
+        refuse: Refusal,
+        requested: int | None = None,
+        opening: Callable[[int], None] | None = None,
+    ) -> None:
+        """Cap the lots of ``picked`` by margin and ``max_lots``, size them, then open it.
+
+        Parameters
+        ----------
+        spread_id : str
+            The spread's id.
+        picked : SpreadPick
+            The spread.
+        per_lot : float
+            The capital one lot can lose (:meth:`lot_risk`).
+        now_ns : int
+            Now (UNIX ns).
+        refuse : Refusal
+            Called with the reason when nothing opens (possibly later, from the bus).
+        requested : int, optional
+            Lots asked for (a further cap); None: the capital manager's grant, or ``lots``.
+        opening : Callable[[int], None], optional
+            Called with the lots granted just before the spread opens.
+        """
+        cfg = self._cfg
+
+        def open_with(lots: int, reserved: bool) -> None:
+            if opening is not None:
+                opening(lots)
+            self._opened(spread_id, picked, lots, reserved)
 
         def size(margin_lots: int) -> None:
-            if margin_lots <= 0:
-                self._strategy.log.info(f"{spread_id}: not enough margin for one lot")
-                self._skip("no_margin", now_ns)
-                return
-            cap = min(margin_lots, self._cfg.max_lots or NO_CAP)
-            if self._cfg.capital_manager:
+            cap = min(margin_lots, cfg.max_lots or NO_CAP, requested or NO_CAP)
+            if cap <= 0:
+                refuse("no_margin", "not enough margin for one lot")
+            elif cfg.capital_manager and SIZING_ENDPOINT in self._strategy.msgbus.endpoints():
                 limit = None if cap == NO_CAP else cap
-                self._request_lots(spread_id, picked, risk.total, limit, now_ns)
+                self._request_lots(spread_id, per_lot, limit, open_with, refuse)
             else:
-                self._opened(spread_id, picked, min(self._cfg.lots, cap), False)
+                open_with(min(requested or cfg.lots, cap), False)
 
-        source = self._cfg.margin_source
+        lot_size = int(picked.instruments[0].lot_size.as_double())
+        source = cfg.margin_source
         if source == "venue":
             self._ask_venue_margin(spread_id, picked, lot_size, size)
         elif source == "model":
-            per_lot = model_lot_margin(picked, lot_size, now_ns)
-            size(lots_within(self._free_balance(), per_lot))
+            per_lot_margin = model_lot_margin(picked, lot_size, now_ns)
+            size(lots_within(self._free_balance(), per_lot_margin))
         else:
             size(NO_CAP)
 
     def _request_lots(
-        self, spread_id: str, picked: SpreadPick, per_lot: float, cap: int | None, now_ns: int
+        self,
+        spread_id: str,
+        per_lot: float,
+        cap: int | None,
+        open_with: Callable[[int, bool], None],
+        refuse: Refusal,
     ) -> None:
         """Ask the capital manager for at most ``cap`` lots of a spread risking ``per_lot``."""
 
         def on_sizing(response: SizingResponse) -> None:
             self.halted = response.halted
             if response.lots > 0:
-                self._opened(spread_id, picked, response.lots, True)
+                open_with(response.lots, True)
             else:
-                self._strategy.log.info(f"{spread_id}: no lots granted ({response.reason})")
-                self._skip("halted" if response.halted else "zero_lots", now_ns)
+                reason: SkipReason = "halted" if response.halted else "zero_lots"
+                refuse(reason, f"no lots granted ({response.reason})")
 
         self._strategy.msgbus.send(
             endpoint=SIZING_ENDPOINT,

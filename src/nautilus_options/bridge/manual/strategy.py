@@ -18,15 +18,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from nautilus_options.capital.messages import SIZING_ENDPOINT, SizingRequest, SizingResponse
-from nautilus_options.domain.sizing import spread_lot_risk
-from nautilus_options.domain.time import ist_date
 from nautilus_options.strategy import OptionsSpreadStrategy
 from nautilus_options.strategy.chain import SpreadPick
+from nautilus_options.strategy.diagnostics import SkipReason
 from nautilus_options.strategy.entering import EntryAttempts
 from nautilus_options.strategy.entry import EntryManager
 from nautilus_options.strategy.legging import Phase
-from nautilus_options.strategy.margin import NO_CAP, lots_within, model_lot_margin
 
 __all__ = ["ManualEntries", "ManualSpreadStrategy", "Submission"]
 
@@ -74,63 +71,26 @@ class ManualEntries(EntryAttempts):
         The outcome is written to ``report[spread_id]`` as it becomes known (the margin and
         sizing answers may come later, on the message bus).
         """
-        strategy, cfg = self._strategy, self._cfg
+        strategy = self._strategy
         now_ns = strategy.clock.timestamp_ns()
         spread_id = self._next_spread_id()
         report[spread_id] = Submission(spread_id, "sizing", lots)
-        instruments = picked.instruments
-        lot_size = int(instruments[0].lot_size.as_double())
-        risk = spread_lot_risk(
-            picked.selection.geometry,
-            picked.selection.mids,
-            lot_size,
-            cfg.sizing_slippage_ticks * max(i.price_increment.as_double() for i in instruments),
-            ist_date(now_ns),
-        )
+        risk = self.lot_risk(picked, now_ns)
 
-        def refuse(reason: str) -> None:
-            strategy.log.info(f"{spread_id}: manual entry refused ({reason})")
-            report[spread_id] = replace(report[spread_id], status="refused", reason=reason)
+        def refuse(reason: SkipReason, detail: str) -> None:
+            del reason  # the operator reads the sentence
+            strategy.log.info(f"{spread_id}: manual entry refused ({detail})")
+            report[spread_id] = replace(report[spread_id], status="refused", reason=detail)
 
-        def opened(granted: int, reserved: bool) -> None:
+        def opening(granted: int) -> None:
             report[spread_id] = replace(report[spread_id], status="opening", lots=granted)
-            self._opened(spread_id, picked, granted, reserved)
-
-        def on_sizing(response: SizingResponse) -> None:
-            self.halted = response.halted
-            if response.lots > 0:
-                opened(response.lots, True)
-            else:
-                refuse(f"capital manager granted no lots: {response.reason}")
-
-        def size(margin_lots: int) -> None:
-            cap = min(lots, margin_lots, cfg.max_lots or NO_CAP)
-            if cap <= 0:
-                refuse("not enough margin for one lot")
-            elif cfg.capital_manager and SIZING_ENDPOINT in strategy.msgbus.endpoints():
-                strategy.msgbus.send(
-                    endpoint=SIZING_ENDPOINT,
-                    msg=SizingRequest(
-                        request_id=spread_id,
-                        strategy_id=strategy.id.value,
-                        capital_per_lot=risk.total,
-                        max_lots=cap,
-                        callback=on_sizing,
-                    ),
-                )
-            else:
-                opened(cap, False)
 
         if self.halted:
-            refuse("the capital manager halted trading")
+            refuse("halted", "the capital manager halted trading")
         elif not (math.isfinite(risk.total) and risk.max_loss > 0):
-            refuse(f"max loss per lot is {risk.max_loss}: crossed quotes")
-        elif cfg.margin_source == "venue":
-            self._ask_venue_margin(spread_id, picked, lot_size, size)
-        elif cfg.margin_source == "model":
-            size(lots_within(self._free_balance(), model_lot_margin(picked, lot_size, now_ns)))
+            refuse("crossed_quotes", f"max loss per lot is {risk.max_loss}: crossed quotes")
         else:
-            size(NO_CAP)
+            self.size_and_open(spread_id, picked, risk.total, now_ns, refuse, lots, opening)
         return spread_id
 
 
