@@ -42,6 +42,7 @@ from nautilus_trader.persistence.catalog import ParquetDataCatalog
 from nautilus_options.compat.parquet import data_folder, file_interval, file_name, folder_name
 from nautilus_options.domain.time import NS_PER_DAY
 from nautilus_options.environments.expired import release_expired
+from nautilus_options.environments.heap import trim_heap
 
 __all__ = ["DEFAULT_WINDOW_DAYS", "catalog_windows", "run_streaming", "series_files"]
 
@@ -93,6 +94,7 @@ def catalog_windows(
         if data:
             data.sort(key=_order)
             yield data
+        del data
         low = high + 1
 
 
@@ -188,10 +190,18 @@ def _managed(
     known: set[str],
     release: bool,
 ) -> Iterator[list[Data]]:
-    """``windows``; before each plays, expired contracts released and new ones added."""
-    for data in windows:
+    """``windows``, each read once the expired contracts are released; new ones added.
+
+    The contracts are released, and the C heap trimmed (:func:`.heap.trim_heap`), before
+    the next window is read, so that the window is read into the memory they held.
+    """
+    while True:
         if release:
             release_expired(engine.cache, engine.kernel.clock.timestamp_ns())
+            trim_heap()
+        data = next(windows, None)
+        if data is None:
+            return
         ids = {_instrument_id(item).value: None for item in data}
         if listed is not None and (new := [i for i in ids if i not in known]):
             for instrument in listed(new):
@@ -199,6 +209,7 @@ def _managed(
             known.update(new)
             pa.default_memory_pool().release_unused()
         yield data
+        del data  # the engine holds the window while it plays
 
 
 def _instrument_id(item: Data) -> InstrumentId:
