@@ -5,6 +5,7 @@ import { LineChart } from "../src/components/LineChart";
 import { PayoffChart } from "../src/components/PayoffChart";
 import { ConnectionBadge, EnvironmentBanner, StaleWarning, TradingStateBadge } from "../src/components/Status";
 import { newKey } from "../src/screens/Builder";
+import { auditRecords } from "../src/screens/Audit";
 import { startOfIstDay } from "../src/screens/Overview";
 
 describe("environment banner", () => {
@@ -79,5 +80,15 @@ describe("the trading day", () => {
   it("starts at midnight IST", () => {
     expect(new Date(startOfIstDay(Date.parse("2026-11-29T10:00:00Z"))).toISOString()).toBe("2026-11-28T18:30:00.000Z");
     expect(new Date(startOfIstDay(Date.parse("2026-11-29T18:45:00Z"))).toISOString()).toBe("2026-11-29T18:30:00.000Z");
+  });
+});
+
+describe("audit records", () => {
+  it("lists live records first, then the history newest first, each record once", () => {
+    const a = { source: "audit", ts: "2026-11-29T10:00:00Z", subject: "admin", action: "POST /api/v1/auth/login", status: 200 };
+    const b = { source: "audit", ts: "2026-11-29T10:01:00Z", subject: "admin", action: "POST /api/v1/control/kill", status: 200 };
+    const c = { source: "audit", ts: "2026-11-29T10:02:00Z", subject: "admin", action: "POST /api/v1/control/resume", status: 409 };
+    const other = { source: "node", ts: "2026-11-29T10:02:00Z" };
+    expect(auditRecords([a, b], [c, other, b])).toEqual([c, b, a]);
   });
 });

@@ -1,20 +1,51 @@
-/** Audit log: every acting request (logins, orders, kill switch, ...) as the bridge records it. */
-import { Cell, Panel, Table } from "../components/ui";
-import { useLive } from "../context";
+/**
+ * Audit log: every acting request (logins, orders, kill switch, ...) as the bridge records it:
+ * the latest records from `GET /audit` (admin scope), then live from the stream's `logs` topic.
+ */
+import { useMemo } from "react";
+
+import { Cell, ErrorText, Panel, Table } from "../components/ui";
+import { unwrap, useApp, useLive, usePoll } from "../context";
 import { time } from "../format";
+import type { LogRecord } from "../store/live";
+
+const HISTORY = 500;
+
+function key(record: LogRecord): string {
+  return `${record.ts}|${record.subject ?? ""}|${record.action ?? ""}|${record.status ?? ""}`;
+}
+
+/** History and live records, newest first, each once. */
+export function auditRecords(history: LogRecord[], live: LogRecord[]): LogRecord[] {
+  const seen = new Set<string>();
+  const all = [...live.filter((r) => r.source === "audit"), ...[...history].reverse()];
+  return all.filter((record) => {
+    const k = key(record);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
 
 export function Audit() {
+  const { rest, session } = useApp();
   const live = useLive();
-  const records = live.logs.filter((record) => record.source === "audit");
+  const admin = session.scopes.includes("admin");
+  const history = usePoll(
+    async () => (admin ? ((await unwrap(rest.GET("/api/v1/audit", { params: { query: { limit: HISTORY } } }))) as LogRecord[]) : []),
+    0,
+  );
+  const records = useMemo(() => auditRecords(history.data ?? [], live.logs), [history.data, live.logs]);
   return (
     <Panel title="Audit log">
       <p className="mb-3 text-sm text-slate-300">
-        Records published while this page is open, newest first. The complete log is the bridge&apos;s{" "}
-        <code>bridge-audit.jsonl</code> in its state folder.
+        Newest first: the last {HISTORY} records{admin ? "" : " (the history needs the admin scope; records since this page opened are shown)"}, then
+        each new one as it happens.
       </p>
+      <ErrorText error={history.error} />
       <Table label="audit records" head={["Time", "Who", "From", "Action", "Result", "Status", "Detail"]}>
-        {records.map((r, i) => (
-          <tr key={`${r.ts}-${i}`} data-testid="audit-row">
+        {records.map((r) => (
+          <tr key={key(r)} data-testid="audit-row">
             <Cell>{time(r.ts)}</Cell>
             <Cell>{r.subject ?? "—"}</Cell>
             <Cell>{r.client ?? "—"}</Cell>
