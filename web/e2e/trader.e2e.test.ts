@@ -34,6 +34,13 @@ describe("trader interface", () => {
     const context = await stack.browser.newContext({ viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
     page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
+    page.on("response", (response) => {
+      if (!(response.headers()["content-type"] ?? "").includes("json")) return;
+      void response.text().then(
+        (body) => /"(access|refresh)_token"/.test(body) && pageProblems.push(`a token in ${response.url()}`),
+        () => undefined, // the body of a response cut by the network test
+      );
+    });
     page.on("console", (message) => {
       if (/content security policy/i.test(message.text())) pageProblems.push(`csp: ${message.text()}`);
     });
@@ -120,6 +127,7 @@ describe("trader interface", () => {
     expect(Object.keys(visible.me).sort()).toEqual(["csrf", "scopes", "username"]);
     expect(visible.tokens).toBe(404);
     expect(visible.login).not.toBe(200);
+    expect(pageProblems).toEqual([]); // no answer the page got so far carried a token
     const auth = frames.filter((f) => f.direction === "sent" && f.message.type === "auth");
     expect(auth.length).toBeGreaterThan(0);
     for (const frame of auth) expect(frame.message.token).toBe("web-session");

@@ -129,6 +129,24 @@ describe("web server in front of a real bridge", () => {
   });
 });
 
+describe("web server behind TLS (--secure-cookies)", () => {
+  const stack = new Stack();
+
+  beforeAll(async () => {
+    await stack.start({ secureCookies: true });
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("marks the session cookie Secure and asks for HTTPS from then on", async () => {
+    const { setCookie } = await stack.login();
+    expect(setCookie).toMatch(/; Secure/);
+    expect((await fetch(stack.webUrl)).headers.get("strict-transport-security")).toContain("max-age=");
+  });
+});
+
 describe("security helpers", () => {
   it("counts hits per key in fixed windows", () => {
     let now = 0;
