@@ -1,7 +1,7 @@
 /** Accessibility checks run in the page: WCAG AA text contrast. */
 import type { Page } from "playwright-core";
 
-export interface ContrastIssue {
+export interface LowContrastText {
   text: string;
   ratio: number;
   needed: number;
@@ -12,7 +12,7 @@ export interface ContrastIssue {
  * below WCAG AA (4.5:1, or 3:1 for large text). Colours are resolved by painting them on a
  * canvas, so any CSS colour syntax (Tailwind's oklch included) is measured as sRGB.
  */
-export function lowContrast(page: Page): Promise<ContrastIssue[]> {
+export function lowContrast(page: Page): Promise<LowContrastText[]> {
   return page.evaluate(() => {
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 1;
@@ -36,7 +36,7 @@ export function lowContrast(page: Page): Promise<ContrastIssue[]> {
       }
       return [255, 255, 255, 1];
     };
-    const issues: { text: string; ratio: number; needed: number }[] = [];
+    const found: { text: string; ratio: number; needed: number }[] = [];
     for (const element of document.body.querySelectorAll("*")) {
       const own = [...element.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? "").join("").trim();
       if (!own || element.closest(":disabled, .sr-only, svg")) continue;
@@ -49,8 +49,8 @@ export function lowContrast(page: Page): Promise<ContrastIssue[]> {
       const size = parseFloat(style.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
       const needed = large ? 3 : 4.5;
-      if (ratio < needed) issues.push({ text: own.slice(0, 40), ratio: Math.round(ratio * 100) / 100, needed });
+      if (ratio < needed) found.push({ text: own.slice(0, 40), ratio: Math.round(ratio * 100) / 100, needed });
     }
-    return issues;
+    return found;
   });
 }

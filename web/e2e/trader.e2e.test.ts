@@ -277,7 +277,7 @@ describe("trader interface", () => {
       await page.goto(`${stack.webUrl}/#/${screen}`);
       await page.locator(`nav a[aria-current=page][href="#/${screen}"]`).waitFor(WAIT);
       await page.locator("main section").first().waitFor(WAIT);
-      expect({ screen, issues: await lowContrast(page) }).toEqual({ screen, issues: [] });
+      expect({ screen, lowContrast: await lowContrast(page) }).toEqual({ screen, lowContrast: [] });
     }
     // Keyboard only: Tab to the Spreads link, Enter follows it; the kill switch dialog opens with
     // Enter and closes with Escape.

@@ -46,7 +46,7 @@ export function createWebServer(config: ServerConfig): WebServer {
   app.set("trust proxy", "loopback");
   app.use(securityHeaders(config.secureCookies));
 
-  // Unsafe methods: the same origin, and for a session the CSRF token it was given.
+  // Unsafe methods come from this origin only (the CSRF token is checked per route below).
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(request.method)) return next();
     if (!sameOrigin(request.get("origin"), request.get("host"))) {

@@ -147,7 +147,7 @@ describe("web server behind TLS (--secure-cookies)", () => {
   });
 });
 
-describe("security helpers", () => {
+describe("rate limit, origin, cookie and close codes", () => {
   it("counts hits per key in fixed windows", () => {
     let now = 0;
     const limiter = new RateLimiter(2, 1000, () => now);

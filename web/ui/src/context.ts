@@ -58,7 +58,7 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknow
       live = false;
       clearInterval(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure each render: `deps` says when it changed.
   }, [...deps, round, everyMs]);
   return { data, error, reload: () => setRound((r) => r + 1) };
 }
