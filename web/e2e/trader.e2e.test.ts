@@ -257,13 +257,19 @@ describe("trader interface", () => {
     await shot("orders-canceled");
   });
 
-  it("shows the option chain, the strategies and the backtests", async () => {
+  it("shows the option chain; stops and starts a strategy; shows the backtests", async () => {
     await page.goto(`${stack.webUrl}/#/chain`);
     await page.getByTestId("chain-row").nth(5).waitFor(WAIT);
     await page.waitForFunction(() => /spot \d/.test(document.querySelector("[data-testid=chain-spot]")?.textContent ?? ""), null, WAIT);
     await shot("chain");
     await page.goto(`${stack.webUrl}/#/strategies`);
     await page.getByTestId("strategy-row").filter({ hasText: "ManualSpreadStrategy-MANUAL" }).waitFor(WAIT);
+    // Stop the automatic strategy (no new entries), then start it again.
+    const auto = page.getByTestId("strategy-row").filter({ hasText: "OptionsSpreadStrategy-000" });
+    await auto.getByRole("button", { name: "stop OptionsSpreadStrategy-000" }).click();
+    await auto.filter({ hasText: "STOPPED" }).waitFor(WAIT);
+    await auto.getByRole("button", { name: "start OptionsSpreadStrategy-000" }).click();
+    await auto.filter({ hasText: "RUNNING" }).waitFor(WAIT);
     await page.getByRole("button", { name: "configuration of ManualSpreadStrategy-MANUAL" }).click();
     await page.getByRole("region", { name: "Configuration of ManualSpreadStrategy-MANUAL" }).waitFor(WAIT);
     await shot("strategies");
