@@ -257,7 +257,7 @@ describe("trader interface", () => {
     await shot("orders-canceled");
   });
 
-  it("shows the option chain; stops and starts a strategy; shows the backtests", async () => {
+  it("shows the option chain; stops and starts a strategy; runs a backtest and opens its report", async () => {
     await page.goto(`${stack.webUrl}/#/chain`);
     await page.getByTestId("chain-row").nth(5).waitFor(WAIT);
     await page.waitForFunction(() => /spot \d/.test(document.querySelector("[data-testid=chain-spot]")?.textContent ?? ""), null, WAIT);
@@ -273,9 +273,28 @@ describe("trader interface", () => {
     await page.getByRole("button", { name: "configuration of ManualSpreadStrategy-MANUAL" }).click();
     await page.getByRole("region", { name: "Configuration of ManualSpreadStrategy-MANUAL" }).waitFor(WAIT);
     await shot("strategies");
+    // A one-day backtest in the background (a few seconds), its progress, then its report.
     await page.goto(`${stack.webUrl}/#/backtests`);
-    await page.getByRole("table", { name: "backtest runs" }).waitFor(WAIT);
+    await page.getByLabel("Start").fill("2026-01-05");
+    await page.getByLabel("End").fill("2026-01-05");
+    await page.getByRole("button", { name: "Run" }).click();
+    const run = page.getByTestId("backtest-run").first();
+    await run.waitFor(WAIT);
+    await run.filter({ hasText: "finished" }).waitFor({ timeout: 150_000 });
+    await page.getByTestId("backtest-result").first().waitFor(WAIT);
     await shot("backtests");
+    const [report] = await Promise.all([page.waitForEvent("popup"), run.getByRole("link", { name: "Report" }).click()]);
+    const reportProblems: string[] = [];
+    report.on("console", (message) => {
+      if (/content security policy/i.test(message.text())) reportProblems.push(message.text());
+    });
+    await report.locator("h1").filter({ hasText: "options-nt backtest" }).waitFor(WAIT);
+    // Its charts are drawn by its inline scripts, allowed in the report's sandbox only.
+    await report.locator(".plotly-graph-div .main-svg").first().waitFor(WAIT);
+    expect(reportProblems).toEqual([]);
+    // The sandbox gives it an opaque origin: no cookies of the interface.
+    await expect(report.evaluate(() => document.cookie)).rejects.toThrow(/sandboxed/);
+    await report.close();
   });
 
   it("meets WCAG AA contrast on every screen and is driven by the keyboard", async () => {

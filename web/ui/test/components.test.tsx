@@ -6,6 +6,7 @@ import { PayoffChart } from "../src/components/PayoffChart";
 import { ConnectionBadge, EnvironmentBanner, StaleWarning, TradingStateBadge } from "../src/components/Status";
 import { newKey } from "../src/screens/Builder";
 import { auditRecords } from "../src/screens/Audit";
+import { summaryText } from "../src/screens/Backtests";
 import { startOfIstDay } from "../src/screens/Overview";
 
 describe("environment banner", () => {
@@ -90,5 +91,13 @@ describe("audit records", () => {
     const c = { source: "audit", ts: "2026-11-29T10:02:00Z", subject: "admin", action: "POST /api/v1/control/resume", status: 409 };
     const other = { source: "node", ts: "2026-11-29T10:02:00Z" };
     expect(auditRecords([a, b], [c, other, b])).toEqual([c, b, a]);
+  });
+});
+
+describe("backtest summaries", () => {
+  it("show the headline figures, with a dash for what is missing", () => {
+    expect(summaryText({ pnl_total: -103.53, trades: 0, win_rate: null, charges_total: 103.53 })).toBe(
+      "P&L ₹-103.53 · 0 trades · win rate — · charges ₹103.53",
+    );
   });
 });

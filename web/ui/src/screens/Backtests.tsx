@@ -3,7 +3,19 @@ import { useState } from "react";
 
 import { Button, Cell, ErrorText, Field, INPUT, Panel, Table } from "../components/ui";
 import { unwrap, useApp, usePoll } from "../context";
-import { num, time } from "../format";
+import { money, num, pct, time } from "../format";
+
+/** The headline figures of a run's `summary.json`. */
+export function summaryText(summary: Record<string, unknown>): string {
+  const figure = (key: string) => (typeof summary[key] === "number" ? (summary[key] as number) : null);
+  const parts = [
+    `P&L ${money(figure("pnl_total"))}`,
+    `${figure("trades") ?? "—"} trades`,
+    `win rate ${pct(figure("win_rate"))}`,
+    `charges ${money(figure("charges_total"))}`,
+  ];
+  return parts.join(" · ");
+}
 
 function reportUrl(name: string): string {
   return `/api/v1/backtests/${encodeURIComponent(name)}/report.html`;
@@ -45,7 +57,7 @@ export function Backtests() {
       <Panel title="Runs">
         <Table label="backtest runs" head={["Run", "Status", "Started", "Seconds", "Last line", ""]}>
           {(jobs.data ?? []).map((job) => (
-            <tr key={job.id}>
+            <tr key={job.id} data-testid="backtest-run">
               <Cell>{job.name}</Cell>
               <Cell>{job.status}</Cell>
               <Cell>{time(job.started)}</Cell>
@@ -66,10 +78,10 @@ export function Backtests() {
         <ErrorText error={results.error} />
         <Table label="backtest results" head={["Result", "Modified", "Summary", ""]}>
           {(results.data ?? []).map((r) => (
-            <tr key={r.name}>
+            <tr key={r.name} data-testid="backtest-result">
               <Cell>{r.name}</Cell>
               <Cell>{time(r.modified)}</Cell>
-              <Cell className="max-w-lg truncate text-xs">{JSON.stringify(r.summary)}</Cell>
+              <Cell className="max-w-lg truncate">{summaryText(r.summary)}</Cell>
               <Cell>
                 {r.has_report ? (
                   <a className="text-sky-300 underline" href={reportUrl(r.name)} target="_blank" rel="noreferrer">
