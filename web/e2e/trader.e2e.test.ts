@@ -75,6 +75,7 @@ describe("trader interface", () => {
     await page.getByTestId("freshness").first().filter({ hasText: "LIVE DATA" }).waitFor(WAIT);
     await page.waitForFunction(() => document.querySelector("[data-testid=capital]")?.textContent?.startsWith("₹"), null, WAIT);
     expect(await text("environment")).toContain("no real money");
+    expect(await page.title()).toMatch(/^PAPER · /);
   });
 
   it("shows an open spread whose P&L updates live", async () => {

@@ -28,13 +28,18 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
   const screen = SCREENS.find((s) => s.path === route) ?? SCREENS[0]!;
   const fresh = freshness(live, now, STALE_AFTER_MS);
   const Screen = screen.component;
+  const environment = live.status?.environment ?? null;
+  useEffect(() => {
+    document.title = `${(environment ?? "…").toUpperCase()} · ${screen.title} · options-nt`;
+  }, [environment, screen.title]);
   return (
     <AppContext.Provider value={value}>
-      <div className="min-h-screen">
+      {/* LIVE: a red frame around everything, on top of the banner. */}
+      <div className={`min-h-screen ${environment === "live" ? "border-4 border-red-700" : ""}`}>
         <a href="#main" className="sr-only focus:not-sr-only">
           Skip to content
         </a>
-        <EnvironmentBanner environment={live.status?.environment ?? null} />
+        <EnvironmentBanner environment={environment} />
         <header className="flex flex-wrap items-center gap-3 border-b border-slate-800 px-4 py-2">
           <span className="font-semibold">options-nt</span>
           <nav aria-label="screens" className="flex flex-wrap gap-1">
