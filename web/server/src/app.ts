@@ -17,7 +17,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 
 import { BridgeAuth, BridgeAuthError } from "./bridge.js";
 import type { ServerConfig } from "./config.js";
-import { blockedPath, proxyRest } from "./proxy.js";
+import { bridgePath, proxyRest } from "./proxy.js";
 import { RateLimiter, sameOrigin, securityHeaders } from "./security.js";
 import { readCookie, sameSecret, SESSION_COOKIE, sessionCookie, SessionStore, type Session } from "./sessions.js";
 import { StreamRelay } from "./stream.js";
@@ -104,7 +104,8 @@ export function createWebServer(config: ServerConfig): WebServer {
 
   app.use("/api", express.raw({ type: "*/*", limit: "256kb" }), async (request: Request, response: Response) => {
     response.setHeader("Cache-Control", "no-store");
-    if (blockedPath(request.originalUrl.split("?")[0] ?? "")) {
+    const path = bridgePath(request.originalUrl);
+    if (path === null) {
       response.status(404).json({ detail: "not served through the web server" });
       return;
     }
@@ -117,7 +118,7 @@ export function createWebServer(config: ServerConfig): WebServer {
       response.status(403).json({ detail: "missing or wrong X-CSRF-Token" });
       return;
     }
-    await proxyRest(auth, session, request, response);
+    await proxyRest(auth, session, path, request, response);
   });
 
   app.use(express.static(config.uiDir, { index: "index.html", maxAge: "1h" }));

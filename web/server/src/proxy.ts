@@ -23,18 +23,33 @@ const REPORT = /^\/api\/v1\/backtests\/[^/]+\/report\.html$/;
 export const REPORT_POLICY =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; frame-ancestors 'none'";
 
-export function blockedPath(path: string): boolean {
-  return BLOCKED.some((pattern) => pattern.test(path));
+/**
+ * The path and query to forward for a request's raw URL, or null when refused: dot segments
+ * are resolved (`..`, `%2e%2e`) and the path is decoded (`%2F`) before the check, as the
+ * bridge will see it, so no spelling reaches a blocked route.
+ */
+export function bridgePath(rawUrl: string): string | null {
+  const url = new URL(rawUrl, "http://web.invalid");
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  if (!decoded.startsWith("/api/v1/") || /\\|\/\.\.?(\/|$)/.test(decoded)) return null;
+  if (BLOCKED.some((pattern) => pattern.test(decoded))) return null;
+  return `${url.pathname}${url.search}`;
 }
 
 /** Forward `request` (its path, query and body) with the session's token; retry once after a 401. */
 export async function proxyRest(
   auth: BridgeAuth,
   session: Session,
+  path: string,
   request: Request,
   response: Response,
 ): Promise<void> {
-  const url = `${auth.bridgeUrl}${request.originalUrl}`;
+  const url = `${auth.bridgeUrl}${path}`;
   const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
   const send = async (token: string) =>
     fetch(url, {
@@ -64,6 +79,6 @@ export async function proxyRest(
     const value = upstream.headers.get(name);
     if (value !== null) response.setHeader(name, value);
   }
-  if (REPORT.test(request.originalUrl.split("?")[0] ?? "")) response.setHeader("Content-Security-Policy", REPORT_POLICY);
+  if (REPORT.test(path.split("?")[0] ?? "")) response.setHeader("Content-Security-Policy", REPORT_POLICY);
   response.send(Buffer.from(await upstream.arrayBuffer()));
 }

@@ -1,8 +1,11 @@
+import { request } from "node:http";
+
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { RateLimiter, sameOrigin } from "../src/security.js";
 import { readCookie, SessionStore } from "../src/sessions.js";
+import { bridgePath } from "../src/proxy.js";
 import { relayableCode } from "../src/stream.js";
 import { Stack } from "./stack.js";
 
@@ -58,9 +61,22 @@ describe("web server in front of a real bridge", () => {
     expect([401, 403]).not.toContain(passed.status);
   });
 
-  it("does not expose the bridge's auth and token routes", async () => {
+  it("does not expose the bridge's auth and token routes, however the path is spelled", async () => {
     expect((await get("/api/v1/tokens")).status).toBe(404);
     expect((await post("/api/v1/auth/refresh", { "X-CSRF-Token": csrf })).status).toBe(404);
+    // fetch() would tidy these paths up: send them as they are.
+    for (const path of ["/api/v1/orders/../tokens", "/api/v1/%2e%2e/v1/tokens", "/api/v1/auth%2Frefresh", "/api/v1/x/..%2F..%2Fv1/tokens"]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(stack.webUrl);
+        const req = request({ host: url.hostname, port: url.port, path, method: "POST", headers: { Cookie: cookie, "X-CSRF-Token": csrf } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.end("{}");
+      });
+      expect({ path, status }).toEqual({ path, status: 404 });
+    }
   });
 
   it("sets the security headers on every answer", async () => {
@@ -155,6 +171,14 @@ describe("rate limit, origin, cookie and close codes", () => {
     expect(limiter.hit("a")).toBe(1);
     now = 1000;
     expect(limiter.hit("a")).toBe(0);
+  });
+
+  it("forwards only /api/v1 paths, resolved and decoded as the bridge will see them", () => {
+    expect(bridgePath("/api/v1/orders?limit=5&open_only=true")).toBe("/api/v1/orders?limit=5&open_only=true");
+    expect(bridgePath("/api/v1/backtests/run%201/report.html")).toBe("/api/v1/backtests/run%201/report.html");
+    for (const raw of ["/api/v1/auth/login", "/api/v1/tokens/abc", "/api/v1/a/../tokens", "/api/v1/%2e%2e/v1/auth/me", "/api/v1/auth%2Fme", "/api/v1/x%2F..%2Ftokens", "/api/v2/x", "/api/v1/%E0%A4%A"]) {
+      expect({ raw, forwarded: bridgePath(raw) }).toEqual({ raw, forwarded: null });
+    }
   });
 
   it("ends idle sessions", () => {
