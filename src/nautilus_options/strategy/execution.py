@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from nautilus_trader.model.enums import OrderSide
+from nautilus_trader.model.identifiers import StrategyId
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.model.objects import Quantity
 from nautilus_trader.model.orders import Order
@@ -35,9 +36,15 @@ from nautilus_options.portfolio import leg_position_id, leg_tags, tag_value
 from nautilus_options.strategy.book import ActiveSpread, SpreadBook
 from nautilus_options.strategy.chain import ChainReader
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
-from nautilus_options.strategy.legging import Side, limit_price, slice_quantity
+from nautilus_options.strategy.legging import (
+    Side,
+    leaves_short_uncovered,
+    limit_price,
+    slice_quantity,
+)
 from nautilus_options.strategy.orders import LegOrder
 
+EXTERNAL = StrategyId("EXTERNAL")
 REPRICE_TIMER = "spread-reprice"
 """Name of the clock timer that re-prices working orders."""
 
@@ -87,6 +94,16 @@ class LegExecution:
             if needed <= 0:
                 continue
             instrument = spread.instruments[leg]
+            if (
+                closing
+                and sequencer.side(leg, closing) == "SELL"
+                and self._hedge_needed(instrument, needed)
+            ):
+                self._strategy.log.warning(
+                    f"{spread.spread_id}: leg {leg} kept: selling it would leave a short "
+                    f"{instrument.option_kind.name} position without its hedge"
+                )
+                continue
             order_day = ist_date(self._strategy.clock.timestamp_ns())
             freeze_qty = freeze_quantity(self._cfg.underlying, order_day)
             lot_size = int(instrument.lot_size.as_double())
@@ -131,6 +148,27 @@ class LegExecution:
             )
             spread.orders.add(working)
             self.cancel(spread, working, "unwind")
+
+    def _hedge_needed(self, instrument: OptionContract, units: int) -> bool:
+        """Whether selling ``units`` of a long in ``instrument`` would uncover a short.
+
+        Counts the open positions in the same right and underlying that are this
+        strategy's or external (unknown to every strategy); other strategies' own
+        positions are theirs to hedge.
+        """
+        cache = self._strategy.cache
+        owners = (self._strategy.id, EXTERNAL)
+        held = []
+        for position in cache.positions_open():
+            other = cache.instrument(position.instrument_id)
+            if (
+                position.strategy_id in owners
+                and isinstance(other, OptionContract)
+                and other.option_kind == instrument.option_kind
+                and other.underlying == instrument.underlying
+            ):
+                held.append(int(position.signed_qty))
+        return leaves_short_uncovered(held, units)
 
     def stop(self) -> None:
         """Stop the re-pricing timer."""

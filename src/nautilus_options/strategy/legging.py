@@ -9,6 +9,7 @@ strategy turns the results into orders.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
@@ -38,6 +39,23 @@ def slice_quantity(units: int, lot_size: int, freeze_qty: int) -> list[int]:
         raise ValueError(f"freeze quantity {freeze_qty} is below one lot of {lot_size}")
     full, rest = divmod(units, max_slice)
     return [max_slice] * full + ([rest] if rest else [])
+
+
+def leaves_short_uncovered(held: Iterable[int], units: int) -> bool:
+    """Whether selling ``units`` of a long leaves more units short than long.
+
+    ``held`` are the signed quantities held in one right of one underlying. Closing is
+    hedge-last, so this is never true in a normal close; it guards against shorts the
+    strategy does not know as its own (e.g. booked as external after a crash).
+
+    >>> leaves_short_uncovered([65, -65], 65)
+    True
+    >>> leaves_short_uncovered([65, -65, 65], 65)
+    False
+    """
+    longs = sum(q for q in held if q > 0)
+    shorts = -sum(q for q in held if q < 0)
+    return shorts > longs - units
 
 
 def round_to_tick(price: float, tick: float, side: Side) -> float:

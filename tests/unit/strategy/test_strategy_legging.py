@@ -10,6 +10,7 @@ from nautilus_options.domain.spreads import SpreadType, build_spread
 from nautilus_options.strategy.legging import (
     LegSequencer,
     Phase,
+    leaves_short_uncovered,
     limit_price,
     round_to_tick,
     slice_quantity,
@@ -115,3 +116,20 @@ def test_shorts_are_never_worked_before_all_hedges_fill(
         seq.on_fill(leg, min(units, 65 - seq.held(leg)), closing=False)
     if seq.phase == Phase.OPEN:
         assert all(seq.held(i) == 65 for i in range(len(geometry.legs)))
+
+
+@pytest.mark.parametrize(
+    ("held", "units", "refused"),
+    [
+        ([65, -65], 65, True),  # the spread's own short still held: hedge-last
+        ([65, -65, 65], 65, False),  # another long still covers the short
+        ([65, 65], 130, False),  # no short: every long may go
+        ([130, -65], 65, False),  # half the hedge may go
+        ([130, -65], 66, True),
+        ([65, -65, 65], 130, True),  # both longs would leave the short naked
+    ],
+)
+def test_a_hedge_is_kept_while_selling_it_would_leave_a_short_uncovered(
+    held: list[int], units: int, refused: bool
+) -> None:
+    assert leaves_short_uncovered(held, units) is refused
