@@ -53,6 +53,8 @@ DEMO_SETTINGS: dict[str, Any] = {
     "monitor": {"interval_secs": 5.0},
     "log_level": "INFO",
 }
+#: The in-process simulator's state file in the paper state folder (with Redis).
+SIMULATOR_STATE_NAME = "simulator.json"
 #: Rate allowances against the local simulator (its own limits still apply).
 PAPER_RATE_SCALE = 1.0
 
@@ -95,10 +97,21 @@ def start_simulator(settings: TradingSettings, port: int = 0) -> KiteSimulator:
         tick_interval=paper.tick_interval,
         opening_balance=settings.backtest.capital.initial_capital,
         faults=parse_profile(paper.faults),
-        state_file=Path(paper.state_file) if paper.state_file else None,
+        state_file=simulator_state_file(settings),
         **kite,  # type: ignore[arg-type]
     )
     return KiteSimulator(config).start()
+
+
+def simulator_state_file(settings: TradingSettings) -> Path | None:
+    """The in-process simulator's state file: ``paper.state_file``, else, with ``node.redis``,
+    ``simulator.json`` in the paper state folder (the broker must remember what the node's
+    Redis does, or a restart would take over spreads the fresh broker never had)."""
+    if settings.paper.state_file:
+        return Path(settings.paper.state_file).expanduser()
+    if settings.node.redis:
+        return settings.node.state_path("paper") / SIMULATOR_STATE_NAME
+    return None
 
 
 def with_simulator(settings: TradingSettings, simulator: KiteSimulator) -> TradingSettings:

@@ -178,7 +178,7 @@ def build_trading_config(
     state_dir = str(node.state_path(environment))
     redis = _redis(node.redis)
     return TradingNodeConfig(
-        trader_id=node.trader_id,
+        trader_id=node.trader(environment),
         logging=_logging(run.log_level, out_dir, node.log_max_mb, node.log_backups),
         cache=CacheConfig(
             database=redis,
@@ -268,6 +268,12 @@ def _redis(url: str | None) -> DatabaseConfig | None:
     parsed = urlparse(url)
     if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
         raise ConfigError("node.redis", f"{url!r} is not a redis://host:port URL")
+    if parsed.path not in ("", "/", "/0"):
+        raise ConfigError(
+            "node.redis",
+            f"{parsed.path!r}: Nautilus' cache uses Redis database 0 only; keep paper and "
+            "live apart by node.trader_id (the key prefix; they differ by default)",
+        )
     return DatabaseConfig(
         type="redis",
         host=parsed.hostname,

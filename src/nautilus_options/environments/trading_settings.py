@@ -71,7 +71,10 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
 
     Parameters
     ----------
-    trader_id : str, default "OPTIONSNT-001"
+    trader_id : str, optional
+        Nautilus trader id, also the Redis key prefix and the state folder's name: keep it
+        across restarts. Default ``OPTIONSNT-PAPER`` in paper and ``OPTIONSNT-LIVE`` in
+        live, so the two never share state in one Redis.
         Nautilus trader id (also the Redis key prefix: keep it across restarts).
     redis : str, optional
         ``redis://[user:password@]host:port`` of the cache and state database; a restart
@@ -99,10 +102,10 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
         ``ParquetDataCatalog``; ``options-nt backtest --catalog <folder>`` replays it).
     state_dir : str, optional
         The execution client's state (its order journal); keep it across restarts. Default
-        ``$XDG_STATE_HOME/options-nt/<trader_id>-<environment>`` (``~/.local/state``).
+        ``$XDG_STATE_HOME/options-nt/<trader id>`` (``~/.local/state``).
     """
 
-    trader_id: Annotated[str, msgspec.Meta(pattern=r"^[ -~]+-[^-]+$")] = "OPTIONSNT-001"
+    trader_id: Annotated[str, msgspec.Meta(pattern=r"^[ -~]+-[^-]+$")] | None = None
     redis: NonEmptyStr | None = None
     on_stop: OnStop = "leave"
     kill_file: NonEmptyStr | None = None
@@ -119,12 +122,16 @@ class NodeSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     def __post_init__(self) -> None:
         check_fields(self)
 
+    def trader(self, environment: str) -> str:
+        """The trader id in ``environment`` (see ``trader_id``)."""
+        return self.trader_id or f"OPTIONSNT-{environment.upper()}"
+
     def state_path(self, environment: str) -> Path:
         """The execution client's state folder in ``environment`` (see ``state_dir``)."""
         if self.state_dir is not None:
             return Path(self.state_dir).expanduser()
         base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-        return Path(base) / "options-nt" / f"{self.trader_id}-{environment}"
+        return Path(base) / "options-nt" / self.trader(environment)
 
 
 class PaperSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -152,7 +159,9 @@ class PaperSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fi
     seed : int, default 7
         Seed of the synthetic market.
     state_file : str, optional
-        The simulator's state file (orders and positions survive its restarts).
+        The in-process simulator's state file (orders and positions survive its restarts).
+        Default with ``node.redis``: ``simulator.json`` in the paper state folder, so the
+        broker remembers what the node's Redis does.
     api_key, api_secret : str
         The simulator's app credentials.
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nautilus_options.environments.backtest_settings import load_settings, settings_from_mapping
-from nautilus_options.environments.paper import build_paper_config
+from nautilus_options.environments.paper import build_paper_config, simulator_state_file
 from nautilus_options.environments.replay import REPLAY_FILE_NAME, write_replay_file
 from nautilus_options.environments.trading_settings import (
     load_trading_settings,
@@ -65,3 +65,26 @@ def test_the_replay_file_backtests_the_session_settings_on_the_recording(tmp_pat
     assert replay.capital == settings.backtest.capital
     assert replay.data.strike_band is False
     assert write_replay_file(trading_settings_from_mapping({}), "nse") is None
+
+
+def test_paper_and_live_keep_apart_in_one_redis_by_default(tmp_path: Path) -> None:
+    node = trading_settings_from_mapping({}).node
+    assert node.trader("paper") == "OPTIONSNT-PAPER"
+    assert node.trader("live") == "OPTIONSNT-LIVE"
+    assert node.state_path("paper") != node.state_path("live")
+    named = trading_settings_from_mapping({"node": {"trader_id": "DESK-7"}}).node
+    assert named.trader("live") == "DESK-7"
+    settings = trading_settings_from_mapping(
+        {"node": {"redis": "redis://127.0.0.1:6379/3"}, "paper": {"url": "http://127.0.0.1:1"}}
+    )
+    with pytest.raises(ConfigError, match=r"node\.redis: '/3': .*database 0 only"):
+        build_paper_config(settings, tmp_path)
+
+
+def test_the_in_process_simulator_remembers_its_broker_when_the_node_uses_redis() -> None:
+    assert simulator_state_file(trading_settings_from_mapping({})) is None
+    with_redis = trading_settings_from_mapping({"node": {"redis": "redis://127.0.0.1:6379"}})
+    path = simulator_state_file(with_redis)
+    assert path == with_redis.node.state_path("paper") / "simulator.json"
+    given = trading_settings_from_mapping({"paper": {"state_file": "~/sim.json"}})
+    assert simulator_state_file(given) == Path("~/sim.json").expanduser()
