@@ -23,6 +23,8 @@ while the backtest runs; the rest after it.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -63,10 +65,12 @@ OUTPUT_FILES: dict[str, str] = {
 
 
 def prepare_out_dir(out: str | None) -> Path:
-    """Create the output folder, check it is writable and remove a previous run's outputs.
+    """Create the output folder, claim it, and remove a previous run's outputs.
 
-    Only the files a backtest writes (:data:`OUTPUT_FILES`) are removed; anything else in
-    the folder is left alone.
+    The folder is claimed for the life of this process (a lock on ``.options-nt.lock`` in
+    it), so a second run into the same folder is refused before it deletes anything. Only
+    the files a run writes (:data:`OUTPUT_FILES`) are removed; anything else in the folder
+    is left alone.
 
     Parameters
     ----------
@@ -76,7 +80,8 @@ def prepare_out_dir(out: str | None) -> Path:
     Raises
     ------
     ConfigError
-        Naming ``out`` when the folder cannot be created or written to.
+        Naming ``out`` when the folder cannot be created or written to, or another live
+        process is writing into it.
     """
     if out is not None:
         path = Path(out).expanduser()
@@ -90,9 +95,34 @@ def prepare_out_dir(out: str | None) -> Path:
         raise ConfigError(
             "out", f"cannot write to output directory {path}: {exc.strerror}"
         ) from None
+    _claim(path)
     for filename in OUTPUT_FILES.values():
         (path / filename).unlink(missing_ok=True)
     return path
+
+
+#: Output folders this process has claimed (their lock files' descriptors, kept open).
+_CLAIMED: dict[Path, int] = {}
+
+
+def _claim(path: Path) -> None:
+    """Lock ``path/.options-nt.lock`` until the process ends (see :func:`prepare_out_dir`)."""
+    key = path.resolve()
+    if key in _CLAIMED:
+        return
+    lock = key / ".options-nt.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 64).decode("ascii", "replace").strip() or "another process"
+        os.close(fd)
+        raise ConfigError(
+            "out", f"{path} is in use by a running session (pid {holder}); choose another --out"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    _CLAIMED[key] = fd
 
 
 def write_outputs(
