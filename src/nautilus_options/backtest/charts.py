@@ -64,15 +64,28 @@ def _ist_wall_clock(index: pd.Index) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(index).tz_convert(IST).tz_localize(None)
 
 
+def _within_sessions(times: pd.DatetimeIndex) -> bool:
+    """Whether every IST wall-clock time lies in an NSE session (not so for a paper run on
+    the always-open simulator, whose points the session breaks would hide)."""
+    clock = times.time
+    return bool(
+        all(SESSION_OPEN <= t <= SESSION_CLOSE for t in clock)
+        and all(is_trading_day(day) for day in set(times.date))
+    )
+
+
 def _time_axis(figure: go.Figure, times: pd.DatetimeIndex) -> None:
-    """IST time axes that skip nights, weekends and exchange holidays between the sessions."""
+    """IST time axes that skip nights, weekends and exchange holidays between the sessions
+    (when every point lies in a session)."""
     open_hours = SESSION_OPEN.hour + SESSION_OPEN.minute / 60
     close_hours = SESSION_CLOSE.hour + SESSION_CLOSE.minute / 60
     breaks: list[dict[str, Any]] = [
         {"bounds": ["sat", "mon"]},
         {"bounds": [close_hours, open_hours], "pattern": "hour"},
     ]
-    if len(times):
+    if not _within_sessions(times):
+        breaks = []
+    elif len(times):
         days = pd.date_range(times.min().normalize(), times.max().normalize(), freq="D")
         # A holiday's session only: breaks that overlap the nightly ones confuse plotly.js.
         holidays = [

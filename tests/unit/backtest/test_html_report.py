@@ -10,6 +10,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 from report_frames import orders_frame, snapshots_frame, spread_id, spread_view
 
+from nautilus_options.backtest.charts import equity_figure
 from nautilus_options.backtest.html_report import render_html
 from nautilus_options.backtest.statistics import mark_to_market, spreads_frame, summarize
 
@@ -141,3 +142,14 @@ def test_a_run_without_trades_has_no_charts_and_no_raw_keys() -> None:
     assert "Plotly" not in empty
     assert _SNAKE_CASE.findall(_visible(empty)) == []
     assert "<details" not in empty
+
+
+def test_a_run_outside_nse_sessions_keeps_its_points_on_the_time_axis() -> None:
+    # A Sunday afternoon on the always-open simulator, then a weekday session.
+    sunday = pd.Series(
+        [1_000_000.0, 999_900.0],
+        index=pd.DatetimeIndex(["2026-11-29 09:53:11", "2026-11-29 09:53:26"], tz="UTC"),
+    )
+    assert equity_figure(sunday).layout.xaxis.rangebreaks == ()
+    monday = sunday.set_axis(sunday.index + pd.Timedelta(days=1))
+    assert equity_figure(monday).layout.xaxis.rangebreaks != ()
