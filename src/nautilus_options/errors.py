@@ -64,3 +64,24 @@ class DataError(OptionsNTError, ValueError):
             if part
         ]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class MissingExtraError(OptionsNTError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    Parameters
+    ----------
+    feature : str
+        What needs it (e.g. ``"the Kite feed"``).
+    module : str
+        The missing module (also the ``name`` of the :class:`ImportError`).
+    extra : str
+        The package extra that installs it.
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the {module} package: pip install 'options-nt[{extra}]'",
+            name=module,
+        )

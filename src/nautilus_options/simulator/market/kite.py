@@ -9,6 +9,10 @@ tradingsymbols. :meth:`KiteFeedMarket.start` then connects a WebSocket client to
 quotes, reconnecting with a growing delay when the feed drops. Each market step returns
 the tokens that ticked since the previous one; fills stay simulated.
 
+The official client comes with the ``kite`` extra (``pip install 'options-nt[kite]'``);
+without it the source refuses to start with
+:class:`~nautilus_options.errors.MissingExtraError`, which says so.
+
 Ticks are decoded by the official client's parser (``KiteTicker._parse_binary``), so the
 simulator's own encoder is not its own oracle. The roots are configuration: tests point
 them at a second simulator standing in for Kite.
@@ -23,7 +27,7 @@ import logging
 from typing import Any
 
 from nautilus_options.domain.time import ist_date
-from nautilus_options.errors import ConfigError
+from nautilus_options.errors import ConfigError, MissingExtraError
 from nautilus_options.simulator.config import SimulatorConfig
 from nautilus_options.simulator.instruments import INDEX_OF, Instrument, Universe
 from nautilus_options.simulator.market.state import DEPTH_LEVELS, MarketSource, Quote
@@ -57,7 +61,12 @@ class KiteFeedMarket(MarketSource):
     """Quotes from a Kite ticker (see the module docstring)."""
 
     def __init__(self, config: SimulatorConfig, now_ns: int) -> None:
-        from kiteconnect import KiteConnect, KiteTicker  # type: ignore[import-untyped]
+        try:
+            from kiteconnect import KiteConnect, KiteTicker  # type: ignore[import-untyped]
+        except ImportError as exc:
+            raise MissingExtraError(
+                "the real Kite feed (market kite)", "kiteconnect", "kite"
+            ) from exc
 
         self.config = config
         self.parser = KiteTicker(config.kite_api_key, config.kite_access_token)
