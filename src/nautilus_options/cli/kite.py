@@ -46,7 +46,10 @@ def _login(args: argparse.Namespace) -> int:
         raise ConfigError("kite login", "missing " + " and ".join(missing))
     login_url = f"{args.login_url or KITE_LOGIN_URL}?api_key={api_key}&v=3"
     print(f"Open this URL, log in, and paste the redirect URL:\n  {login_url}", file=sys.stderr)
-    pasted = args.request_token or input("redirect URL or request_token: ")
+    try:
+        pasted = args.request_token or input("redirect URL or request_token: ")
+    except EOFError:
+        raise ConfigError("kite login", "no redirect URL or request_token given") from None
     session = asyncio.run(
         exchange_request_token(
             args.rest_url or KITE_REST_URL, api_key, secret, request_token_of(pasted)

@@ -9,15 +9,15 @@ file cancels every order, flattens every spread hedge-last and halts (exit 3).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from typing import Any
+
+from nautilus_options.cli.node import add_node_options, node_overrides
 
 
 def _settings(args: argparse.Namespace) -> Any:
     import msgspec
 
-    from nautilus_options.cli.paper import node_overrides
     from nautilus_options.environments.trading_settings import (
         load_trading_settings,
         trading_settings_from_mapping,
@@ -44,7 +44,14 @@ def _settings(args: argparse.Namespace) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from nautilus_options.cli.paper import print_recording
+    from nautilus_options.cli.node import (
+        check_kill_file,
+        output_stream,
+        recording_line,
+        report_outcome,
+        sayer,
+        stop_rules,
+    )
     from nautilus_options.cli.view import run_with_view
     from nautilus_options.environments.live import (
         build_live_config,
@@ -56,32 +63,29 @@ def _run(args: argparse.Namespace) -> int:
     from nautilus_options.environments.session import NodeSession
 
     started = time.monotonic()
+    stream = output_stream(args)
+    say = sayer(stream)
     settings = _settings(args)
     credentials = check_live_start(settings, confirmed=args.confirm_live)
+    check_kill_file(settings.node.kill_file)
     checks = run_preflight(settings, credentials)
-    print("options-nt live: pre-flight checks", flush=True)
+    say("options-nt live: pre-flight checks")
     for check in checks:
-        print(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}", flush=True)
+        say(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
     failed = [check.name for check in checks if not check.ok]
     if failed:
-        print(
-            f"options-nt: error: pre-flight failed ({', '.join(failed)}); no order placed",
-            flush=True,
-        )
+        say(f"options-nt: error: pre-flight failed ({', '.join(failed)}); no order placed")
         return 2
     out = settings.backtest.out or f"out/live-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     out_dir = prepare_out_dir(out)
-    print(
+    say(
         f"options-nt live: trading at {settings.live.rest_url or 'Kite'}; outputs in {out_dir}; "
         f"max daily loss {settings.node.max_daily_loss:,.0f} INR, "
-        f"max lots {settings.node.max_lots}; "
-        f"Ctrl-C {'flattens' if settings.node.on_stop == 'flatten' else 'leaves'} open spreads; "
-        "SIGUSR1"
-        + (f" or {settings.node.kill_file}" if settings.node.kill_file else "")
-        + " kills",
-        flush=True,
+        f"max lots {settings.node.max_lots}"
     )
-    print_recording(write_replay_file(settings, settings.live.session))
+    if line := recording_line(write_replay_file(settings, settings.live.session)):
+        say(line)
+    say(stop_rules(settings.node.on_stop, settings.node.kill_file))
     session = NodeSession(
         build_live_config(settings, out_dir),
         out_dir,
@@ -89,26 +93,13 @@ def _run(args: argparse.Namespace) -> int:
         on_stop=settings.node.on_stop,
         title="options-nt live",
     )
-    outcome = run_with_view(session, "options-nt live", started)
-    summary = outcome.summary
-    if args.json:
-        print(
-            json.dumps({"summary": summary, "files": {k: str(v) for k, v in outcome.files.items()}})
-        )
-    elif summary.get("killed"):
-        print(
-            f"options-nt live: KILLED ({summary['killed']}): orders cancelled, flat, halted",
-            flush=True,
-        )
-    else:
-        print(f"options-nt live: stopped; report {outcome.files['report']}", flush=True)
-    return 3 if summary.get("killed") else 0
+    outcome = run_with_view(session, "options-nt live", started, stream)
+    report_outcome("options-nt live", outcome.summary, outcome.files, args.json)
+    return 3 if outcome.summary.get("killed") else 0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``options-nt live``."""
-    from nautilus_options.cli.paper import add_node_options
-
     parser = subparsers.add_parser(
         "live",
         help="live trading on Kite (needs --confirm-live and risk limits)",

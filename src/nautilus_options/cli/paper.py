@@ -10,10 +10,10 @@ cleanly and writes the backtest's outputs; ``--on-stop flatten`` closes open spr
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 from typing import Any
+
+from nautilus_options.cli.node import add_node_options, node_overrides
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -46,6 +46,14 @@ def _settings(args: argparse.Namespace) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from nautilus_options.cli.node import (
+        check_kill_file,
+        output_stream,
+        recording_line,
+        report_outcome,
+        sayer,
+        stop_rules,
+    )
     from nautilus_options.cli.view import run_with_view
     from nautilus_options.environments.outputs import prepare_out_dir
     from nautilus_options.environments.paper import (
@@ -58,7 +66,10 @@ def _run(args: argparse.Namespace) -> int:
     from nautilus_options.environments.session import NodeSession
 
     started = time.monotonic()
+    stream = output_stream(args)
+    say = sayer(stream)
     settings = _settings(args)
+    check_kill_file(settings.node.kill_file)
     out = settings.backtest.out or f"out/paper-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     out_dir = prepare_out_dir(out)
     simulator = None
@@ -69,26 +80,19 @@ def _run(args: argparse.Namespace) -> int:
         token = login_simulator(settings.paper, out_dir / "paper-token.json")
         config = build_paper_config(settings, out_dir, token)
         strategy = settings.backtest.strategy
-        print(
+        say(
             f"options-nt paper: {settings.paper.market} market on the simulator at "
-            f"{settings.paper.url} (session {settings.paper.session}); outputs in {out_dir}",
-            flush=True,
+            f"{settings.paper.url} (session {settings.paper.session}); outputs in {out_dir}"
         )
         if args.config is None:
-            print(
+            say(
                 "  demo defaults: entry windows always open, checks every "
                 f"{strategy.exit_check_interval_secs} s, the nearest expiry "
-                "(min_days_to_expiry 0): the first spread opens within about two minutes",
-                flush=True,
+                "(min_days_to_expiry 0): the first spread opens within about two minutes"
             )
-        print_recording(write_replay_file(settings, settings.paper.session))
-        print(
-            f"  Ctrl-C stops and {'flattens' if settings.node.on_stop == 'flatten' else 'leaves'}"
-            " open spreads (--on-stop to change); SIGUSR1"
-            + (f" or {settings.node.kill_file}" if settings.node.kill_file else "")
-            + " fires the kill switch",
-            flush=True,
-        )
+        if line := recording_line(write_replay_file(settings, settings.paper.session)):
+            say(line)
+        say(stop_rules(settings.node.on_stop, settings.node.kill_file))
         session = NodeSession(
             config,
             out_dir,
@@ -96,63 +100,12 @@ def _run(args: argparse.Namespace) -> int:
             on_stop=settings.node.on_stop,
             title="options-nt paper",
         )
-        outcome = run_with_view(session, "options-nt paper", started)
+        outcome = run_with_view(session, "options-nt paper", started, stream)
     finally:
         if simulator is not None:
             simulator.stop()
-    summary = outcome.summary
-    if args.json:
-        print(
-            json.dumps({"summary": summary, "files": {k: str(v) for k, v in outcome.files.items()}})
-        )
-    else:
-        print(
-            f"options-nt paper: stopped; {summary.get('trades', 0)} closed spreads, "
-            f"P&L {summary.get('pnl_total', 0):+,.0f} INR; report {outcome.files['report']}",
-            flush=True,
-        )
-    return 3 if summary.get("killed") else 0
-
-
-def print_recording(replay_file: Path | None) -> None:
-    """Say where the market is recorded and how to replay it (nothing when not recording)."""
-    if replay_file is not None:
-        print(
-            f"  recording the market into {replay_file.parent}; replay it with "
-            f"options-nt backtest --config {replay_file}",
-            flush=True,
-        )
-
-
-def node_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``node`` settings given on the command line (options of :func:`add_node_options`)."""
-    keys = ("on_stop", "redis", "kill_file", "max_daily_loss", "max_lots", "record")
-    return {key: getattr(args, key) for key in keys if getattr(args, key, None) is not None}
-
-
-def add_node_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by ``paper`` and ``live``."""
-    parser.add_argument(
-        "--config", type=Path, help="run file (the backtest's, with node/paper/live sections)"
-    )
-    parser.add_argument("--out", help="output folder (default ./out/<command>-<UTC time>)")
-    parser.add_argument(
-        "--redis", help="redis://host:port for the cache and state (restarts resume)"
-    )
-    parser.add_argument(
-        "--on-stop", choices=["leave", "flatten"], help="what Ctrl-C does with open spreads"
-    )
-    parser.add_argument("--kill-file", help="fire the kill switch when this file appears")
-    parser.add_argument(
-        "--max-daily-loss", type=float, help="INR lost today that fires the kill switch"
-    )
-    parser.add_argument(
-        "--record",
-        help="record the market data received into this catalog folder (replay it "
-        "with options-nt backtest --catalog)",
-    )
-    parser.add_argument("--log-level", default="INFO", help="level of nautilus.log (default INFO)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    report_outcome("options-nt paper", outcome.summary, outcome.files, args.json)
+    return 3 if outcome.summary.get("killed") else 0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

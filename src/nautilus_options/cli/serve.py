@@ -260,7 +260,7 @@ def _token(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``options-nt serve`` and its ``user`` and ``token`` subcommands."""
-    from nautilus_options.cli.paper import add_node_options
+    from nautilus_options.cli.node import add_node_options
 
     parser = subparsers.add_parser(
         "serve",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console, Group
 from rich.live import Live
@@ -112,30 +112,45 @@ def render(session: NodeSession, header: str = "") -> Group:
     return Group(Text(header, style="bold"), spreads, money, orders, footer)
 
 
-def run_with_view(session: NodeSession, header: str, started: float) -> SessionOutcome:
-    """Run ``session`` showing the view (a terminal) or status lines (otherwise).
+def run_with_view(
+    session: NodeSession, header: str, started: float, out: TextIO | None = None
+) -> SessionOutcome:
+    """Run ``session`` showing the view (a terminal) or status lines (otherwise) on ``out``.
 
-    Either way one line ``first spread opened after <s> s: <id>`` is printed when the first
-    spread has all its legs, ``started`` being the ``time.monotonic()`` of the command start.
+    Spreads held when the node started (taken over after a restart) are named once; then
+    one line ``first spread opened after <s> s: <id>`` is printed when the first spread of
+    this session has all its legs, ``started`` being the ``time.monotonic()`` of the
+    command start. ``out`` defaults to stdout (``--json`` gives stderr).
     """
-    console = Console()
+    stream = sys.stdout if out is None else out
+    console = Console(file=stream)
     live: Live | None = None
-    state: dict[str, Any] = {"opened": False, "status": 0.0}
+    state: dict[str, Any] = {"opened": False, "status": 0.0, "held": set()}
+
+    def say(line: str) -> None:
+        (console if live is None else live.console).print(line)
+        stream.flush()
+
+    def ready(running: NodeSession) -> None:
+        held = [view.spread_id for view in running.spreads() if view.is_open]
+        state["held"] = {view.spread_id for view in running.spreads()}
+        if held:
+            say(f"took over {len(held)} open spread(s) held at the start: {', '.join(held)}")
 
     def tick(running: NodeSession) -> None:
-        if not state["opened"] and (opened := running.opened_spreads()):
-            state["opened"] = True
-            secs = time.monotonic() - started
-            line = f"first spread opened after {secs:.0f} s: {opened[0].spread_id}"
-            (console if live is None else live.console).print(line)
-            sys.stdout.flush()
+        if not state["opened"]:
+            opened = [v for v in running.opened_spreads() if v.spread_id not in state["held"]]
+            if opened:
+                state["opened"] = True
+                secs = time.monotonic() - started
+                say(f"first spread opened after {secs:.0f} s: {opened[0].spread_id}")
         if live is not None:
             live.update(render(running, header))
         elif time.monotonic() - state["status"] >= STATUS_SECS:
             state["status"] = time.monotonic()
-            print(status_line(running), flush=True)
+            print(status_line(running), file=stream, flush=True)
 
     if console.is_terminal:
         with Live(console=console, refresh_per_second=2, transient=False) as live:
-            return session.run(on_tick=tick, tick_secs=0.5)
-    return session.run(on_tick=tick, tick_secs=0.5)
+            return session.run(on_tick=tick, tick_secs=0.5, on_ready=ready)
+    return session.run(on_tick=tick, tick_secs=0.5, on_ready=ready)

@@ -193,7 +193,8 @@ def read_run_file(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError("config", f"{file} is not valid JSON/YAML: {exc}") from None
+        where = str(exc).replace('"<unicode string>"', str(file))
+        raise ConfigError("config", f"{file} is not valid JSON/YAML: {where}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

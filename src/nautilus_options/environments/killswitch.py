@@ -165,6 +165,16 @@ class KillSwitch(Strategy):
         if self.reason is not None and not self.done:
             self._work()
 
+    def cancel_orders(self) -> int:
+        """Cancel every other strategy's working order (once each); return how many are left.
+
+        Called again, it re-sends the cancels not acknowledged since the last call.
+        """
+        self._cancelled.clear()
+        self._cancel_all()
+        working = [*self.cache.orders_open(), *self.cache.orders_inflight()]
+        return sum(1 for order in working if order.strategy_id != self.id)
+
     def _cancel_all(self) -> None:
         for order in self.cache.orders_open():
             if order.strategy_id == self.id or order.client_order_id in self._cancelled:

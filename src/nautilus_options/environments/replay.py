@@ -21,6 +21,7 @@ from typing import Any
 import msgspec
 
 from nautilus_options.common.session import SessionKind
+from nautilus_options.data.lock import check_catalog_path
 from nautilus_options.environments.trading_settings import TradingSettings
 
 __all__ = ["REPLAY_FILE_NAME", "replay_settings", "write_replay_file"]
@@ -47,10 +48,17 @@ def replay_settings(
 
 
 def write_replay_file(settings: TradingSettings, session: SessionKind) -> Path | None:
-    """Write ``replay.json`` into ``settings.node.record``; None when not recording."""
+    """Write ``replay.json`` into ``settings.node.record``; None when not recording.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``node.record`` when it is a file or cannot be written.
+    """
     if settings.node.record is None:
         return None
     folder = Path(settings.node.record).expanduser()
+    check_catalog_path(folder, "node.record")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPLAY_FILE_NAME
     path.write_text(json.dumps(replay_settings(settings, session, folder), indent=2) + "\n")

@@ -5,7 +5,9 @@
 :func:`~nautilus_options.environments.live.build_live_config`) and runs it:
 
 * SIGINT and SIGTERM stop it cleanly; with ``on_stop="flatten"`` the kill switch's
-  hedge-last flattening runs first (bounded by ``flatten_timeout_secs``);
+  hedge-last flattening runs first (bounded by ``flatten_timeout_secs``), with ``"leave"``
+  the positions stay but every working order is cancelled (none works while the node is
+  down);
 * SIGUSR1, the kill file or the daily-loss guard fire the
   :class:`~nautilus_options.environments.killswitch.KillSwitch`: every other strategy is
   stopped, every order cancelled, every position closed hedge-last, then the node halts;
@@ -243,6 +245,8 @@ class NodeSession:
                     await asyncio.wait_for(self._stop.wait(), tick_secs)
             if self.on_stop == "flatten" and not self.kill_switch.done:
                 await self._flatten()
+            elif not self.kill_switch.triggered:
+                await self._cancel_working()
         finally:
             await node.stop_async()
             with contextlib.suppress(Exception):
@@ -259,6 +263,18 @@ class NodeSession:
         deadline = time.monotonic() + self.flatten_timeout_secs
         while not kill.done and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
+
+    async def _cancel_working(self) -> None:
+        """Leave the positions, but no order working at the broker while the node is down.
+
+        Every strategy but the kill switch is stopped first (nothing re-prices or re-sends),
+        then every working order is cancelled, the unacknowledged ones again each second
+        (bounded by ``flatten_timeout_secs``).
+        """
+        self._halt_others("stop")
+        deadline = time.monotonic() + self.flatten_timeout_secs
+        while self.kill_switch.cancel_orders() and time.monotonic() < deadline:
+            await asyncio.sleep(1.0)
 
     def _halt_others(self, reason: str) -> None:
         """Stop every strategy but the kill switch (nothing opens or re-prices any more)."""

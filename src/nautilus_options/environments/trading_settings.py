@@ -50,6 +50,7 @@ from nautilus_options.environments.backtest_settings import (
     read_run_file,
     settings_from_mapping,
 )
+from nautilus_options.errors import ConfigError
 
 __all__ = [
     "LiveSettings",
@@ -181,6 +182,12 @@ class PaperSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fi
 
     def __post_init__(self) -> None:
         check_fields(self)
+        for key in ("url", "ws_url"):
+            value = getattr(self, key)
+            schemes = ("http://", "https://") if key == "url" else ("ws://", "wss://")
+            if value is not None and not value.startswith(schemes):
+                allowed = " or ".join(schemes)
+                raise ConfigError(key, f"{value!r} must start with {allowed}")
 
 
 class LiveSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):

@@ -50,7 +50,7 @@ def test_paper_demo_opens_a_spread_then_sigint_stops_cleanly(tmp_path: Path) -> 
     text = "".join(lines) + rest
     assert process.returncode == 0, err[-2000:]
     assert "demo defaults: entry windows always open" in text
-    assert "Ctrl-C stops and leaves open spreads" in text
+    assert "Ctrl-C stops, cancels working orders and leaves open spreads" in text
     assert "options-nt paper: stopped" in text
     assert opened_after < 120
     summary = json.loads((out / "summary.json").read_text())

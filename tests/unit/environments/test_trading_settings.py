@@ -88,3 +88,19 @@ def test_the_in_process_simulator_remembers_its_broker_when_the_node_uses_redis(
     assert path == with_redis.node.state_path("paper") / "simulator.json"
     given = trading_settings_from_mapping({"paper": {"state_file": "~/sim.json"}})
     assert simulator_state_file(given) == Path("~/sim.json").expanduser()
+
+
+def test_a_simulator_url_without_its_scheme_and_a_yaml_typo_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"paper\.url: '127\.0\.0\.1:8765' must start with http"):
+        trading_settings_from_mapping({"paper": {"url": "127.0.0.1:8765"}}, source="run.yaml")
+    typo = tmp_path / "run.yaml"
+    typo.write_text("strategy:\n  wing_width: [\n")
+    with pytest.raises(ConfigError, match=rf"in {typo}, line 3"):
+        load_trading_settings(typo)
+
+
+def test_recording_into_a_file_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("")
+    settings = trading_settings_from_mapping({"node": {"record": str(tmp_path / "afile")}})
+    with pytest.raises(ConfigError, match=r"node\.record: .*afile is a file"):
+        write_replay_file(settings, "always")

@@ -40,7 +40,9 @@ async def exchange_request_token(
         async with httpx.AsyncClient(base_url=rest_url, headers=KITE_VERSION_HEADER) as client:
             answer = await client.post("/session/token", data=form)
     except httpx.HTTPError as exc:
-        raise KiteTransportError(f"POST /session/token: {type(exc).__name__}") from None
+        raise KiteTransportError(
+            f"POST {rest_url.rstrip('/')}/session/token: cannot connect ({type(exc).__name__})"
+        ) from None
     body = answer.json()
     if answer.status_code >= 400 or body.get("status") == "error":
         raise error_for(answer.status_code, body.get("error_type"), str(body.get("message", "")))
