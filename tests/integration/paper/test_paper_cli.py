@@ -63,18 +63,11 @@ def test_paper_demo_opens_a_spread_then_sigint_stops_cleanly(tmp_path: Path) -> 
     options = [i for i in catalog.instruments() if isinstance(i, OptionContract)]
     assert options, "no option recorded"
     assert catalog.quote_ticks(instrument_ids=[str(options[0].id)]), "no quote recorded"
-    assert f"replay it with options-nt backtest --config {recording / 'replay.json'}" in text
+    replay_file = recording / "replay.json"
+    assert f"replay it with options-nt backtest --config {replay_file}" in text
+    replay_args = ["--json", "--out", str(tmp_path / "replay"), "--config"]
     replay = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nautilus_options",
-            "backtest",
-            "--json",
-            "--out",
-            str(tmp_path / "replay"),
-        ]
-        + ["--config", str(recording / "replay.json")],
+        [sys.executable, "-m", "nautilus_options", "backtest", *replay_args, str(replay_file)],
         capture_output=True,
         text=True,
         timeout=300,

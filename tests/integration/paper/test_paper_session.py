@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 from kiteconnect import KiteConnect  # type: ignore[import-untyped]
 from nautilus_trader.model.enums import PositionSide
@@ -116,3 +117,44 @@ def test_kill_file_cancels_flattens_hedge_last_and_halts(tmp_path: Path) -> None
     first_long = sides.index(PositionSide.LONG)
     assert set(sides[:first_long]) == {PositionSide.SHORT}
     assert set(sides[first_long:]) == {PositionSide.LONG}
+
+
+def test_a_clean_stop_mid_legging_leaves_no_order_working_at_the_broker(tmp_path: Path) -> None:
+    settings = fast_settings(tmp_path)  # on_stop: leave
+    settings = msgspec.structs.replace(
+        settings,
+        backtest=msgspec.structs.replace(
+            settings.backtest,
+            strategy=msgspec.structs.replace(
+                settings.backtest.strategy, reprice_interval_secs=60.0, leg_timeout_secs=120.0
+            ),
+        ),
+    )
+    sim = start_simulator(settings)
+    try:
+        settings = with_simulator(settings, sim)
+        token = login_simulator(settings.paper, tmp_path / "token.json")
+        session = NodeSession(
+            build_paper_config(settings, tmp_path, token), tmp_path, initial_capital=1_000_000.0
+        )
+        deadline = time.monotonic() + 90
+        working: list[int] = []
+
+        def tick(s: NodeSession) -> None:
+            strategy = s.strategy
+            if open_orders := strategy.cache.orders_open(strategy_id=strategy.id):
+                working.append(len(open_orders))
+                s.request_stop()
+            elif time.monotonic() > deadline:
+                s.request_stop()
+
+        session.run(on_tick=tick, tick_secs=0.05)
+        kite = KiteConnect(sim.api_key, root=sim.url)
+        kite.set_access_token(json.loads(token.read_text())["access_token"])
+        orders = kite.orders()
+    finally:
+        sim.stop()
+        clear_shared()
+    assert working, "no order was working within 90 s"
+    assert orders
+    assert not [o for o in orders if o["status"] in ("OPEN", "TRIGGER PENDING")], orders

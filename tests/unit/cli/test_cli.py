@@ -46,3 +46,17 @@ def test_package_and_command_line_start_without_loading_nautilus() -> None:
         "assert CapitalManager.__module__ == 'nautilus_options.capital.manager'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_paper_and_live_refuse_to_start_while_the_kill_file_exists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kill_file = tmp_path / "KILL"
+    kill_file.touch()
+    assert main(["paper", "--kill-file", str(kill_file), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"options-nt: error: node.kill_file: {kill_file} exists: the kill switch fired "
+        "before; remove the file to start"
+    ]
+    assert not (tmp_path / "out").exists()
