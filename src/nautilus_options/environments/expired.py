@@ -17,10 +17,17 @@ matter:
   contracts are read again for the spreads' legs (strike, right, settlement charges) in the
   run's outputs, and purging would drop the cache's order and position indexes for them.
 
-What stays per contract after that is the exchange's matching engine (a few kB; Nautilus
-1.231 has no way to remove one, and its position in the exchange numbers the venue's ids)
-plus the contracts that were traded (four legs a spread). Nothing the components read is
-released, so the results are those of a run that keeps everything.
+What stays per contract after that is the exchange's matching engine with its order book
+(about 8 kB: Nautilus 1.231 has no call to remove one, and the count of engines added so far
+numbers the venue's order, position and trade ids), plus the contracts that were traded
+(four legs a spread). Nothing the components read is released, so the results are those of
+a run that keeps everything.
+
+Why not one engine per expiry cycle instead? A spread held across the boundary cannot be
+handed to a fresh engine (a backtest exchange cannot be seeded with open positions), and the
+account, the strategy's entry state, the capital manager's ledger, the recorder's streams,
+running timers and Nautilus' id counters would all have to be carried over for the results
+to stay the same. Releasing contracts inside the one run changes nothing a component reads.
 """
 
 from __future__ import annotations

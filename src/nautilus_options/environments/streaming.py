@@ -181,6 +181,7 @@ def run_streaming(
         engine.add_data_iterator(name, windows)
     engine.run(start=start, end=end, run_config_id=run_config_id)
     engine.clear_data()
+    trim_heap()  # before the outputs are built
 
 
 def _managed(
