@@ -87,9 +87,12 @@ _PRIVATE_ROUTERS = (
 
 def build_authenticator(settings: BridgeSettings) -> Authenticator:
     """The credentials file of ``settings.state_dir``, fresh sessions and login throttle."""
+    store = CredentialStore(settings.state_dir / CREDENTIALS_FILE)
     return Authenticator(
-        store=CredentialStore(settings.state_dir / CREDENTIALS_FILE),
-        sessions=SessionTokens(settings.access_ttl_secs, settings.refresh_ttl_secs),
+        store=store,
+        sessions=SessionTokens(
+            settings.access_ttl_secs, settings.refresh_ttl_secs, current=store.current
+        ),
         throttle=LoginThrottle(
             settings.max_login_failures, settings.lockout_secs, settings.lockout_secs
         ),

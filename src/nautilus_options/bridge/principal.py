@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = ["Principal", "Scope"]
@@ -27,10 +27,14 @@ class Principal:
         The user name, or ``token:<id>`` for an API token.
     scopes : frozenset[Scope]
         What it may do.
+    generation : str
+        For a user, a digest of the password hash it logged in with: a login's tokens stop
+        working once the password changes or the user is removed ("" for an API token).
     """
 
     subject: str
     scopes: frozenset[Scope]
+    generation: str = field(default="", compare=False, repr=False)
 
     def allows(self, scope: Scope) -> bool:
         """Whether ``scope`` is granted (``admin`` implies ``trade``, which implies ``read``)."""

@@ -13,6 +13,7 @@ import pytest
 from nautilus_options.bridge.app import ENVIRONMENT_HEADER, create_app, openapi_schema
 from nautilus_options.bridge.audit import AUDIT_FILE
 from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
 from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.settings import BridgeSettings
 
@@ -91,6 +92,28 @@ def test_login_gives_tokens_that_authenticate_and_refresh(client: httpx.Client) 
     assert again.status_code == 401
     assert client.post("/auth/logout", headers=new_headers).status_code == 204
     assert client.get("/auth/me", headers=new_headers).status_code == 401
+
+
+def test_removing_a_user_or_changing_its_password_ends_its_logins_at_once(
+    client: httpx.Client, state_dir: Path
+) -> None:
+    other_process = CredentialStore(state_dir / CREDENTIALS_FILE)  # like `serve user add`
+    other_process.add_user("temp", PASSWORD, (Scope.ADMIN,))
+    pair = client.post("/auth/login", json={"username": "temp", "password": PASSWORD}).json()
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert client.get("/tokens", headers=headers).status_code == 200
+    other_process.add_user("temp", "another-pass", (Scope.READ,))
+    assert client.get("/auth/me", headers=headers).status_code == 401
+    refreshed = client.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refreshed.status_code == 401
+    pair = client.post("/auth/login", json={"username": "temp", "password": "another-pass"}).json()
+    assert pair["scopes"] == ["read"]
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert client.get("/auth/me", headers=headers).status_code == 200
+    assert other_process.remove_user("temp")
+    assert client.get("/auth/me", headers=headers).status_code == 401
+    refreshed = client.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refreshed.status_code == 401
 
 
 def test_node_routes_answer_503_without_a_node(client: httpx.Client) -> None:

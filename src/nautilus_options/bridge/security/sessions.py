@@ -4,7 +4,9 @@ Both are opaque random strings held in memory (a restart logs everyone out). An 
 token (``access_ttl_secs``, 15 minutes by default) authenticates requests; a refresh
 token (``refresh_ttl_secs``, 12 hours) buys one new pair and is spent by doing so, so a
 stolen refresh token works once at most. A refresh token is never accepted as an access
-token, nor the reverse. Logout revokes both of a pair.
+token, nor the reverse. Logout revokes both of a pair. Each use of either token checks the
+principal again (``current``): a login of a user since removed, or whose password changed,
+stops working at once, and its scopes are the user's current ones.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class SessionTokens:
         Lifetimes of the two kinds of token.
     clock : Callable[[], float]
         Monotonic seconds (a test can pass its own).
+    current : Callable[[Principal], Principal | None]
+        The principal as it is now (None: no longer valid); by default unchanged.
     """
 
     def __init__(
@@ -53,10 +57,12 @@ class SessionTokens:
         access_ttl_secs: float = 900.0,
         refresh_ttl_secs: float = 43_200.0,
         clock: Callable[[], float] = time.monotonic,
+        current: Callable[[Principal], Principal | None] = lambda principal: principal,
     ) -> None:
         self.access_ttl_secs = access_ttl_secs
         self.refresh_ttl_secs = refresh_ttl_secs
         self._clock = clock
+        self._current = current
         self._lock = threading.Lock()
         self._access: dict[str, _Entry] = {}
         self._refresh: dict[str, _Entry] = {}
@@ -76,7 +82,7 @@ class SessionTokens:
         entry = self._access.get(access)
         if entry is None or entry.expires <= self._clock():
             return None
-        return entry.principal
+        return self._current(entry.principal)
 
     def refresh(self, refresh: str) -> SessionPair | None:
         """Spend a live refresh token for a new pair (the old pair is revoked); else None."""
@@ -85,7 +91,8 @@ class SessionTokens:
             if entry is None or entry.expires <= self._clock():
                 return None
             self._access.pop(entry.pair, None)
-        return self.issue(entry.principal)
+        principal = self._current(entry.principal)
+        return None if principal is None else self.issue(principal)
 
     def revoke(self, access: str) -> bool:
         """Revoke an access token and its refresh token; False if unknown."""

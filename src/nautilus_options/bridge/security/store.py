@@ -140,7 +140,15 @@ class CredentialStore:
             return None
         if user is None:
             return None
-        return Principal(subject=user.name, scopes=frozenset(user.scopes))
+        return _principal(user)
+
+    def current(self, principal: Principal) -> Principal | None:
+        """``principal`` of a login with the user's current scopes; None once the user is
+        removed or its password changed since (so its tokens stop working at once)."""
+        user = self._fresh().users.get(principal.subject)
+        if user is None or _generation(user) != principal.generation:
+            return None
+        return _principal(user)
 
     # -- API tokens --------------------------------------------------------------------------
 
@@ -242,6 +250,14 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return (info.st_ino, info.st_mtime_ns)
+
+
+def _principal(user: User) -> Principal:
+    return Principal(user.name, frozenset(user.scopes), _generation(user))
+
+
+def _generation(user: User) -> str:
+    return _digest(user.password_hash)
 
 
 def _digest(secret: str) -> str:
