@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Response, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
@@ -206,6 +208,16 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: Exception) -> Response:
         return JSONResponse({"detail": str(exc)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
+    async def malformed(request: Request, exc: Exception) -> Response:
+        # FastAPI's own handler echoes each field's ``input``: a password or a token.
+        if not isinstance(exc, RequestValidationError):
+            raise exc
+        errors = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
+        return JSONResponse(
+            {"detail": jsonable_encoder(errors)}, status.HTTP_422_UNPROCESSABLE_CONTENT
+        )
+
+    app.add_exception_handler(RequestValidationError, malformed)
     app.add_exception_handler(NodeUnavailableError, unavailable)
     app.add_exception_handler(IdempotencyConflictError, conflict)
     app.add_exception_handler(OptionsNTError, invalid)

@@ -32,6 +32,9 @@ class BridgeServer:
         Port (0: any free one; :attr:`port` tells which once started).
     certfile, keyfile : Path, optional
         TLS certificate and key (HTTPS when both are given).
+
+    The client address is the peer's own: ``X-Forwarded-For`` and ``X-Forwarded-Proto``
+    are ignored, so behind a relay or proxy every request comes from the proxy's address.
     """
 
     def __init__(
@@ -51,6 +54,9 @@ class BridgeServer:
             ssl_certfile=str(certfile) if certfile else None,
             ssl_keyfile=str(keyfile) if keyfile else None,
             lifespan="off",
+            # Never take the client address from X-Forwarded-For: any local process could
+            # forge it (the audit's address, the per-address lockout).
+            proxy_headers=False,
         )
         self.scheme = "https" if certfile and keyfile else "http"
         self._port = port

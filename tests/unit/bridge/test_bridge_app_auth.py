@@ -180,3 +180,26 @@ def test_audit_log_records_actions_without_secrets(client: httpx.Client, state_d
     assert kill["subject"] == "admin"
     assert kill["status"] == 503  # no node here
     assert kill["result"] == "failed"
+
+
+def test_a_malformed_body_is_refused_without_echoing_its_secrets(client: httpx.Client) -> None:
+    password = "p" * 1025  # too long
+    refused = client.post("/auth/login", json={"username": "admin", "password": password})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "password"]
+    assert password not in refused.text
+    token = "r" * 300  # too long
+    refused = client.post("/auth/refresh", json={"refresh_token": token})
+    assert refused.status_code == 422
+    assert token not in refused.text
+
+
+def test_a_forwarded_for_header_does_not_change_the_recorded_address(
+    client: httpx.Client, state_dir: Path
+) -> None:
+    forged = {"X-Forwarded-For": "203.0.113.9"}
+    body = {"username": "forwarded", "password": "wrong-password"}
+    assert client.post("/auth/login", json=body, headers=forged).status_code == 401
+    records = [json.loads(line) for line in (state_dir / AUDIT_FILE).read_text().splitlines()]
+    record = [r for r in records if r["subject"] == "forwarded"][-1]
+    assert record["client"] == "127.0.0.1"
