@@ -6,7 +6,7 @@ import json
 import logging
 
 import pytest
-from ws_harness import NO_READ, READER, StreamReader, serving
+from ws_harness import NO_READ, READER, TOKENS, StreamReader, serving
 
 from nautilus_options.bridge.stream import CloseCode, EventHub
 
@@ -36,6 +36,16 @@ def test_a_socket_without_a_read_token_is_closed_with_the_reason(
         assert reader.close_frame() == expected
     assert "stream refused" in server_log(caplog)
     assert "wrong" not in server_log(caplog)
+
+
+def test_a_socket_is_closed_once_its_token_is_revoked_or_expired() -> None:
+    tokens = dict(TOKENS)
+    with serving(EventHub(heartbeat_s=0.1), tokens) as url, StreamReader(url) as reader:
+        reader.start(["orders"])
+        reader.until("heartbeat")
+        del tokens[READER]  # revoked, logged out or expired: the authenticator says None
+        code, reason = reader.close_frame()  # heartbeats keep coming while it stays open
+    assert (code, reason) == (CloseCode.UNAUTHORIZED, "unauthorized: token revoked or expired")
 
 
 def test_a_binary_auth_frame_is_read_like_a_text_one() -> None:

@@ -41,10 +41,13 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT_
 
 
 @contextmanager
-def serving(hub: EventHub, **router_options: Any) -> Iterator[str]:
-    """Serve ``hub`` on 127.0.0.1 (a free port) with the bridge's server; yield the stream URL."""
+def serving(
+    hub: EventHub, tokens: dict[str, Principal] = TOKENS, **router_options: Any
+) -> Iterator[str]:
+    """Serve ``hub`` on 127.0.0.1 (a free port) with the bridge's server, accepting ``tokens``;
+    yield the stream URL."""
     app = FastAPI()
-    app.include_router(stream_router(hub, TOKENS.get, **router_options), prefix="/api/v1")
+    app.include_router(stream_router(hub, tokens.get, **router_options), prefix="/api/v1")
     server = BridgeServer(app, port=0).start()
     try:
         yield f"ws://127.0.0.1:{server.port}{WS_PATH}"
@@ -84,13 +87,16 @@ class StreamReader:
             self._pending.extend(frame)
         return self._pending.popleft()
 
-    def close_frame(self) -> tuple[int, str]:
-        """Read on until the server closes; its close code and reason."""
+    def close_frame(self, timeout: float = TIMEOUT_S) -> tuple[int, str]:
+        """Read on until the server closes (within ``timeout`` seconds); its code and reason."""
+        deadline = time.monotonic() + timeout
         try:
-            while True:
+            while time.monotonic() < deadline:
                 self.next()
         except ConnectionClosed as closed:
             frame = closed.rcvd
+        else:
+            raise AssertionError(f"the server did not close within {timeout:g} s")
         assert frame is not None, "closed without a close frame"
         return frame.code, frame.reason
 

@@ -68,7 +68,9 @@ def stream_router(
     """The router serving ``hub`` at :data:`ROUTE`: include it with ``prefix="/api/v1"``.
 
     Include it without the HTTP auth dependency: the socket authenticates itself with its first
-    message, ``{"type": "auth", "token": ...}``, and needs the ``read`` scope.
+    message, ``{"type": "auth", "token": ...}``, and needs the ``read`` scope. The token is
+    checked again at each heartbeat: once revoked, expired or logged out, the socket is
+    closed (4401, ``unauthorized: token revoked or expired``).
 
     Parameters
     ----------
@@ -87,7 +89,15 @@ def stream_router(
     """
     router = APIRouter()
 
-    async def receive_auth(websocket: WebSocket) -> Principal:
+    def authorized(token: str) -> Principal:
+        principal = authenticate(token)
+        if principal is None:
+            raise _RefusedError(CloseCode.UNAUTHORIZED, "unauthorized: unknown or expired token")
+        if not principal.allows(Scope.READ):
+            raise _RefusedError(CloseCode.FORBIDDEN, "forbidden: the read scope is needed")
+        return principal
+
+    async def receive_auth(websocket: WebSocket) -> tuple[str, Principal]:
         try:
             frame = await asyncio.wait_for(websocket.receive(), auth_timeout_s)
         except TimeoutError:
@@ -102,12 +112,8 @@ def stream_router(
             raise _RefusedError(CloseCode.BAD_REQUEST, _problem(error)) from None
         if not isinstance(message, AuthMessage):
             raise _RefusedError(CloseCode.BAD_REQUEST, "the first message must be auth")
-        principal = authenticate(message.token.get_secret_value())
-        if principal is None:
-            raise _RefusedError(CloseCode.UNAUTHORIZED, "unauthorized: unknown or expired token")
-        if not principal.allows(Scope.READ):
-            raise _RefusedError(CloseCode.FORBIDDEN, "forbidden: the read scope is needed")
-        return principal
+        token = message.token.get_secret_value()
+        return token, authorized(token)
 
     async def receive_loop(websocket: WebSocket, conn: Connection) -> None:
         while True:
@@ -131,7 +137,19 @@ def stream_router(
             else:
                 hub.unsubscribe(conn, message)
 
-    async def send_loop(websocket: WebSocket, conn: Connection) -> None:
+    def still_authorized(conn: Connection, token: str) -> bool:
+        """Whether ``token`` still reads; else close ``conn`` (revoked, expired, logged out)."""
+        try:
+            authorized(token)
+        except _RefusedError:
+            reason = "unauthorized: token revoked or expired"
+            log.info("closing the stream of %s: %s", conn.subject, reason)
+            conn.close(CloseCode.UNAUTHORIZED, reason)
+            hub.discard(conn)
+            return False
+        return True
+
+    async def send_loop(websocket: WebSocket, conn: Connection, token: str) -> None:
         next_heartbeat = time.monotonic() + hub.heartbeat_s
         while conn.close_reason is None:
             batch = await conn.take(max_batch, max(next_heartbeat - time.monotonic(), 0.0))
@@ -139,6 +157,8 @@ def stream_router(
                 break
             now = time.monotonic()
             if now >= next_heartbeat:
+                if not still_authorized(conn, token):
+                    break
                 batch.append(hub.heartbeat())
                 next_heartbeat = now + hub.heartbeat_s
             if not batch:
@@ -161,7 +181,7 @@ def stream_router(
         hub.bind(asyncio.get_running_loop())
         await websocket.accept()
         try:
-            principal = await receive_auth(websocket)
+            token, principal = await receive_auth(websocket)
         except _RefusedError as refused:
             log.info("stream refused: %s", refused.reason)
             await websocket.close(refused.code, refused.reason)
@@ -172,7 +192,7 @@ def stream_router(
         conn.push(hub.hello(principal.subject))
         tasks = {
             asyncio.create_task(receive_loop(websocket, conn)),
-            asyncio.create_task(send_loop(websocket, conn)),
+            asyncio.create_task(send_loop(websocket, conn, token)),
         }
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
