@@ -158,7 +158,7 @@ def stream_router(
             now = time.monotonic()
             if now >= next_heartbeat:
                 if not still_authorized(conn, token):
-                    break
+                    continue  # closed: the loop ends
                 batch.append(hub.heartbeat())
                 next_heartbeat = now + hub.heartbeat_s
             if not batch:
