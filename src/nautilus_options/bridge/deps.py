@@ -17,7 +17,7 @@ from nautilus_options.bridge.context import BridgeContext
 from nautilus_options.bridge.node import NodeLink
 from nautilus_options.bridge.principal import Principal, Scope
 
-__all__ = ["bridge_context", "caller", "found", "node_link", "require"]
+__all__ = ["bridge_context", "caller", "found", "node_link", "refuse_after_kill", "require"]
 
 _bearer = HTTPBearer(auto_error=False, description="An access token or an API token")
 
@@ -63,6 +63,14 @@ def found[T](value: T | None, detail: str) -> T:
     if value is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail)
     return value
+
+
+def refuse_after_kill(node: NodeLink) -> None:
+    """A 409 once the kill switch fired: only a restart trades again (run on the node's loop)."""
+    if node.controls.kill_state().triggered:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "the kill switch fired: restart the node to trade again"
+        )
 
 
 def node_link(request: Request) -> NodeLink:

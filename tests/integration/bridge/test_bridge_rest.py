@@ -305,7 +305,12 @@ def test_kill_switch_leaves_no_open_order_or_position(node: BridgeNode) -> None:
     positions = wait_for(lambda: _unthrottled(kite.positions), "the broker's positions")
     assert positions["net"]
     assert all(p["quantity"] == 0 for p in positions["net"])
-    assert node.client.post("/control/resume").status_code == 409
+    for refused in (
+        "/control/resume",
+        "/control/reduce",
+        f"/strategies/{MANUAL_STRATEGY_ID}/start",
+    ):
+        assert node.client.post(refused).status_code == 409, refused
     audit = (node.state_dir / "bridge-audit.jsonl").read_text()
     assert '"action": "POST /api/v1/control/kill"' in audit
 

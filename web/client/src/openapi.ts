@@ -239,7 +239,7 @@ export interface paths {
         put?: never;
         /**
          * Start
-         * @description Start a stopped strategy (no-op when running).
+         * @description Start a stopped strategy (no-op when running; not after the kill switch fired).
          */
         post: operations["start_api_v1_strategies__strategy_id__start_post"];
         delete?: never;
@@ -583,7 +583,8 @@ export interface paths {
         put?: never;
         /**
          * Reduce Only
-         * @description Reduce-only: orders that would open or add to a position are denied.
+         * @description Reduce-only: orders that would open or add to a position are denied (not after the
+         *     kill switch fired: restart the node).
          */
         post: operations["reduce_only_api_v1_control_reduce_post"];
         delete?: never;
@@ -2342,6 +2343,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The kill switch fired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -3229,6 +3237,13 @@ export interface operations {
             };
             /** @description The token lacks the scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The kill switch fired */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

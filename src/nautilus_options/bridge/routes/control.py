@@ -5,8 +5,9 @@
   risk engine is HALTED (admin);
 * ``POST /control/reduce`` sets the risk engine to REDUCING: only orders that reduce a
   position pass (trade);
-* ``POST /control/resume`` sets it back to ACTIVE (trade); refused once the kill switch
-  fired, which only a restart undoes.
+* ``POST /control/resume`` sets it back to ACTIVE (trade).
+
+Reduce and resume are refused (409) once the kill switch fired, which only a restart undoes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from nautilus_trader.model.enums import TradingState
 
-from nautilus_options.bridge.deps import Node, require
+from nautilus_options.bridge.deps import Node, refuse_after_kill, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.status import KillRequest, TradingStateOut
 from nautilus_options.bridge.views.status import kill_switch, trading_state
@@ -48,9 +49,14 @@ async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateO
     return await node.call(run)
 
 
-@router.post("/reduce", dependencies=[Depends(require(Scope.TRADE))])
+@router.post(
+    "/reduce",
+    dependencies=[Depends(require(Scope.TRADE))],
+    responses={409: {"description": "The kill switch fired"}},
+)
 async def reduce_only(node: Node) -> TradingStateOut:
-    """Reduce-only: orders that would open or add to a position are denied."""
+    """Reduce-only: orders that would open or add to a position are denied (not after the
+    kill switch fired: restart the node)."""
     return await node.call(lambda: _set(node, TradingState.REDUCING))
 
 
@@ -61,21 +67,11 @@ async def reduce_only(node: Node) -> TradingStateOut:
 )
 async def resume(node: Node) -> TradingStateOut:
     """Back to ACTIVE (not after the kill switch fired: restart the node)."""
-
-    def run() -> TradingStateOut | None:
-        if node.controls.kill_state().triggered:
-            return None
-        return _set(node, TradingState.ACTIVE)
-
-    result = await node.call(run)
-    if result is None:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "the kill switch fired: restart the node to trade again"
-        )
-    return result
+    return await node.call(lambda: _set(node, TradingState.ACTIVE))
 
 
 def _set(node: Node, state: TradingState) -> TradingStateOut:
+    refuse_after_kill(node)
     risk = node.node.kernel.risk_engine
     if risk.trading_state != state:
         risk.set_trading_state(state)

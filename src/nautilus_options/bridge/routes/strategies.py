@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from nautilus_trader.common.enums import ComponentState
 from nautilus_trader.trading.strategy import Strategy
 
-from nautilus_options.bridge.deps import Node, Responses, found, require
+from nautilus_options.bridge.deps import Node, Responses, found, refuse_after_kill, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.status import StrategyConfigOut, StrategyInfo
 from nautilus_options.bridge.views.status import find_strategy, strategies, strategy_config
@@ -33,10 +33,12 @@ async def get_config(strategy_id: str, node: Node) -> StrategyConfigOut:
 
 
 @router.post(
-    "/{strategy_id}/start", responses=_NOT_FOUND, dependencies=[Depends(require(Scope.TRADE))]
+    "/{strategy_id}/start",
+    responses={**_NOT_FOUND, 409: {"description": "The kill switch fired"}},
+    dependencies=[Depends(require(Scope.TRADE))],
 )
 async def start(strategy_id: str, node: Node) -> StrategyInfo:
-    """Start a stopped strategy (no-op when running)."""
+    """Start a stopped strategy (no-op when running; not after the kill switch fired)."""
     return await _transition(node, strategy_id, start=True)
 
 
@@ -55,6 +57,8 @@ async def stop(strategy_id: str, node: Node) -> StrategyInfo:
 
 async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyInfo:
     def run() -> StrategyInfo | None:
+        if start:
+            refuse_after_kill(node)
         strategy = find_strategy(node.node, strategy_id)
         if strategy is None:
             return None
