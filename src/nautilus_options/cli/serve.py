@@ -8,7 +8,8 @@ given with a node).
 
 Users and API tokens live in ``<state dir>/bridge-credentials.json`` (0600):
 
-* ``options-nt serve user add NAME [--scope admin] [--password-stdin]``;
+* ``options-nt serve user add NAME [--scope read|trade|admin] [--password-stdin]`` (``read``
+  unless ``--scope`` raises it);
 * ``options-nt serve user list`` / ``user remove NAME``;
 * ``options-nt serve token create --scope read [--name NAME]`` (printed once);
 * ``options-nt serve token list`` / ``token revoke ID``.
@@ -63,7 +64,7 @@ def _first_run(settings: Any) -> None:
     store.add_user("admin", password, (Scope.ADMIN,))
     print(
         f"options-nt serve: first start: created user 'admin' with password {password} "
-        "(shown only now; change it with `options-nt serve user add admin`)",
+        "(shown only now; change it with `options-nt serve user add admin --scope admin`)",
         flush=True,
     )
 
@@ -268,11 +269,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # Given before or after the sub-command; SUPPRESS keeps the sub-command's copy from
+    # overwriting the value given before it (`serve --state-dir X user add ...`).
     state = argparse.ArgumentParser(add_help=False)
     state.add_argument(
         "--state-dir",
         type=Path,
-        default=DEFAULT_STATE_DIR,
+        default=argparse.SUPPRESS,
         help=f"credentials and audit log (default {DEFAULT_STATE_DIR})",
     )
     parser.add_argument(
@@ -305,7 +308,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     user_actions = user.add_subparsers(dest="user_action", required=True)
     add = user_actions.add_parser("add", parents=[state], help="add a user or set its password")
     add.add_argument("name")
-    add.add_argument("--scope", choices=_SCOPES, default="admin", help="default admin")
+    add.add_argument(
+        "--scope", choices=_SCOPES, default="read", help="default read (the least privilege)"
+    )
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     user_actions.add_parser("list", parents=[state], help="list users")
     remove = user_actions.add_parser("remove", parents=[state], help="remove a user")

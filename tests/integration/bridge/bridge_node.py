@@ -93,6 +93,8 @@ def bridge_node(root: Path, **strategy: Any) -> Iterator[BridgeNode]:
         "user",
         "add",
         "admin",
+        "--scope",
+        "admin",
         "--password-stdin",
         "--state-dir",
         str(state_dir),

@@ -48,8 +48,8 @@ def test_serve_live_runs_preflight_then_serves_the_live_node(tmp_path: Path) -> 
             json.dumps({"node": {"expiries": 1, "strikes_each_side": 10}, "log_level": "INFO"})
         )
         state = tmp_path / "state"
-        cli("user", "add", "admin", "--password-stdin", "--state-dir", str(state),
-            stdin=f"{ADMIN_PASSWORD}\n")  # fmt: skip
+        cli("user", "add", "admin", "--scope", "admin", "--password-stdin",
+            "--state-dir", str(state), stdin=f"{ADMIN_PASSWORD}\n")  # fmt: skip
         log = tmp_path / "serve.log"
         with log.open("wb") as handle:
             process = subprocess.Popen(

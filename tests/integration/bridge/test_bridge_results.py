@@ -17,6 +17,9 @@ import httpx
 import pytest
 from bridge_node import wait_for
 
+from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
+
 pytestmark = pytest.mark.slow
 
 _PASSWORD = re.compile(r"created user 'admin' with password (?P<password>\S+) ")
@@ -130,6 +133,25 @@ def test_serve_live_refuses_without_credentials_or_confirmation(tmp_path: Path) 
     assert done.stderr.startswith("options-nt: error:")
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "state").exists()  # refused before anything was created
+
+
+def test_user_add_takes_the_state_dir_given_before_it_and_defaults_to_read(
+    tmp_path: Path,
+) -> None:
+    home, state = tmp_path / "home", tmp_path / "state"
+    command = [sys.executable, "-m", "nautilus_options", "serve", "--state-dir", str(state)]
+    subprocess.run(
+        [*command, "user", "add", "bob", "--password-stdin"],
+        input="bob-password\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(home)},
+        check=True,
+    )
+    users = CredentialStore(state / CREDENTIALS_FILE).users()
+    assert [(user.name, user.scopes) for user in users] == [("bob", (Scope.READ,))]
+    assert not home.exists()  # nothing written to the default ~/.options-nt
 
 
 def test_a_port_in_use_is_named(tmp_path: Path) -> None:
