@@ -49,6 +49,7 @@ from nautilus_options.bridge.security.sessions import SessionTokens
 from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
 from nautilus_options.bridge.settings import BridgeSettings
 from nautilus_options.bridge.stream import EventHub, stream_router
+from nautilus_options.bridge.stream.messages import LOGS
 from nautilus_options.errors import OptionsNTError
 
 __all__ = [
@@ -120,7 +121,8 @@ def create_app(
         Credentials, sessions and lockout (default: :func:`build_authenticator`).
     hub : EventHub, optional
         The stream's hub; when given, its WebSocket route is mounted at ``/api/v1/ws`` and
-        every audit record is also published on its ``logs`` topic.
+        every audit record is also published on its ``logs`` topic (for admins; a failed
+        login's subject is ``anonymous`` there).
     """
     settings = settings or BridgeSettings()
     authenticator = authenticator or build_authenticator(settings)
@@ -194,7 +196,9 @@ async def _stamp_and_audit(
             detail=getattr(request.state, "audit_detail", None),
         )
         if context.hub is not None:
-            context.hub.publish("logs", {"source": "audit", **entry})
+            # A failed login's name tried may be a mistyped password: never sent on.
+            shown = principal.subject if principal else "anonymous"
+            context.hub.publish(LOGS, {"source": "audit", **entry, "subject": shown})
     return response
 
 

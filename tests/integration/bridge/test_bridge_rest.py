@@ -275,6 +275,11 @@ def test_stream_carries_order_fill_and_position_events_in_rest_shapes(node: Brid
         fill = receive(lambda m: m["type"] == "event" and m["topic"] == "fills")
         assert fill["data"]["quantity"] > 0
         receive(lambda m: m["type"] == "event" and m["topic"] == "positions")
+        typo = {"username": "admin-pass-typo", "password": "wrong-password"}
+        assert node.client.post("/auth/login", json=typo).status_code == 401
+        failed = receive(lambda m: m["type"] == "event" and m["data"].get("status") == 401)
+        assert failed["data"]["subject"] == "anonymous"  # the name tried is not sent on
+        assert "admin-pass-typo" not in json.dumps(seen)
     audit = [m["data"] for m in seen if m["type"] == "event" and m["topic"] == "logs"]
     submitted = [a for a in audit if a["action"] == "POST /api/v1/manual/submit"]
     assert submitted

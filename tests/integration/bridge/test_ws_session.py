@@ -6,7 +6,7 @@ import json
 import logging
 
 import pytest
-from ws_harness import NO_READ, READER, TOKENS, StreamReader, serving
+from ws_harness import ADMIN, NO_READ, READER, TOKENS, StreamReader, serving
 
 from nautilus_options.bridge.stream import CloseCode, EventHub
 
@@ -46,6 +46,22 @@ def test_a_socket_is_closed_once_its_token_is_revoked_or_expired() -> None:
         del tokens[READER]  # revoked, logged out or expired: the authenticator says None
         code, reason = reader.close_frame()  # heartbeats keep coming while it stays open
     assert (code, reason) == (CloseCode.UNAUTHORIZED, "unauthorized: token revoked or expired")
+
+
+def test_the_audit_records_on_logs_reach_admins_only() -> None:
+    hub = EventHub(epoch="e")
+    with serving(hub) as url, StreamReader(url) as reader, StreamReader(url) as admin:
+        reader.start(["logs", "orders"])
+        assert reader.until("subscribed")["topics"] == ["orders"]
+        admin.start(["logs", "orders"], token=ADMIN)
+        assert admin.until("subscribed")["topics"] == ["orders", "logs"]
+        admin.until("snapshot")
+        reader.until("snapshot")
+        hub.publish("logs", {"source": "audit", "action": "POST /api/v1/control/kill"})
+        hub.publish("orders", {"n": 1})
+        assert admin.until("event")["topic"] == "logs"
+        assert admin.until("event")["topic"] == "orders"
+        assert reader.until("event")["topic"] == "orders"  # the logs event never came
 
 
 def test_a_binary_auth_frame_is_read_like_a_text_one() -> None:
@@ -153,7 +169,7 @@ def test_quotes_are_coalesced_per_instrument() -> None:
 def test_a_published_payload_that_is_not_json_is_sent_as_text() -> None:
     hub = EventHub(epoch="e")
     with serving(hub) as url, StreamReader(url) as reader:
-        reader.start(["logs"])
+        reader.start(["logs"], token=ADMIN)
         reader.until("snapshot")
         hub.publish("logs", {"value": {1, 2}.__class__.__name__, "odd": object()})
         event = reader.until("event")

@@ -21,9 +21,11 @@ from nautilus_options.bridge.stream import WS_PATH, EventHub, stream_router
 from nautilus_options.bridge.stream.messages import ServerMessage
 
 READER = "reader-token"
+ADMIN = "admin-token"
 NO_READ = "no-read-token"
 TOKENS = {
     READER: Principal("alice", frozenset({Scope.READ})),
+    ADMIN: Principal("root", frozenset({Scope.ADMIN})),
     NO_READ: Principal("bob", frozenset()),
 }
 #: Bound for every wait (a loaded 2-core CI machine).
@@ -109,10 +111,14 @@ class StreamReader:
                 return message
 
     def start(
-        self, topics: list[str], resume: dict[str, Any] | None = None, **extra: Any
+        self,
+        topics: list[str],
+        resume: dict[str, Any] | None = None,
+        token: str = READER,
+        **extra: Any,
     ) -> dict[str, Any]:
-        """Authenticate and subscribe; return the ``hello``."""
-        self.send(type="auth", token=READER)
+        """Authenticate with ``token`` and subscribe; return the ``hello``."""
+        self.send(type="auth", token=token)
         hello = self.until("hello")
         self.send(type="subscribe", topics=topics, resume=resume, **extra)
         return hello

@@ -47,6 +47,8 @@ TOPICS: tuple[Topic, ...] = (
 )
 #: The coalesced topic: the latest quote per instrument per flush interval, never replayed.
 QUOTES: Topic = "quotes"
+#: The audit records' topic: sent to admin principals only.
+LOGS: Topic = "logs"
 
 SnapshotReason = Literal["new", "epoch_changed", "too_old", "unknown_seq", "subscribed"]
 

@@ -16,6 +16,7 @@ from nautilus_options.bridge.principal import Principal, Scope
 from nautilus_options.bridge.stream.connection import Connection
 from nautilus_options.bridge.stream.hub import EventHub
 from nautilus_options.bridge.stream.messages import (
+    LOGS,
     AuthMessage,
     ClientMessage,
     CloseCode,
@@ -68,7 +69,8 @@ def stream_router(
     """The router serving ``hub`` at :data:`ROUTE`: include it with ``prefix="/api/v1"``.
 
     Include it without the HTTP auth dependency: the socket authenticates itself with its first
-    message, ``{"type": "auth", "token": ...}``, and needs the ``read`` scope. The token is
+    message, ``{"type": "auth", "token": ...}``, and needs the ``read`` scope (``logs``, the
+    audit records, needs ``admin``: it is left out of other subscriptions). The token is
     checked again at each heartbeat: once revoked, expired or logged out, the socket is
     closed (4401, ``unauthorized: token revoked or expired``).
 
@@ -115,7 +117,7 @@ def stream_router(
         token = message.token.get_secret_value()
         return token, authorized(token)
 
-    async def receive_loop(websocket: WebSocket, conn: Connection) -> None:
+    async def receive_loop(websocket: WebSocket, conn: Connection, principal: Principal) -> None:
         while True:
             frame = await websocket.receive()
             if frame["type"] == "websocket.disconnect":
@@ -126,6 +128,9 @@ def stream_router(
                 conn.push(ErrorMessage(message=_problem(error)).model_dump_json())
                 continue
             if isinstance(message, SubscribeMessage):
+                if not principal.allows(Scope.ADMIN):  # the audit records: admin only
+                    topics = [topic for topic in message.topics if topic != LOGS]
+                    message = message.model_copy(update={"topics": topics})
                 try:
                     hub.subscribe(conn, message)
                 except Exception:
@@ -191,7 +196,7 @@ def stream_router(
         conn = Connection(principal.subject, hub.max_queue)
         conn.push(hub.hello(principal.subject))
         tasks = {
-            asyncio.create_task(receive_loop(websocket, conn)),
+            asyncio.create_task(receive_loop(websocket, conn, principal)),
             asyncio.create_task(send_loop(websocket, conn, token)),
         }
         try:
