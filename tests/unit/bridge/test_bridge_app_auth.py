@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -151,6 +152,25 @@ def test_repeated_failed_logins_lock_the_name(client: httpx.Client) -> None:
     refused = client.post("/auth/login", json=body)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_parallel_failed_logins_check_no_more_passwords_than_the_limit(tmp_path: Path) -> None:
+    app = create_app(BridgeSettings(state_dir=tmp_path, max_login_failures=3))
+    app.state.bridge.auth.store.add_user("target", PASSWORD, (Scope.READ,))
+    server = BridgeServer(app, port=0).start()
+    body = {"username": "target", "password": "a-wrong-guess"}
+    try:
+        with (
+            httpx.Client(base_url=f"{server.url}/api/v1", timeout=60) as http,
+            ThreadPoolExecutor(12) as pool,
+        ):
+            codes = list(
+                pool.map(lambda _: http.post("/auth/login", json=body).status_code, range(12))
+            )
+    finally:
+        server.stop()
+    assert sorted(set(codes)) == [401, 429]
+    assert codes.count(401) <= 3  # at most max_login_failures passwords were checked
 
 
 def test_cors_allows_only_the_listed_origin(client: httpx.Client) -> None:

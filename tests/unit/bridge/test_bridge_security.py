@@ -107,13 +107,25 @@ def test_access_tokens_expire_and_refresh_tokens_are_spent_once() -> None:
 def test_lockout_after_repeated_failures_then_expires() -> None:
     clock = FakeClock()
     throttle = LoginThrottle(max_failures=3, window_secs=60, lock_secs=120, clock=clock)
-    for _ in range(2):
-        throttle.failed("user:ops")
-    assert throttle.retry_after("user:ops") == 0
-    throttle.failed("user:ops")
-    assert throttle.retry_after("user:ops", "addr:x") == pytest.approx(120)
+    for _ in range(3):
+        assert throttle.begin("user:ops") == 0
+        throttle.end("user:ops", ok=False)
+    assert throttle.begin("user:ops", "addr:x") == pytest.approx(120)
     clock.now += 121
-    assert throttle.retry_after("user:ops") == 0
+    assert throttle.begin("user:ops") == 0
+    throttle.end("user:ops", ok=True)
+
+
+def test_attempts_in_flight_count_against_the_limit() -> None:
+    throttle = LoginThrottle(max_failures=3, clock=FakeClock())
+    keys = ("user:ops", "addr:x")
+    assert [throttle.begin(*keys) for _ in range(4)] == [0, 0, 0, 1]
+    for _ in range(3):
+        throttle.end(*keys, ok=False)
+    assert throttle.begin(*keys) > 1  # locked
+    assert throttle.begin("user:other", "addr:x") == 0
+    throttle.end("user:other", "addr:x", ok=True)
+    assert throttle.begin("user:other", "addr:x") == 0  # a success frees its place
 
 
 def test_idempotency_runs_once_per_key_even_concurrently() -> None:

@@ -34,18 +34,20 @@ def login(body: LoginRequest, request: Request, context: Context) -> TokenPair:
     keys = (f"user:{body.username}", f"addr:{address}")
     request.state.audit_subject = body.username
     throttle = context.auth.throttle
-    wait = throttle.retry_after(*keys)
+    wait = throttle.begin(*keys)  # counts this attempt at once: parallel logins add up
     if wait > 0:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
             "too many failed logins; try again later",
             headers={"Retry-After": str(int(wait) + 1)},
         )
-    principal = context.auth.store.verify_password(body.username, body.password)
+    principal = None
+    try:
+        principal = context.auth.store.verify_password(body.username, body.password)
+    finally:
+        throttle.end(*keys, ok=principal is not None)
     if principal is None:
-        throttle.failed(*keys)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong user name or password")
-    throttle.succeeded(keys[0])
     request.state.principal = principal
     return _pair(context.auth.sessions.issue(principal))
 

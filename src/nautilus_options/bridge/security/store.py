@@ -77,6 +77,8 @@ class CredentialStore:
     ----------
     path : Path
         The JSON file; created (0600, parent 0700) on the first change.
+    max_verifying : int
+        Most password checks at once (each argon2id check takes 64 MiB); others wait.
 
     Raises
     ------
@@ -84,8 +86,9 @@ class CredentialStore:
         If the file exists but cannot be read, naming it.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_verifying: int = 2) -> None:
         self.path = path
+        self._verifying = threading.BoundedSemaphore(max_verifying)
         self._lock = threading.Lock()
         self._stamp = _stamp(path)
         self._content = _read(path)
@@ -135,7 +138,8 @@ class CredentialStore:
         """The user's principal if ``password`` is right, else None (constant work)."""
         user = self._fresh().users.get(name)
         try:
-            _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+            with self._verifying:
+                _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
             return None
         if user is None:
