@@ -69,7 +69,8 @@ def _first_run(settings: Any) -> None:
     )
 
 
-def _announce(settings: Any, url: str) -> None:
+def _announce(settings: Any, url: str, stop_line: str | None = None) -> None:
+    """The bridge's URL, what Ctrl-C does (``stop_line``, with a node) and the warnings."""
     from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
 
     store = CredentialStore(settings.state_dir / CREDENTIALS_FILE)
@@ -78,6 +79,8 @@ def _announce(settings: Any, url: str) -> None:
         f"API docs {url}/api/v1/docs; Ctrl-C stops",
         flush=True,
     )
+    if stop_line is not None:
+        print(stop_line, flush=True)
     for warning in settings.unsafe(store.has_users):
         print(f"options-nt serve: WARNING: {warning}", file=sys.stderr, flush=True)
 
@@ -175,11 +178,13 @@ def _serve_node(
     environment: str,
     session_kind: str,
 ) -> int:
+    from nautilus_options.cli.node import stop_rules
     from nautilus_options.environments.serve import BridgeRun, run_with_bridge
     from nautilus_options.environments.session import NodeSession
 
     bridge_settings = _bridge_settings(args, environment)
     _first_run(bridge_settings)
+    stop_line = stop_rules(settings.node.on_stop, settings.node.kill_file)
     session = NodeSession(
         config,
         out_dir,
@@ -192,7 +197,7 @@ def _serve_node(
         session_kind,
         args.certfile,
         args.keyfile,
-        on_serving=lambda url: _announce(bridge_settings, url),
+        on_serving=lambda url: _announce(bridge_settings, url, stop_line),
     )
     outcome = run_with_bridge(session, bridge)
     if args.json:

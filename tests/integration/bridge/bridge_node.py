@@ -23,6 +23,8 @@ from nautilus_options.environments.paper import DEMO_SETTINGS
 #: Bound on every wait (a loaded 2-core CI machine).
 TIMEOUT = 150.0
 ADMIN_PASSWORD = "admin-pass-123"
+#: The in-process simulator's state file in the fixture's folder (its orders after a stop).
+SIMULATOR_STATE = "simulator.json"
 _URL = re.compile(r"bridge at (?P<url>http://\S+/api/v1)")
 _SIMULATOR = re.compile(r"on the simulator at (?P<url>http://\S+) ")
 
@@ -83,7 +85,7 @@ def bridge_node(root: Path, **strategy: Any) -> Iterator[BridgeNode]:
                 },
                 "monitor": {"interval_secs": 1.0},
                 "node": {"strikes_each_side": 10, "kill_check_secs": 0.2},
-                "paper": {"tick_interval": 0.2},
+                "paper": {"tick_interval": 0.2, "state_file": str(root / SIMULATOR_STATE)},
             }
         )
     )

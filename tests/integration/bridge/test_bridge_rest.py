@@ -5,13 +5,15 @@ trading-state controls and the kill switch (which leaves nothing open)."""
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from bridge_node import BridgeNode, bridge_node, wait_for
+from bridge_node import SIMULATOR_STATE, TIMEOUT, BridgeNode, bridge_node, wait_for
 from kiteconnect import KiteConnect  # type: ignore[import-untyped]
 from kiteconnect.exceptions import NetworkException  # type: ignore[import-untyped]
 from websockets.sync.client import connect
@@ -318,6 +320,28 @@ def test_kill_switch_leaves_no_open_order_or_position(node: BridgeNode) -> None:
         assert node.client.post(refused).status_code == 409, refused
     audit = (node.state_dir / "bridge-audit.jsonl").read_text()
     assert '"action": "POST /api/v1/control/kill"' in audit
+
+
+def test_ctrl_c_says_what_it_does_and_leaves_no_order_working_at_the_broker(
+    tmp_path: Path,
+) -> None:
+    slow_legging = {"reprice_interval_secs": 60.0, "leg_timeout_secs": 120.0}
+    with bridge_node(tmp_path, **slow_legging) as node:
+        body = {
+            "template": {"spread_type": "bull_put_credit"},
+            "lots": 1,
+            "idempotency_key": "ctrl-c-0001",
+        }
+        ok(node.client.post("/manual/submit", json=body))
+        working = {"open_only": True}
+        wait_for(lambda: ok(node.client.get("/orders", params=working)), "a working order")
+        node.process.send_signal(signal.SIGINT)
+        assert node.process.wait(TIMEOUT) == 0
+    log = (tmp_path / "serve.log").read_text()
+    assert "Ctrl-C stops, cancels working orders and leaves open spreads" in log
+    orders = json.loads((tmp_path / SIMULATOR_STATE).read_text())["orders"]
+    assert orders
+    assert not [o for o in orders if o["status"] in ("OPEN", "TRIGGER PENDING")], orders
 
 
 def _unthrottled(call: Callable[[], Any]) -> Any:
