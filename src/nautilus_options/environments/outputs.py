@@ -224,13 +224,14 @@ def read_equity(out_dir: Path) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
     """A run's realized capital, monitor snapshots and equity marked to market.
 
     Read from the capital and snapshot streams in ``out_dir``
-    (:data:`OUTPUT_FILES` ``capital`` and ``snapshots``).
+    (:data:`OUTPUT_FILES` ``capital`` and ``snapshots``); the snapshots' ``legs`` (most of
+    the file, read by nothing here) are left on disk.
     """
     history = read_stream(out_dir / OUTPUT_FILES["capital"])
     realized = pd.Series(
         history["capital"].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ts_event"])
     )
-    snapshots = read_stream(out_dir / OUTPUT_FILES["snapshots"])
+    snapshots = read_stream(out_dir / OUTPUT_FILES["snapshots"], skip={"legs"})
     return realized, snapshots, mark_to_market(realized, snapshots)
 
 

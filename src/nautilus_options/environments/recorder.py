@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
+from collections.abc import Collection
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal, TextIO, get_args
@@ -309,12 +310,12 @@ class RunRecorder(Actor):
         return {stream: _Buffer(COLUMNS[stream], self._max_rows) for stream in STREAMS}
 
 
-def read_stream(path: str | Path) -> pd.DataFrame:
+def read_stream(path: str | Path, skip: Collection[str] = ()) -> pd.DataFrame:
     """Read a stream file written by a :class:`RunRecorder` (timestamps in UTC).
 
-    The result has the columns and dtypes of :meth:`RunRecorder.frame`.
+    The result has the columns and dtypes of :meth:`RunRecorder.frame`, less ``skip``.
     """
-    frame = pd.read_csv(path)
+    frame = pd.read_csv(path, usecols=lambda column: column not in skip)
     for column in _TIMES:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame

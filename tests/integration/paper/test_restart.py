@@ -138,12 +138,31 @@ def outcomes_table() -> Iterator[None]:
             print(" | ".join(str(row[c]) for c in columns))
 
 
-def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
+def _wait(
+    condition: Callable[[], bool],
+    timeout: float,
+    what: str,
+    story: Callable[[], str] = lambda: "",
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{story()}")
         time.sleep(0.1)
+
+
+def _story(log_dir: Path, kite: Any) -> str:
+    """What the restarted node said and the broker holds, for a failure's message."""
+    keys = ("adopted", "kept", "restored", "EXTERNAL", "closed", "ERROR", "Reconcil")
+    lines = [
+        line[:240]
+        for log in sorted(log_dir.glob("*.log"))
+        for line in log.read_text(errors="replace").splitlines()
+        if any(key in line for key in keys)
+    ]
+    held = {p["tradingsymbol"]: p["quantity"] for p in kite.positions()["net"] if p["quantity"]}
+    working = [(o["tradingsymbol"], o["status"]) for o in kite.orders() if o["status"] == "OPEN"]
+    return f"\nbroker holds {held}, working {working}\nnode log:\n" + "\n".join(lines[-40:])
 
 
 def _start_node(
@@ -237,7 +256,12 @@ def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     try:
         # Past the node's start and its first checks, then quiet at the broker twice running.
         _wait(lambda: time.monotonic() - started > SETTLE_AFTER_SECS, 60, "the node's start")
-        _wait(lambda: _settled(kite) and _settled(kite, pause=2.0), 90, "the broker to settle")
+        _wait(
+            lambda: _settled(kite) and _settled(kite, pause=2.0),
+            90,
+            "the broker to settle",
+            lambda: _story(tmp_path / "run2", kite),
+        )
     finally:
         Path(settings["stop_file"]).touch()
     assert second.wait(timeout=60) == 0
