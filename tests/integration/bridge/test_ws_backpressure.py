@@ -39,7 +39,7 @@ def test_a_slow_consumer_is_closed_with_a_reason_and_never_slows_publishing(
         StreamReader(url, max_queue=1, compression=None) as slow,
     ):
         for reader in (fast, slow):
-            reader.start(["logs"])
+            reader.start(["orders"])
             reader.until("snapshot")
 
         def read_fast() -> None:
@@ -56,13 +56,13 @@ def test_a_slow_consumer_is_closed_with_a_reason_and_never_slows_publishing(
         while hub.connections == 2 and n < 5_000:  # `slow` reads nothing meanwhile
             n += 1
             started = time.perf_counter()
-            hub.publish("logs", {"n": n, "pad": PAD})
+            hub.publish("orders", {"n": n, "pad": PAD})
             publish_s.append(time.perf_counter() - started)
             wait_for(partial(has_count, received, n), f"the fast reader to get event {n}")
         assert hub.connections == 1, "the slow reader was never dropped"
 
         closed = slow.close_frame()
-        hub.publish("logs", {"n": -1})
+        hub.publish("orders", {"n": -1})
         reader_thread.join(timeout=30)
 
     assert closed == (CloseCode.SLOW_CONSUMER, reason)
