@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -25,6 +26,7 @@ from nautilus_options.environments.trading_settings import (
     TradingSettings,
     trading_settings_from_mapping,
 )
+from nautilus_options.simulator import KiteSimulator
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +43,13 @@ def fast_settings(out: Path, **node: object) -> TradingSettings:
         },
         out=str(out),
     )
+
+
+def broker(sim: KiteSimulator, token: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The simulator's orders and net positions, as the official client reads them."""
+    kite = KiteConnect(sim.api_key, root=sim.url)
+    kite.set_access_token(json.loads(token.read_text())["access_token"])
+    return kite.orders(), kite.positions()["net"]
 
 
 def test_paper_session_opens_a_spread_flattens_at_stop_and_writes_outputs(
@@ -103,9 +112,7 @@ def test_kill_file_cancels_flattens_hedge_last_and_halts(tmp_path: Path) -> None
                 s.request_stop()
 
         outcome = session.run(on_tick=tick, tick_secs=0.2)
-        kite = KiteConnect(sim.api_key, root=sim.url)
-        kite.set_access_token(json.loads(token.read_text())["access_token"])
-        orders, positions = kite.orders(), kite.positions()["net"]
+        orders, positions = broker(sim, token)
     finally:
         sim.stop()
         clear_shared()
@@ -149,9 +156,7 @@ def test_a_clean_stop_mid_legging_leaves_no_order_working_at_the_broker(tmp_path
                 s.request_stop()
 
         session.run(on_tick=tick, tick_secs=0.05)
-        kite = KiteConnect(sim.api_key, root=sim.url)
-        kite.set_access_token(json.loads(token.read_text())["access_token"])
-        orders = kite.orders()
+        orders, _ = broker(sim, token)
     finally:
         sim.stop()
         clear_shared()

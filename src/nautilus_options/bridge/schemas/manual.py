@@ -7,18 +7,11 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from nautilus_options.strategy.config import SpreadTypeName
+
 #: A Nautilus identifier: 1 to 100 printable ASCII characters (its Rust core aborts the
 #: process on anything else, so it is checked before one is built).
 IDENTIFIER_PATTERN = r"^[!-~]{1,100}$"
-
-SpreadTypeName = Literal[
-    "bull_put_credit",
-    "bear_call_credit",
-    "iron_condor",
-    "iron_butterfly",
-    "bull_call_debit",
-    "bear_put_debit",
-]
 
 
 class TemplateRequest(BaseModel):
