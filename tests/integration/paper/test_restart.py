@@ -55,15 +55,16 @@ STRATEGY: dict[str, Any] = {
 }
 #: The restarted node runs at least this long (start, reconciliation, adoption, a check).
 SETTLE_AFTER_SECS = 12.0
-#: Where the first node dies, and whether the cache database then loses its newest order (as
-#: when the process dies between the order's placement and Nautilus' background write).
+#: Where the first node dies, and what the cache database then loses (as when the process dies
+#: before Nautilus' background write): nothing, its newest order, or every position.
 KILL_POINTS = (
-    pytest.param("first_hedge", False, id="first_hedge"),
-    pytest.param("hedges", False, id="hedges"),
-    pytest.param("short_sent", False, id="short_sent"),
-    pytest.param("short_sent", True, id="short_sent-write-lost"),
-    pytest.param("exit", False, id="exit"),
-    pytest.param("exit", True, id="exit-write-lost"),
+    pytest.param("first_hedge", None, id="first_hedge"),
+    pytest.param("first_hedge", "positions", id="first_hedge-positions-lost"),
+    pytest.param("hedges", None, id="hedges"),
+    pytest.param("short_sent", None, id="short_sent"),
+    pytest.param("short_sent", "order", id="short_sent-write-lost"),
+    pytest.param("exit", None, id="exit"),
+    pytest.param("exit", "order", id="exit-write-lost"),
 )
 OUTCOMES: list[dict[str, Any]] = []
 
@@ -209,6 +210,26 @@ def _lose_newest_order(trader_id: str, state_dir: Path) -> str:
     return client_order_id
 
 
+def _lose_positions(trader_id: str) -> None:
+    """Delete every position from Redis: its events and every index entry."""
+    client = redis.Redis(host=HOST, port=PORT)
+    try:
+        lost = [
+            key.decode().rsplit(":", 1)[1]
+            for key in client.scan_iter(match=f"trader-{trader_id}:positions:*")
+        ]
+        assert lost, "no position to lose"
+        client.delete(*[f"trader-{trader_id}:positions:{p}" for p in lost])
+        for key in client.scan_iter(match=f"trader-{trader_id}:index:*"):
+            kind = client.type(key)
+            if kind == b"set":
+                client.srem(key, *lost)
+            elif kind == b"hash":
+                client.hdel(key, *lost)
+    finally:
+        client.close()
+
+
 def _settled(kite: Any, pause: float = 0.0) -> bool:
     """No order working at the broker, and every position flat or a whole iron condor."""
     time.sleep(pause)
@@ -236,7 +257,7 @@ def _naked_short_units(trades: list[dict[str, Any]]) -> int:
 @pytest.mark.parametrize(("kill_at", "write_lost"), KILL_POINTS)
 def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     kill_at: str,
-    write_lost: bool,
+    write_lost: str | None,
     sim: Simulator,
     trader_id: str,
     tmp_path: Path,
@@ -247,7 +268,9 @@ def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     first, _, _ = _start_node(tmp_path, "run1", sim, env, trader_id, kill_at)
     nodes.append(first)
     assert first.wait(timeout=120) == -9, "the node did not kill itself at the kill point"
-    lost = _lose_newest_order(trader_id, tmp_path / "state") if write_lost else None
+    lost = _lose_newest_order(trader_id, tmp_path / "state") if write_lost == "order" else None
+    if write_lost == "positions":
+        _lose_positions(trader_id)
     at_kill = {p["tradingsymbol"]: p["quantity"] for p in kite.positions()["net"]}
 
     second, _, settings = _start_node(tmp_path, "run2", sim, env, trader_id, None)
@@ -295,7 +318,7 @@ def test_a_node_killed_mid_spread_finishes_it_after_a_restart(
     assert summary["capital"] == pytest.approx(INITIAL_CAPITAL + summary["realized_pnl"], abs=0.01)
     OUTCOMES.append(
         {
-            "kill point": kill_at + (" (write lost)" if write_lost else ""),
+            "kill point": kill_at + (f" ({write_lost} lost)" if write_lost else ""),
             "held at kill": " ".join(f"{s}:{q}" for s, q in sorted(at_kill.items()) if q),
             "adopted as": adopted,
             "outcome": outcome,

@@ -138,18 +138,29 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
         )
 
     async def _restore_journaled_orders(self) -> None:
-        """Put back orders Kite has and the cache lost, before reconciliation (:mod:`.journal`)."""
+        """Put back orders Kite has and the cache lost, before reconciliation (:mod:`.journal`).
+
+        A filled order whose leg position the cache lost is replaced by its journaled self
+        too, so reconciliation books its fills again into that position.
+        """
         for base in group_orders(await self._reports.orders(retry=True)):
             entry = self._journal.entry(base)
             if entry is None or entry.init is None:
                 continue
-            if self._cache.order(ClientOrderId(entry.client_order_id)) is not None:
+            position_id = None if entry.position_id is None else PositionId(entry.position_id)
+            known = self._cache.order(ClientOrderId(entry.client_order_id))
+            if known is None:
+                lost = "the order"
+            elif _position_lost(self._cache, known, position_id):
+                lost = "its position"
+                self._cache.purge_order(known.client_order_id)
+            else:
                 continue
             order = restore_order(entry, self.account_id, self._clock.timestamp_ns())
-            position_id = None if entry.position_id is None else PositionId(entry.position_id)
             self._cache.add_order(order, position_id, self.id)
             self._log.warning(
-                f"{order.client_order_id}: restored from the order journal (the cache had lost it)"
+                f"{order.client_order_id}: restored from the order journal "
+                f"(the cache had lost {lost}); reconciliation applies its fills again"
             )
 
     async def _disconnect(self) -> None:
@@ -360,3 +371,13 @@ class ZerodhaExecutionClient(OrderAmendments, ExpirySettlement, MarginEndpoint, 
                     raise
                 await asyncio.sleep(min(2.0, 0.2 * 2**attempt))
         raise KiteError(f"order book unreachable while looking up tag {tag}")
+
+
+def _position_lost(cache: Cache, order: Order, position_id: PositionId | None) -> bool:
+    """Whether ``order`` filled into ``position_id`` but the cache holds no such position."""
+    return (
+        position_id is not None
+        and order.is_closed
+        and order.filled_qty.as_double() > 0
+        and cache.position(position_id) is None
+    )
