@@ -211,21 +211,19 @@ def _lose_newest_order(trader_id: str, state_dir: Path) -> str:
 
 
 def _lose_positions(trader_id: str) -> None:
-    """Delete every position from Redis: its events and every index entry."""
+    """Delete every position from Redis (if the kill left any): events and index entries."""
     client = redis.Redis(host=HOST, port=PORT)
     try:
-        lost = [
-            key.decode().rsplit(":", 1)[1]
-            for key in client.scan_iter(match=f"trader-{trader_id}:positions:*")
-        ]
-        assert lost, "no position to lose"
-        client.delete(*[f"trader-{trader_id}:positions:{p}" for p in lost])
-        for key in client.scan_iter(match=f"trader-{trader_id}:index:*"):
-            kind = client.type(key)
-            if kind == b"set":
-                client.srem(key, *lost)
-            elif kind == b"hash":
-                client.hdel(key, *lost)
+        prefix = f"trader-{trader_id}:positions:"
+        lost = [key.decode().removeprefix(prefix) for key in client.scan_iter(match=f"{prefix}*")]
+        if lost:
+            client.delete(*[f"{prefix}{position}" for position in lost])
+            for key in client.scan_iter(match=f"trader-{trader_id}:index:*"):
+                kind = client.type(key)
+                if kind == b"set":
+                    client.srem(key, *lost)
+                elif kind == b"hash":
+                    client.hdel(key, *lost)
     finally:
         client.close()
 
