@@ -12,33 +12,16 @@ import argparse
 import time
 from typing import Any
 
-from nautilus_options.cli.node import add_node_options, node_overrides
+from nautilus_options.cli.node import add_node_options, run_settings
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    import msgspec
-
-    from nautilus_options.environments.trading_settings import (
-        load_trading_settings,
-        trading_settings_from_mapping,
-    )
-
-    overrides = {"out": args.out, "log_level": args.log_level}
-    if args.config is not None:
-        settings = load_trading_settings(args.config, **overrides)
-    else:
-        settings = trading_settings_from_mapping({}, source="the command line", **overrides)
-    node = node_overrides(args)
     live = {
         key: getattr(args, key)
         for key in ("rest_url", "ticker_url", "api_key", "token_file", "session")
         if getattr(args, key) is not None
     }
-    return msgspec.structs.replace(
-        settings,
-        node=msgspec.structs.replace(settings.node, **node),
-        live=msgspec.structs.replace(settings.live, **live),
-    )
+    return run_settings(args, {}, "the command line", live=live)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,6 +29,49 @@ def node_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The ``node`` settings given on the command line (options of :func:`add_node_options`)."""
     keys = ("on_stop", "redis", "kill_file", "max_daily_loss", "max_lots", "record")
     return {key: getattr(args, key) for key in keys if getattr(args, key, None) is not None}
+
+
+def run_settings(
+    args: argparse.Namespace,
+    default: Mapping[str, Any],
+    default_source: str,
+    **sections: Mapping[str, Any],
+) -> Any:
+    """The run file's (or ``default``'s) settings with the command line's overrides.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command's arguments: ``config``, ``out``, ``log_level`` and the node options.
+    default : Mapping[str, Any]
+        The settings used without ``--config``.
+    default_source : str
+        How errors name ``default``.
+    **sections : Mapping[str, Any]
+        Per section name (``paper``, ``live``), the values given on the command line.
+
+    Returns
+    -------
+    TradingSettings
+        With the ``node`` options and ``sections`` applied.
+    """
+    import msgspec
+
+    from nautilus_options.environments.trading_settings import (
+        load_trading_settings,
+        trading_settings_from_mapping,
+    )
+
+    overrides = {"out": args.out, "log_level": args.log_level}
+    if args.config is not None:
+        settings = load_trading_settings(args.config, **overrides)
+    else:
+        settings = trading_settings_from_mapping(default, source=default_source, **overrides)
+    replaced = {
+        name: msgspec.structs.replace(getattr(settings, name), **values)
+        for name, values in {**sections, "node": node_overrides(args)}.items()
+    }
+    return msgspec.structs.replace(settings, **replaced)
 
 
 def check_kill_file(kill_file: str | None) -> None:

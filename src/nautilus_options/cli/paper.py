@@ -13,34 +13,18 @@ import argparse
 import time
 from typing import Any
 
-from nautilus_options.cli.node import add_node_options, node_overrides
+from nautilus_options.cli.node import add_node_options, run_settings
 
 
 def _settings(args: argparse.Namespace) -> Any:
     from nautilus_options.environments.paper import DEMO_SETTINGS
-    from nautilus_options.environments.trading_settings import (
-        load_trading_settings,
-        trading_settings_from_mapping,
-    )
-
-    overrides = {"out": args.out, "log_level": args.log_level}
-    if args.config is not None:
-        settings = load_trading_settings(args.config, **overrides)
-    else:
-        settings = trading_settings_from_mapping(DEMO_SETTINGS, source="the demo", **overrides)
-    import msgspec
 
     paper: dict[str, Any] = {}
     if args.kite:
         paper["market"] = "kite"
     if args.url:
         paper["url"] = args.url
-    node = node_overrides(args)
-    return msgspec.structs.replace(
-        settings,
-        paper=msgspec.structs.replace(settings.paper, **paper),
-        node=msgspec.structs.replace(settings.node, **node),
-    )
+    return run_settings(args, DEMO_SETTINGS, "the demo", paper=paper)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -60,3 +60,36 @@ def test_paper_and_live_refuse_to_start_while_the_kill_file_exists(
         "before; remove the file to start"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_paper_and_live_apply_the_command_line_over_the_run_file(tmp_path: Path) -> None:
+    from nautilus_options.cli import build_parser
+    from nautilus_options.cli.live import _settings as live_settings
+    from nautilus_options.cli.paper import _settings as paper_settings
+
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(
+        "node: {on_stop: flatten, max_lots: 4}\n"
+        "paper: {url: 'http://127.0.0.1:1', seed: 11}\n"
+        "live: {session: always}\n"
+    )
+    parser = build_parser()
+    paper = paper_settings(
+        parser.parse_args(["paper", "--config", str(run_file), "--max-daily-loss", "900", "--kite"])
+    )
+    assert (paper.node.on_stop, paper.node.max_lots, paper.node.max_daily_loss) == (
+        "flatten",
+        4,
+        900.0,
+    )
+    assert (paper.paper.url, paper.paper.seed, paper.paper.market) == (
+        "http://127.0.0.1:1",
+        11,
+        "kite",
+    )
+    live = live_settings(
+        parser.parse_args(
+            ["live", "--config", str(run_file), "--session", "nse", "--max-lots", "2"]
+        )
+    )
+    assert (live.live.session, live.node.max_lots, live.node.on_stop) == ("nse", 2, "flatten")
