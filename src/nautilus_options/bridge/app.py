@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from nautilus_options import __version__
+from nautilus_options.bridge.apidocs import docs_router
 from nautilus_options.bridge.audit import AUDIT_FILE, AuditLog
 from nautilus_options.bridge.backtests import BacktestRuns
 from nautilus_options.bridge.context import BridgeContext
@@ -133,9 +134,10 @@ def create_app(
         "results. Every route but login and refresh needs `Authorization: Bearer <token>`; "
         f"every response names the environment in `{ENVIRONMENT_HEADER}`.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    app.include_router(docs_router(f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json"))
     app.state.bridge = BridgeContext(
         settings=settings,
         auth=authenticator,
