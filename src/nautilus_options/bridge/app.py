@@ -51,6 +51,7 @@ from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialS
 from nautilus_options.bridge.settings import BridgeSettings
 from nautilus_options.bridge.stream import EventHub, stream_router
 from nautilus_options.bridge.stream.messages import LOGS
+from nautilus_options.bridge.ui import mount_ui
 from nautilus_options.errors import OptionsNTError
 
 __all__ = [
@@ -157,6 +158,8 @@ def create_app(
         )
     if hub is not None:
         app.include_router(stream_router(hub, authenticator), prefix=API_PREFIX)
+    if settings.ui_dir is not None:
+        mount_ui(app, settings.ui_dir)  # last: its catch-all route follows the API's
     _add_error_handlers(app)
     app.middleware("http")(_stamp_and_audit)
     if settings.cors_origins:

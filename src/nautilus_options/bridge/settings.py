@@ -28,6 +28,8 @@ class BridgeSettings:
         Whether uvicorn serves HTTPS (a certificate and key were given).
     results_dir : Path, optional
         Folder of backtest result folders served read-only.
+    ui_dir : Path, optional
+        The built trader interface (``web/ui/dist``) to serve at ``/``; none by default.
     access_ttl_secs, refresh_ttl_secs : float
         Lifetimes of login tokens.
     max_login_failures, lockout_secs : int, float
@@ -44,6 +46,7 @@ class BridgeSettings:
     cors_origins: tuple[str, ...] = ()
     tls: bool = False
     results_dir: Path | None = None
+    ui_dir: Path | None = None
     access_ttl_secs: float = 900.0
     refresh_ttl_secs: float = 43_200.0
     max_login_failures: int = 5

@@ -4,7 +4,8 @@ With no arguments it runs the paper demo (``options-nt paper``'s defaults: the i
 simulator on a live synthetic market) and serves the bridge on 127.0.0.1:8765. ``--live``
 trades on Kite behind ``options-nt live``'s refusals and pre-flight checks.
 ``--results DIR`` serves a folder of backtest results read-only, with no node (it can also be
-given with a node).
+given with a node). ``--ui [DIR]`` also serves the built trader interface (``web/ui/dist``)
+at ``/``.
 
 Users and API tokens live in ``<state dir>/bridge-credentials.json`` (0600):
 
@@ -14,8 +15,9 @@ Users and API tokens live in ``<state dir>/bridge-credentials.json`` (0600):
 * ``options-nt serve token create --scope read [--name NAME]`` (printed once);
 * ``options-nt serve token list`` / ``token revoke ID``.
 
-On the first start with no user, an ``admin`` user is created and its generated password
-printed on the terminal once (never logged). Unsafe settings (no user, a non-loopback
+On the first start with no user, once the server listens, an ``admin`` user is created and
+its generated password printed on the terminal once (never logged): a start that fails (the
+port taken) creates no user, so the next start still prints one. Unsafe settings (no user, a non-loopback
 address without TLS, CORS for every origin) are printed as warnings at start.
 """
 
@@ -37,6 +39,7 @@ _SCOPES = ("read", "trade", "admin")
 
 def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
     from nautilus_options.bridge.settings import BridgeSettings
+    from nautilus_options.bridge.ui import ui_folder
     from nautilus_options.errors import ConfigError
 
     if (args.certfile is None) != (args.keyfile is None):
@@ -49,6 +52,7 @@ def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
         cors_origins=tuple(args.cors_origin or ()),
         tls=args.certfile is not None,
         results_dir=args.results,
+        ui_dir=None if args.ui is None else ui_folder(args.ui or None),
     )
 
 
@@ -70,15 +74,19 @@ def _first_run(settings: Any) -> None:
 
 
 def _announce(settings: Any, url: str, stop_line: str | None = None) -> None:
-    """The bridge's URL, what Ctrl-C does (``stop_line``, with a node) and the warnings."""
+    """Once the server listens: the first run's admin, the bridge's URL, what Ctrl-C does
+    (``stop_line``, with a node) and the warnings."""
     from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
 
+    _first_run(settings)
     store = CredentialStore(settings.state_dir / CREDENTIALS_FILE)
     print(
         f"options-nt serve: bridge at {url}/api/v1 ({settings.environment}); "
         f"API docs {url}/api/v1/docs; Ctrl-C stops",
         flush=True,
     )
+    if settings.ui_dir is not None:
+        print(f"options-nt serve: trader interface at {url}/ (one user, loopback)", flush=True)
     if stop_line is not None:
         print(stop_line, flush=True)
     for warning in settings.unsafe(store.has_users):
@@ -98,7 +106,6 @@ def _run_results(args: argparse.Namespace) -> int:
     from nautilus_options.bridge.server import BridgeServer
 
     settings = _bridge_settings(args, "backtest")
-    _first_run(settings)
     server = BridgeServer(create_app(settings), args.host, args.port, args.certfile, args.keyfile)
     server.start()
     _announce(settings, server.url)
@@ -183,7 +190,6 @@ def _serve_node(
     from nautilus_options.environments.session import NodeSession
 
     bridge_settings = _bridge_settings(args, environment)
-    _first_run(bridge_settings)
     stop_line = stop_rules(settings.node.on_stop, settings.node.kill_file)
     session = NodeSession(
         config,
@@ -294,6 +300,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--certfile", type=Path, help="TLS certificate (with --keyfile)")
     parser.add_argument("--keyfile", type=Path, help="TLS private key")
     parser.add_argument("--results", type=Path, help="folder of backtest results to serve")
+    parser.add_argument(
+        "--ui",
+        nargs="?",
+        type=Path,
+        const="",
+        metavar="DIR",
+        help="serve the built trader interface at / (default DIR: web/ui/dist of this checkout)",
+    )
     parser.add_argument(
         "--paper", action="store_true", help="with --results: run the paper node too"
     )
