@@ -1,6 +1,6 @@
 /**
  * Vite: the interface's build (into `dist/`, served by the web server or the bridge) and its
- * dev server. `npm run dev` proxies `/session` and `/api` (with the stream) to the web server
+ * dev server. `npm run dev` proxies `/session`, `/web` and `/api` (with the stream) to the web server
  * at OPTIONS_NT_WEB_URL (default http://127.0.0.1:8080), which holds the bridge's tokens.
  */
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,7 @@ export default defineConfig({
   server: {
     proxy: {
       "/session": { target: webServer, changeOrigin: false },
+      "/web": { target: webServer, changeOrigin: false },
       "/api": { target: webServer, ws: true, changeOrigin: false },
     },
   },

@@ -6,6 +6,7 @@
  * | `POST /session/login`      | `{username, password}`: logs in to the bridge, sets the session cookie; rate limited per address |
  * | `GET /session`             | the logged-in user, scopes, environment and the CSRF token |
  * | `POST /session/logout`     | revokes the bridge tokens, clears the cookie               |
+ * | `GET /web/config`          | `{mode: "server"}`: the page logs in here (the bridge says `bridge` when it serves the page) |
  * | `/api/v1/...`              | the bridge's REST API (not its auth or token routes); unsafe methods need `X-CSRF-Token` |
  * | `WS /api/v1/ws`            | the bridge's event stream, relayed (see `stream.ts`)        |
  * | everything else            | the interface (`index.html` for unknown paths)             |
@@ -83,6 +84,10 @@ export function createWebServer(config: ServerConfig): WebServer {
         response.status(502).json({ detail: "the bridge is not reachable" });
       }
     }
+  });
+
+  app.get("/web/config", (_request: Request, response: Response) => {
+    response.json({ mode: "server" });
   });
 
   app.get("/session", (request: Request, response: Response) => {

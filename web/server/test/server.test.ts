@@ -90,6 +90,10 @@ describe("web server in front of a real bridge", () => {
     expect(await (await get("/some/screen")).text()).toContain("<title>ui</title>");
   });
 
+  it("tells the page it is served by the web server", async () => {
+    expect(await (await get("/web/config")).json()).toEqual({ mode: "server" });
+  });
+
   it("relays the stream with the session's token put into the auth message", async () => {
     const socket = new WebSocket(`${stack.webUrl.replace("http", "ws")}/api/v1/ws`, { headers: { Cookie: cookie, Origin: stack.webUrl } });
     const messages: Record<string, unknown>[] = [];

@@ -1,7 +1,7 @@
 /** The shell: login, then the environment banner, navigation, the stale warning and a screen. */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 
-import { currentSession, logout, restClient, streamClient, type WebSession } from "./api";
+import { backendFor, detectMode, type Backend, type WebSession } from "./api";
 import { EnvironmentBanner, STALE_AFTER_MS, StaleWarning, TradingStateBadge, ConnectionBadge } from "./components/Status";
 import { AppContext, useNow, type AppContextValue } from "./context";
 import { Login } from "./screens/Login";
@@ -73,10 +73,20 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
   );
 }
 
-function Connected({ session, onLogout, onExpired }: { session: WebSession; onLogout: () => void; onExpired: () => void }): ReactNode {
+function Connected({
+  backend,
+  session,
+  onLogout,
+  onExpired,
+}: {
+  backend: Backend;
+  session: WebSession;
+  onLogout: () => void;
+  onExpired: () => void;
+}): ReactNode {
   const store = useMemo(() => new LiveStore(), []);
-  const rest = useMemo(() => restClient(session, onExpired), [session, onExpired]);
-  const stream = useMemo(() => streamClient(store), [store]);
+  const rest = useMemo(() => backend.rest(session, onExpired), [backend, session, onExpired]);
+  const stream = useMemo(() => backend.stream(session, store), [backend, session, store]);
   useEffect(() => {
     stream.start();
     // A failed read is harmless here: the freshness badge and warning show a lost connection.
@@ -108,19 +118,25 @@ function Connected({ session, onLogout, onExpired }: { session: WebSession; onLo
 }
 
 export function App() {
+  const [backend, setBackend] = useState<Backend | null>(null);
   const [session, setSession] = useState<WebSession | null | undefined>(undefined);
   const expired = useCallback(() => setSession(null), []);
   useEffect(() => {
-    currentSession().then(setSession, () => setSession(null));
+    void detectMode().then((mode) => {
+      const chosen = backendFor(mode);
+      setBackend(chosen);
+      chosen.current().then(setSession, () => setSession(null));
+    });
   }, []);
-  if (session === undefined) return <p className="p-4">Loading…</p>;
-  if (session === null) return <Login onLogin={setSession} />;
+  if (backend === null || session === undefined) return <p className="p-4">Loading…</p>;
+  if (session === null) return <Login login={(username, password) => backend.login(username, password)} onLogin={setSession} />;
   return (
     <Connected
+      backend={backend}
       session={session}
       onExpired={expired}
       onLogout={() => {
-        void logout(session).finally(() => setSession(null));
+        void backend.logout(session).finally(() => setSession(null));
       }}
     />
   );

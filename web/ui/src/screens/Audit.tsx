@@ -1,6 +1,6 @@
 /**
- * Audit log: every acting request (logins, orders, kill switch, ...) as the bridge records it:
- * the latest records from `GET /audit` (admin scope), then live from the stream's `logs` topic.
+ * Audit log (admin scope): every acting request (logins, orders, kill switch, ...) as the bridge
+ * records it: the latest records from `GET /audit`, then live from the stream's `logs` topic.
  */
 import { useMemo } from "react";
 
@@ -27,21 +27,33 @@ export function auditRecords(history: LogRecord[], live: LogRecord[]): LogRecord
   });
 }
 
+/** The audit log is the admins': others are told so (the bridge sends them none of it). */
 export function Audit() {
-  const { rest, session } = useApp();
+  const { session } = useApp();
+  if (!session.scopes.includes("admin")) {
+    return (
+      <Panel title="Audit log">
+        <p data-testid="audit-needs-admin" className="text-sm text-slate-300">
+          The audit log needs the admin scope: {session.username} ({session.scopes.join(", ") || "no scope"}) does not see it, neither
+          its history nor its records as they happen.
+        </p>
+      </Panel>
+    );
+  }
+  return <AuditLog />;
+}
+
+function AuditLog() {
+  const { rest } = useApp();
   const live = useLive();
-  const admin = session.scopes.includes("admin");
   const history = usePoll(
-    async () => (admin ? ((await unwrap(rest.GET("/api/v1/audit", { params: { query: { limit: HISTORY } } }))) as LogRecord[]) : []),
+    async () => (await unwrap(rest.GET("/api/v1/audit", { params: { query: { limit: HISTORY } } }))) as LogRecord[],
     0,
   );
   const records = useMemo(() => auditRecords(history.data ?? [], live.logs), [history.data, live.logs]);
   return (
     <Panel title="Audit log">
-      <p className="mb-3 text-sm text-slate-300">
-        Newest first: the last {HISTORY} records{admin ? "" : " (the history needs the admin scope; records since this page opened are shown)"}, then
-        each new one as it happens.
-      </p>
+      <p className="mb-3 text-sm text-slate-300">Newest first: the last {HISTORY} records, then each new one as it happens.</p>
       <ErrorText error={history.error} />
       <Table label="audit records" head={["Time", "Who", "From", "Action", "Result", "Status", "Detail"]}>
         {records.map((r) => (

@@ -1,10 +1,16 @@
-/** The login form (the web server logs in to the bridge and keeps the tokens). */
+/** The login form (through the web server, or to the bridge itself: see `api.ts`). */
 import { useState, type FormEvent } from "react";
 
-import { login, type WebSession } from "../api";
+import type { WebSession } from "../api";
 import { ErrorText, Field, INPUT } from "../components/ui";
 
-export function Login({ onLogin }: { onLogin: (session: WebSession) => void }) {
+export function Login({
+  login,
+  onLogin,
+}: {
+  login: (username: string, password: string) => Promise<WebSession>;
+  onLogin: (session: WebSession) => void;
+}) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);

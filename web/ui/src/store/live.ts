@@ -85,6 +85,11 @@ export interface LiveState {
 
 export const STREAM_TOPICS = ["orders", "fills", "positions", "spreads", "capital", "status", "quotes", "logs"] as const;
 
+/** The topics a user with `scopes` subscribes to: `logs` (the audit records) is for admins only. */
+export function streamTopics(scopes: readonly string[]): (typeof STREAM_TOPICS)[number][] {
+  return STREAM_TOPICS.filter((topic) => topic !== "logs" || scopes.includes("admin"));
+}
+
 const MAX_FILLS = 200;
 const MAX_LOGS = 500;
 const MAX_HISTORY = 2000;
