@@ -12,13 +12,17 @@ Users and API tokens live in ``<state dir>/bridge-credentials.json`` (0600):
 * ``options-nt serve user add NAME [--scope read|trade|admin] [--password-stdin]`` (``read``
   unless ``--scope`` raises it);
 * ``options-nt serve user list`` / ``user remove NAME``;
-* ``options-nt serve token create --scope read [--name NAME]`` (printed once);
+* ``options-nt serve token create --scope read [--name NAME] [--expires 30d|12h|never]``
+  (printed once; valid 90 days unless ``--expires`` says otherwise);
 * ``options-nt serve token list`` / ``token revoke ID``.
+
+Each change of a user or token (the first start's ``admin`` too) is appended to the audit
+log with the local OS user as its subject and ``cli`` as its client.
 
 On the first start with no user, once the server listens, an ``admin`` user is created and
 its generated password printed on the terminal once (never logged): a start that fails (the
-port taken) creates no user, so the next start still prints one. Unsafe settings (no user, a non-loopback
-address without TLS, CORS for every origin) are printed as warnings at start.
+port taken) creates no user, so the next start still prints one. Unsafe settings (no user,
+a non-loopback address without TLS, CORS for every origin) are printed as warnings at start.
 """
 
 from __future__ import annotations
@@ -26,15 +30,20 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
+import re
 import secrets
 import sys
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 DEFAULT_STATE_DIR = Path.home() / ".options-nt"
 _SCOPES = ("read", "trade", "admin")
+#: The audit log's client of changes made on the command line.
+CLI_CLIENT = "cli"
+_TTL_UNITS = {"d": "days", "h": "hours"}
 
 
 def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
@@ -66,6 +75,7 @@ def _first_run(settings: Any) -> None:
         return
     password = secrets.token_urlsafe(12)
     store.add_user("admin", password, (Scope.ADMIN,))
+    _audit(settings.state_dir, "user add", 0, name="admin", scope="admin", first_start=True)
     print(
         f"options-nt serve: first start: created user 'admin' with password {password} "
         "(shown only now; change it with `options-nt serve user add admin --scope admin`)",
@@ -227,6 +237,45 @@ def _store(args: argparse.Namespace) -> Any:
     return CredentialStore(args.state_dir / CREDENTIALS_FILE)
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:  # no name for the uid (a container)
+        return f"uid:{os.getuid()}"
+
+
+def _audit(state_dir: Path, action: str, code: int, **detail: Any) -> None:
+    """Append a change made on the command line to the audit log (``status``: exit code)."""
+    from nautilus_options.bridge.audit import AUDIT_FILE, AuditLog
+
+    AuditLog(state_dir / AUDIT_FILE).record(
+        subject=_os_user(),
+        client=CLI_CLIENT,
+        action=action,
+        result="ok" if code == 0 else "refused",
+        status=code,
+        detail=detail,
+    )
+
+
+def _ttl(text: str) -> timedelta | None:
+    """``--expires``: ``30d``, ``12h`` or ``never`` (None)."""
+    if text == "never":
+        return None
+    match = re.fullmatch(r"([1-9][0-9]{0,4})([dh])", text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected e.g. 30d, 12h or never")
+    return timedelta(**{_TTL_UNITS[match[2]]: int(match[1])})
+
+
+def _token_state(token: Any, now: datetime) -> str:
+    if token.revoked:
+        return f"revoked {token.revoked}"
+    if token.expires is None:
+        return "active, never expires"
+    return f"{'expired' if token.expired(now) else 'active, expires'} {token.expires}"
+
+
 def _user(args: argparse.Namespace) -> int:
     from nautilus_options.bridge.principal import Scope
 
@@ -238,6 +287,7 @@ def _user(args: argparse.Namespace) -> int:
     if args.user_action == "remove":
         removed = store.remove_user(args.name)
         print(f"user {args.name} {'removed' if removed else 'not found'}")
+        _audit(args.state_dir, "user remove", 0 if removed else 1, name=args.name)
         return 0 if removed else 1
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -246,7 +296,10 @@ def _user(args: argparse.Namespace) -> int:
         if getpass.getpass("again: ") != password:
             print("options-nt: error: the passwords differ", file=sys.stderr)
             return 2
+    existed = any(user.name == args.name for user in store.users())
     store.add_user(args.name, password, (Scope(args.scope),))
+    action = "user passwd" if existed else "user add"
+    _audit(args.state_dir, action, 0, name=args.name, scope=args.scope)
     print(f"user {args.name} ({args.scope}) saved in {store.path}")
     return 0
 
@@ -256,16 +309,32 @@ def _token(args: argparse.Namespace) -> int:
 
     store = _store(args)
     if args.token_action == "list":
+        now = datetime.now(UTC)
         for token in store.tokens():
-            state = f"revoked {token.revoked}" if token.revoked else "active"
+            state = _token_state(token, now)
             print(f"{token.id}\t{token.name}\t{','.join(token.scopes)}\t{state}")
         return 0
     if args.token_action == "revoke":
         revoked = store.revoke_token(args.id)
         print(f"token {args.id} {'revoked' if revoked else 'not found'}")
+        _audit(args.state_dir, "token revoke", 0 if revoked else 1, id=args.id)
         return 0 if revoked else 1
-    token, value = store.create_token(args.name or "", tuple(Scope(s) for s in args.scope))
-    print(f"token {token.id} ({','.join(token.scopes)}), shown only now:", file=sys.stderr)
+    scopes = tuple(Scope(s) for s in args.scope)
+    token, value = store.create_token(args.name or "", scopes, args.expires)
+    _audit(
+        args.state_dir,
+        "token create",
+        0,
+        id=token.id,
+        name=token.name,
+        scopes=list(token.scopes),
+        expires=token.expires,
+    )
+    expiry = f"expires {token.expires}" if token.expires else "never expires"
+    print(
+        f"token {token.id} ({','.join(token.scopes)}, {expiry}), shown only now:",
+        file=sys.stderr,
+    )
     print(value)
     return 0
 
@@ -343,6 +412,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--scope", choices=_SCOPES, action="append", required=True, help="repeatable"
     )
     create.add_argument("--name", help="a label")
+    create.add_argument(
+        "--expires",
+        type=_ttl,
+        default="90d",
+        metavar="30d|12h|never",
+        help="lifetime (default 90d; never: no expiry)",
+    )
     token_actions.add_parser("list", parents=[state], help="list tokens")
     revoke = token_actions.add_parser("revoke", parents=[state], help="revoke a token")
     revoke.add_argument("id")

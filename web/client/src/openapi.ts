@@ -139,7 +139,8 @@ export interface paths {
         put?: never;
         /**
          * Create Token
-         * @description Create an API token; its value is in this answer only.
+         * @description Create an API token (valid ``expires_days``, 90 by default); its value is in this
+         *     answer only.
          */
         post: operations["create_token_api_v1_tokens_post"];
         delete?: never;
@@ -729,6 +730,12 @@ export interface components {
             name?: string;
             /** Scopes */
             scopes: components["schemas"]["Scope"][];
+            /**
+             * Expires Days
+             * @description Lifetime in days; null: never expires
+             * @default 90
+             */
+            expires_days?: number | null;
         };
         /**
          * ApiTokenCreated
@@ -745,6 +752,11 @@ export interface components {
             created: string;
             /** Revoked */
             revoked: string | null;
+            /**
+             * Expires
+             * @description When it expires (ISO UTC); null: never
+             */
+            expires: string | null;
             /** Token */
             token: string;
         };
@@ -763,6 +775,11 @@ export interface components {
             created: string;
             /** Revoked */
             revoked: string | null;
+            /**
+             * Expires
+             * @description When it expires (ISO UTC); null: never
+             */
+            expires: string | null;
         };
         /**
          * BacktestJobOut

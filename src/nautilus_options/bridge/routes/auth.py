@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from nautilus_options.bridge.deps import Caller, Context, Responses, require
@@ -83,8 +85,10 @@ def list_tokens(context: Context) -> list[ApiTokenInfo]:
 
 @admin.post("", status_code=status.HTTP_201_CREATED)
 def create_token(body: ApiTokenCreate, context: Context) -> ApiTokenCreated:
-    """Create an API token; its value is in this answer only."""
-    token, value = context.auth.store.create_token(body.name, tuple(body.scopes))
+    """Create an API token (valid ``expires_days``, 90 by default); its value is in this
+    answer only."""
+    ttl = None if body.expires_days is None else timedelta(days=body.expires_days)
+    token, value = context.auth.store.create_token(body.name, tuple(body.scopes), ttl)
     return ApiTokenCreated(**_info(token).model_dump(), token=value)
 
 
@@ -113,4 +117,5 @@ def _info(token: ApiToken) -> ApiTokenInfo:
         scopes=list(token.scopes),
         created=token.created,
         revoked=token.revoked,
+        expires=token.expires,
     )

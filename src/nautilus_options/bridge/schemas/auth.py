@@ -42,6 +42,9 @@ class ApiTokenCreate(BaseModel):
 
     name: str = Field(default="", max_length=64)
     scopes: list[Scope] = Field(min_length=1)
+    expires_days: int | None = Field(
+        default=90, ge=1, le=3650, description="Lifetime in days; null: never expires"
+    )
 
 
 class ApiTokenInfo(BaseModel):
@@ -52,6 +55,7 @@ class ApiTokenInfo(BaseModel):
     scopes: list[Scope]
     created: str
     revoked: str | None
+    expires: str | None = Field(description="When it expires (ISO UTC); null: never")
 
 
 class ApiTokenCreated(ApiTokenInfo):

@@ -3,9 +3,11 @@
 The file (``<state dir>/bridge-credentials.json``, mode 0600) holds
 
 * users: name, argon2id password hash, scopes;
-* API tokens: id, name, scopes, SHA-256 of the secret, created and revoked times.
+* API tokens: id, name, scopes, SHA-256 of the secret, created, expiry and revoked times.
 
-A token is shown once, when created: ``ont_<id>_<secret>``. Its secret has 256 random
+A token is shown once, when created: ``ont_<id>_<secret>``. It expires after
+:data:`DEFAULT_TOKEN_TTL` unless created with another lifetime or none (``never``); an
+expired token is refused like a revoked one. Its secret has 256 random
 bits, so a plain SHA-256 suffices to store it (argon2 is for low-entropy passwords).
 Every change rewrites the file atomically (a temporary file, then a rename). A store sees
 changes another process made (``options-nt serve user add`` / ``token create`` while the
@@ -20,7 +22,7 @@ import os
 import secrets
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +32,21 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from nautilus_options.bridge.principal import Principal, Scope
 from nautilus_options.errors import ConfigError
 
-__all__ = ["CREDENTIALS_FILE", "TOKEN_PREFIX", "ApiToken", "CredentialStore", "User"]
+__all__ = [
+    "CREDENTIALS_FILE",
+    "DEFAULT_TOKEN_TTL",
+    "TOKEN_PREFIX",
+    "ApiToken",
+    "CredentialStore",
+    "User",
+]
 
 #: Name of the credentials file in the state directory.
 CREDENTIALS_FILE = "bridge-credentials.json"
 #: Prefix of every API token.
 TOKEN_PREFIX = "ont_"
+#: Lifetime of an API token unless another (or none) is asked for.
+DEFAULT_TOKEN_TTL = timedelta(days=90)
 _MIN_PASSWORD = 8
 _HASHER = PasswordHasher()
 # A hash of a throw-away password: failed look-ups of unknown users cost as much as real ones.
@@ -54,7 +65,10 @@ class User:
 
 @dataclass(frozen=True)
 class ApiToken:
-    """A long-lived API token (its secret is stored only as a digest)."""
+    """A long-lived API token (its secret is stored only as a digest).
+
+    ``expires`` is an ISO UTC time, or None for a token that never expires.
+    """
 
     id: str
     name: str
@@ -62,6 +76,11 @@ class ApiToken:
     digest: str
     created: str
     revoked: str | None = None
+    expires: str | None = None
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the token has expired at ``now`` (aware UTC)."""
+        return self.expires is not None and datetime.fromisoformat(self.expires) <= now
 
 
 @dataclass
@@ -160,19 +179,35 @@ class CredentialStore:
         """The API tokens (revoked ones too), oldest first."""
         return sorted(self._fresh().tokens.values(), key=lambda token: token.created)
 
-    def create_token(self, name: str, scopes: tuple[Scope, ...]) -> tuple[ApiToken, str]:
-        """Create an API token; return it and its secret value (shown only now).
+    def create_token(
+        self,
+        name: str,
+        scopes: tuple[Scope, ...],
+        ttl: timedelta | None = DEFAULT_TOKEN_TTL,
+    ) -> tuple[ApiToken, str]:
+        """Create an API token valid for ``ttl`` (None: never expires); return it and its
+        secret value (shown only now).
 
         Raises
         ------
         ConfigError
-            If no scope is given.
+            If no scope is given, or ``ttl`` is not positive.
         """
         if not scopes:
             raise ConfigError("scope", "an API token needs at least one scope")
+        if ttl is not None and ttl <= timedelta(0):
+            raise ConfigError("expires", "an API token's lifetime must be positive")
         token_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
-        token = ApiToken(token_id, name or token_id, tuple(scopes), _digest(secret), _now())
+        created = datetime.now(UTC)
+        token = ApiToken(
+            token_id,
+            name or token_id,
+            tuple(scopes),
+            _digest(secret),
+            _iso(created),
+            expires=None if ttl is None else _iso(created + ttl),
+        )
         self._fresh()
         with self._lock:
             self._content.tokens[token_id] = token
@@ -193,7 +228,7 @@ class CredentialStore:
         return token
 
     def verify_token(self, value: str) -> Principal | None:
-        """The principal of a valid, unrevoked API token ``value``, else None."""
+        """The principal of a valid, unrevoked, unexpired API token ``value``, else None."""
         if not value.startswith(TOKEN_PREFIX):
             return None
         token_id, _, secret = value[len(TOKEN_PREFIX) :].partition("_")
@@ -201,6 +236,8 @@ class CredentialStore:
         if token is None or not secret:
             return None
         if not secrets.compare_digest(token.digest, _digest(secret)) or token.revoked:
+            return None
+        if token.expired(datetime.now(UTC)):
             return None
         return Principal(subject=f"token:{token.id}", scopes=frozenset(token.scopes))
 
@@ -269,4 +306,8 @@ def _digest(secret: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return _iso(datetime.now(UTC))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
