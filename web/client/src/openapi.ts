@@ -482,7 +482,8 @@ export interface paths {
         put?: never;
         /**
          * Preview Spread
-         * @description Legs, prices, max loss, margin and charges of a spread, without sending anything.
+         * @description Legs, prices, max loss, margin and charges of a spread, without sending anything
+         *     (read scope; not audited).
          */
         post: operations["preview_spread_api_v1_manual_preview_post"];
         delete?: never;
@@ -504,7 +505,8 @@ export interface paths {
          * Submit
          * @description Open a spread through the bridge's strategy (RiskEngine, hedge-first legging and
          *     sizing apply). Sending the same ``idempotency_key`` again returns the first answer
-         *     without opening anything.
+         *     without opening anything, also after a restart (``from_earlier_session``); a spread id
+         *     once answered is never given to another spread.
          */
         post: operations["submit_api_v1_manual_submit_post"];
         delete?: never;
@@ -669,7 +671,8 @@ export interface paths {
         put?: never;
         /**
          * Run
-         * @description Run the default backtest in the background into a new result folder.
+         * @description Run the default backtest in the background into a new result folder: at once, or
+         *     ``queued`` while another runs (one at a time by default).
          */
         post: operations["run_api_v1_backtests_jobs_post"];
         delete?: never;
@@ -794,7 +797,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "running" | "finished" | "failed";
+            status: "queued" | "running" | "finished" | "failed";
             /**
              * Started
              * Format: date-time
@@ -834,9 +837,15 @@ export interface components {
         BacktestRunRequest: {
             /** Name */
             name?: string | null;
-            /** Start */
+            /**
+             * Start
+             * @description First day (YYYY-MM-DD)
+             */
             start?: string | null;
-            /** End */
+            /**
+             * End
+             * @description Last day (YYYY-MM-DD)
+             */
             end?: string | null;
         };
         /**
@@ -1280,8 +1289,13 @@ export interface components {
             /** Mid */
             mid: number;
             /**
+             * Orders
+             * @description Orders the leg goes out in (sliced at the freeze quantity)
+             */
+            orders: number;
+            /**
              * Entry Charges
-             * @description Charges of the opening order at the mid, INR
+             * @description Charges of the opening orders at the mid, INR
              */
             entry_charges: number;
         };
@@ -1717,6 +1731,11 @@ export interface components {
              * @description True when this key was submitted before
              */
             replayed: boolean;
+            /**
+             * From Earlier Session
+             * @description True when the node that accepted it has since restarted: the spread id is still its own (ids are never reused), but its state is known only if the node kept its cache
+             */
+            from_earlier_session: boolean;
             preview: components["schemas"]["SpreadPreview"];
         };
         /**
@@ -3499,6 +3518,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description As many runs as allowed are running and waiting */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No results folder configured */
             503: {

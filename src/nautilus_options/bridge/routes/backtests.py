@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from fastapi.responses import FileResponse
 
-from nautilus_options.bridge.backtests import NAME_PATTERN, BacktestJob, BacktestRuns
+from nautilus_options.bridge.backtests import (
+    NAME_PATTERN,
+    BacktestJob,
+    BacktestQueueFullError,
+    BacktestRequestError,
+    BacktestRuns,
+)
 from nautilus_options.bridge.deps import Responses, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.backtests import (
@@ -65,13 +71,24 @@ def list_jobs(backtests: Runs) -> list[BacktestJobOut]:
     "/jobs",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[Depends(require(Scope.TRADE))],
-    responses={409: {"description": "The name is used"}, **_NO_RESULTS},
+    responses={
+        409: {"description": "The name is used"},
+        429: {"description": "As many runs as allowed are running and waiting"},
+        **_NO_RESULTS,
+    },
 )
 def run(body: BacktestRunRequest, backtests: Runs, request: Request) -> BacktestJobOut:
-    """Run the default backtest in the background into a new result folder."""
+    """Run the default backtest in the background into a new result folder: at once, or
+    ``queued`` while another runs (one at a time by default)."""
     request.state.audit_detail = body.model_dump(mode="json")
     try:
         return _job(backtests.start(body.name, body.start, body.end))
+    except BacktestRequestError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    except BacktestQueueFullError as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, str(exc), headers={"Retry-After": "30"}
+        ) from exc
     except ValueError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
 

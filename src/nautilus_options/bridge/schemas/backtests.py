@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from nautilus_options.bridge.backtests import NAME_PATTERN
+
+
+def _iso_day(value: object) -> object:
+    """``value`` if it is a day as ``YYYY-MM-DD`` (not a timestamp, nor a date and time)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    raise ValueError("a date as YYYY-MM-DD is expected")
+
+
+_IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class BacktestResultOut(BaseModel):
@@ -23,8 +36,8 @@ class BacktestRunRequest(BaseModel):
     """A default backtest (the embedded synthetic market) into a new result folder."""
 
     name: str | None = Field(default=None, pattern=NAME_PATTERN)
-    start: date | None = None
-    end: date | None = None
+    start: _IsoDate | None = Field(default=None, description="First day (YYYY-MM-DD)")
+    end: _IsoDate | None = Field(default=None, description="Last day (YYYY-MM-DD)")
 
 
 class BacktestJobOut(BaseModel):
@@ -32,7 +45,7 @@ class BacktestJobOut(BaseModel):
 
     id: str
     name: str
-    status: Literal["running", "finished", "failed"]
+    status: Literal["queued", "running", "finished", "failed"]
     started: datetime
     elapsed_secs: float
     last_line: str = Field(description="The last line it printed: progress, or the error")
