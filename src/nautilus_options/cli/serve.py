@@ -61,7 +61,7 @@ def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
         cors_origins=tuple(args.cors_origin or ()),
         tls=args.certfile is not None,
         results_dir=args.results,
-        ui_dir=None if args.ui is None else ui_folder(args.ui or None),
+        ui_dir=None if args.ui is None else ui_folder(Path(args.ui) if args.ui else None),
     )
 
 
@@ -372,7 +372,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--ui",
         nargs="?",
-        type=Path,
         const="",
         metavar="DIR",
         help="serve the built trader interface at / (default DIR: web/ui/dist of this checkout)",

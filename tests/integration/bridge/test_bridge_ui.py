@@ -4,6 +4,7 @@ folder, and a clear error for a folder that was never built."""
 
 from __future__ import annotations
 
+import argparse
 import http.client
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,8 @@ import pytest
 from nautilus_options.bridge.app import ENVIRONMENT_HEADER, create_app
 from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.settings import BridgeSettings
-from nautilus_options.bridge.ui import UI_CSP, ui_folder
+from nautilus_options.bridge.ui import UI_CSP, default_ui_dir, ui_folder
+from nautilus_options.cli.serve import _bridge_settings, register
 from nautilus_options.errors import ConfigError
 
 _PAGE = '<!doctype html><html><script type="module" src="/assets/app-1.js"></script></html>'
@@ -117,3 +119,14 @@ def test_a_folder_never_built_is_refused_with_the_build_command(tmp_path: Path) 
         ui_folder(tmp_path)
     with pytest.raises(ConfigError, match="--ui"):
         create_app(BridgeSettings(state_dir=tmp_path / "state", ui_dir=tmp_path))
+
+
+def test_serve_ui_takes_a_folder_or_defaults_to_the_checkouts_build(tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    (tmp_path / "index.html").write_text(_PAGE)
+    given = parser.parse_args(["serve", "--ui", str(tmp_path), "--paper"])
+    assert _bridge_settings(given, "paper").ui_dir == tmp_path.resolve()
+    assert parser.parse_args(["serve", "--ui", "--paper"]).ui == ""  # default_ui_dir()
+    assert parser.parse_args(["serve"]).ui is None
+    assert default_ui_dir() == Path(__file__).resolve().parents[3] / "web" / "ui" / "dist"
