@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 from bridge_node import ADMIN_PASSWORD, cli, wait_for
-from kiteconnect import KiteConnect  # type: ignore[import-untyped]
+from kite_session import sim_env, small_simulator
 
-from nautilus_options.simulator import KiteSimulator, SimulatorConfig
+from nautilus_options.simulator import KiteSimulator
 
 pytestmark = pytest.mark.slow
 
@@ -24,25 +24,16 @@ _URL = re.compile(r"bridge at (?P<url>http://\S+/api/v1)")
 
 
 def test_serve_live_runs_preflight_then_serves_the_live_node(tmp_path: Path) -> None:
-    simulator = KiteSimulator(
-        SimulatorConfig(
-            session="always",
-            underlyings=("NIFTY",),
-            expiries=1,
-            strikes_each_side=11,
-            tick_interval=0.2,
-        )
-    ).start()
+    with small_simulator(strikes_each_side=11) as simulator:
+        _serve_live(simulator, tmp_path)
+
+
+def _serve_live(simulator: KiteSimulator, tmp_path: Path) -> None:
     process: subprocess.Popen[bytes] | None = None
     try:
-        kite = KiteConnect(simulator.api_key, root=simulator.url)
-        token = kite.generate_session("serve-live", simulator.api_secret)["access_token"]
-        env = {
-            **os.environ,
-            "KITE_API_KEY": simulator.api_key,
-            "KITE_ACCESS_TOKEN": token,
-            "KITE_TOKEN_FILE": str(tmp_path / "token.json"),
-        }
+        token_file = tmp_path / "token.json"
+        secrets = sim_env(simulator.url, simulator.api_key, simulator.api_secret, token_file)
+        env = {**os.environ, **secrets}
         run_file = tmp_path / "run.json"
         run_file.write_text(
             json.dumps({"node": {"expiries": 1, "strikes_each_side": 10}, "log_level": "INFO"})
@@ -89,4 +80,3 @@ def test_serve_live_runs_preflight_then_serves_the_live_node(tmp_path: Path) -> 
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
-        simulator.stop()

@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
+from kite_session import sim_env, small_simulator
 from kiteconnect import KiteConnect  # type: ignore[import-untyped]
 
 from nautilus_options.cli import main
-from nautilus_options.simulator import KiteSimulator, SimulatorConfig
+from nautilus_options.simulator import KiteSimulator
 
 #: Trade quickly on the simulator's small always-open chain.
 RUN_FILE: dict[str, Any] = {
@@ -32,29 +33,14 @@ RUN_FILE: dict[str, Any] = {
 
 @pytest.fixture
 def sim() -> Iterator[KiteSimulator]:
-    simulator = KiteSimulator(
-        SimulatorConfig(
-            session="always",
-            underlyings=("NIFTY",),
-            expiries=1,
-            strikes_each_side=11,
-            tick_interval=0.2,
-        )
-    ).start()
-    yield simulator
-    simulator.stop()
+    with small_simulator(strikes_each_side=11) as simulator:
+        yield simulator
 
 
 def kite_env(sim: KiteSimulator, tmp_path: Path) -> tuple[dict[str, str], KiteConnect]:
+    env = {**os.environ, **sim_env(sim.url, sim.api_key, sim.api_secret, tmp_path / "token.json")}
     kite = KiteConnect(sim.api_key, root=sim.url)
-    token = kite.generate_session("live-test", sim.api_secret)["access_token"]
-    kite.set_access_token(token)
-    env = {
-        **os.environ,
-        "KITE_API_KEY": sim.api_key,
-        "KITE_ACCESS_TOKEN": token,
-        "KITE_TOKEN_FILE": str(tmp_path / "token.json"),
-    }
+    kite.set_access_token(env["KITE_ACCESS_TOKEN"])
     return env, kite
 
 

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from kiteconnect import KiteConnect  # type: ignore[import-untyped]
 from nautilus_trader.common.config import ImportableConfig, ImportableFactoryConfig
 from nautilus_trader.config import (
     CacheConfig,
@@ -31,18 +30,6 @@ from nautilus_options.environments.recording import market_recorder_config
 
 ADAPTER = "nautilus_options.adapters.zerodha"
 SELECTION: dict[str, Any] = {"underlyings": ["NIFTY"], "expiries": 1, "strikes_each_side": 6}
-
-
-def sim_env(url: str, api_key: str, api_secret: str, token_file: Path) -> dict[str, str]:
-    """Environment variables giving a node a fresh session on the simulator at ``url``."""
-    kite = KiteConnect(api_key, root=url)
-    token = kite.generate_session("parity", api_secret)["access_token"]
-    return {
-        "KITE_API_KEY": api_key,
-        "KITE_API_SECRET": api_secret,
-        "KITE_ACCESS_TOKEN": str(token),
-        "KITE_TOKEN_FILE": str(token_file),
-    }
 
 
 def paper_node_config(

@@ -17,17 +17,18 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from kite_session import sim_env, small_simulator
 from nautilus_trader.analysis.reporter import ReportProvider
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.data import TradeTick
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
 from parity_compare import TICK, Decision, decisions, table
-from parity_node import eventually, paper_node_config, run_node, sim_env
+from parity_node import eventually, paper_node_config, run_node
 
 from nautilus_options.domain.time import NS_PER_SECOND
 from nautilus_options.environments.backtest import run_backtest, settings_from_mapping
 from nautilus_options.portfolio import tag_value
-from nautilus_options.simulator import KiteSimulator, SimulatorConfig
+from nautilus_options.simulator import KiteSimulator
 
 pytestmark = pytest.mark.slow
 
@@ -64,23 +65,17 @@ PAPER_SECS = 80.0
 
 @pytest.fixture
 def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KiteSimulator]:
-    simulator = KiteSimulator(
-        SimulatorConfig(
-            session="always",
-            underlyings=("NIFTY",),
-            expiries=1,
-            strikes_each_side=6,
-            tick_interval=SIM_STEP_SECS,
-            partial_fills=False,
-            opening_balance=OPENING_BALANCE,
-            rate_limit_scale=20.0,
-        )
-    ).start()
-    env = sim_env(simulator.url, simulator.api_key, simulator.api_secret, tmp_path / "t.json")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    yield simulator
-    simulator.stop()
+    with small_simulator(
+        strikes_each_side=6,
+        tick_interval=SIM_STEP_SECS,
+        partial_fills=False,
+        opening_balance=OPENING_BALANCE,
+        rate_limit_scale=20.0,
+    ) as simulator:
+        env = sim_env(simulator.url, simulator.api_key, simulator.api_secret, tmp_path / "t.json")
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        yield simulator
 
 
 def _closed_spreads(node: TradingNode) -> int:

@@ -9,39 +9,30 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kite_session import sim_env, small_simulator
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.model.instruments import OptionContract
 from nautilus_trader.persistence.catalog.parquet import ParquetDataCatalog
-from parity_node import eventually, paper_node_config, run_node, sim_env
+from parity_node import eventually, paper_node_config, run_node
 
 from nautilus_options.data.catalog import recover
 from nautilus_options.data.instruments import index_instrument, option_contract
 from nautilus_options.data.lock import CatalogLockedError, catalog_lock
 from nautilus_options.domain.nse import parse_tradingsymbol
 from nautilus_options.environments.recording import MarketRecorder
-from nautilus_options.simulator import KiteSimulator, SimulatorConfig
+from nautilus_options.simulator import KiteSimulator
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KiteSimulator]:
-    simulator = KiteSimulator(
-        SimulatorConfig(
-            session="always",
-            underlyings=("NIFTY",),
-            expiries=1,
-            strikes_each_side=6,
-            tick_interval=0.2,
-            rate_limit_scale=20.0,
-        )
-    ).start()
-    env = sim_env(simulator.url, simulator.api_key, simulator.api_secret, tmp_path / "t.json")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    yield simulator
-    simulator.stop()
+    with small_simulator(strikes_each_side=6, rate_limit_scale=20.0) as simulator:
+        env = sim_env(simulator.url, simulator.api_key, simulator.api_secret, tmp_path / "t.json")
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        yield simulator
 
 
 def test_a_session_is_recorded_as_the_backtest_reads_it(sim: KiteSimulator, tmp_path: Path) -> None:

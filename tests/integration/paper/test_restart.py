@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 import redis
+from kite_session import sim_env
 from kiteconnect import KiteConnect  # type: ignore[import-untyped]
-from parity_node import sim_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
