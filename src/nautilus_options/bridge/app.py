@@ -5,7 +5,8 @@ NodeLink`) or over none (backtest results only, or to dump the schema:
 :func:`openapi_schema`). Every route but login and refresh needs a bearer token (an access
 token from ``/auth/login`` or an API token) with the ``read`` scope, routes that act need
 ``trade`` or ``admin``. Every response carries ``X-Options-NT-Environment``; every request
-that changes something (and every login) is appended to the audit log.
+that changes something (and every login) is appended to the audit log; read-only POST
+routes (the manual preview) are not.
 """
 
 from __future__ import annotations
@@ -188,7 +189,8 @@ async def _stamp_and_audit(
     context: BridgeContext = request.app.state.bridge
     response = await call_next(request)
     response.headers[ENVIRONMENT_HEADER] = context.settings.environment
-    if request.method not in ("GET", "HEAD", "OPTIONS") and request.url.path.startswith(API_PREFIX):
+    changes = request.method not in ("GET", "HEAD", "OPTIONS")
+    if changes and request.url.path.startswith(API_PREFIX) and not _read_only(request):
         principal: Principal | None = getattr(request.state, "principal", None)
         subject = principal.subject if principal else getattr(request.state, "audit_subject", "")
         code = response.status_code
@@ -205,6 +207,11 @@ async def _stamp_and_audit(
             shown = principal.subject if principal else "anonymous"
             context.hub.publish(LOGS, {"source": "audit", **entry, "subject": shown})
     return response
+
+
+def _read_only(request: Request) -> bool:
+    """Whether the route declared it changes nothing (:func:`~.deps.read_only`)."""
+    return bool(getattr(request.state, "read_only", False))
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -17,7 +17,15 @@ from nautilus_options.bridge.context import BridgeContext
 from nautilus_options.bridge.node import NodeLink
 from nautilus_options.bridge.principal import Principal, Scope
 
-__all__ = ["bridge_context", "caller", "found", "node_link", "refuse_after_kill", "require"]
+__all__ = [
+    "bridge_context",
+    "caller",
+    "found",
+    "node_link",
+    "read_only",
+    "refuse_after_kill",
+    "require",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="An access token or an API token")
 
@@ -50,6 +58,12 @@ def require(scope: Scope) -> Callable[..., Coroutine[Any, Any, Principal]]:
         return principal
 
     return dependency
+
+
+def read_only(request: Request) -> None:
+    """Mark a route that changes nothing though it is a POST (it takes a body): it is not
+    audited, so a read-scope caller cannot flood the audit log or the ``logs`` topic."""
+    request.state.read_only = True
 
 
 def caller(request: Request) -> Principal:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nautilus_options.bridge.principal import Scope
 
@@ -10,12 +10,16 @@ from nautilus_options.bridge.principal import Scope
 class LoginRequest(BaseModel):
     """A user's name and password."""
 
+    model_config = ConfigDict(extra="forbid")
+
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 
 
 class RefreshRequest(BaseModel):
     """A refresh token to spend for a new pair."""
+
+    model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(min_length=1, max_length=256)
 
@@ -39,6 +43,8 @@ class Caller(BaseModel):
 
 class ApiTokenCreate(BaseModel):
     """A new API token's name and scopes."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="", max_length=64)
     scopes: list[Scope] = Field(min_length=1)

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from nautilus_options.bridge.backtests import NAME_PATTERN
 
@@ -34,6 +34,8 @@ class BacktestResultOut(BaseModel):
 
 class BacktestRunRequest(BaseModel):
     """A default backtest (the embedded synthetic market) into a new result folder."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, pattern=NAME_PATTERN)
     start: _IsoDate | None = Field(default=None, description="First day (YYYY-MM-DD)")

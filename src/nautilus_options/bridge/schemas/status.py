@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 TradingStateName = Literal["ACTIVE", "REDUCING", "HALTED"]
 
@@ -81,6 +81,8 @@ class StrategyConfigOut(BaseModel):
 
 class KillRequest(BaseModel):
     """Fire the kill switch: ``confirm`` must be ``KILL``."""
+
+    model_config = ConfigDict(extra="forbid")
 
     confirm: str = Field(description="Must be the word KILL")
     reason: str = Field(default="bridge", max_length=200)
