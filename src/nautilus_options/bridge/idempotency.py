@@ -68,6 +68,10 @@ class IdempotencyStore:
         slot = self._slots.get((subject, key))
         return slot.result if slot is not None and slot.done.is_set() else None
 
+    def results(self) -> list[Any]:
+        """Every finished result remembered, oldest first."""
+        return [slot.result for slot in self._slots.values() if slot.done.is_set()]
+
     async def run(
         self,
         subject: str,

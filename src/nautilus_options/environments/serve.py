@@ -13,7 +13,8 @@
 :func:`run_with_bridge` runs the :class:`~nautilus_options.environments.session.NodeSession`
 and, once the node runs, serves the bridge over it from a thread of its own (uvicorn): every
 read and command crosses into the node's loop. The kill switch is handed to the bridge as a
-callback; once it has flattened everything the risk engine is set HALTED and the node keeps
+callback; once it has flattened everything the spread strategies finish the spreads it closed
+(releasing their capital reservations), the risk engine is set HALTED and the node keeps
 running, so the bridge still shows what happened (a stop is Ctrl-C).
 """
 
@@ -42,6 +43,7 @@ from nautilus_options.bridge.stream import EventHub
 from nautilus_options.environments.backtest import STRATEGY_CONFIG_PATH, STRATEGY_PATH
 from nautilus_options.environments.session import NodeSession, SessionOutcome
 from nautilus_options.errors import ConfigError
+from nautilus_options.strategy import OptionsSpreadStrategy
 
 __all__ = [
     "BRIDGE_ACTOR_ID",
@@ -131,8 +133,18 @@ class BridgeRun:
         node = session.running_node
         kill = session.kill_switch
         risk = node.kernel.risk_engine
-        # Once flat, halt instead of stopping the node: the bridge keeps showing it.
-        kill.done_hooks[:] = [lambda reason: risk.set_trading_state(TradingState.HALTED)]
+        spread_strategies = [
+            s for s in node.trader.strategies() if isinstance(s, OptionsSpreadStrategy)
+        ]
+
+        def flat(reason: str) -> None:
+            # Once flat, release what the stopped strategies reserved for the spreads the
+            # kill closed, and halt instead of stopping the node: the bridge keeps showing it.
+            for strategy in spread_strategies:
+                strategy.finish_flattened()
+            risk.set_trading_state(TradingState.HALTED)
+
+        kill.done_hooks[:] = [flat]
         controls = NodeControls(
             kill=kill.trigger,
             kill_state=lambda: KillState(kill.triggered, kill.reason, kill.done),

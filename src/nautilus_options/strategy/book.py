@@ -52,6 +52,8 @@ class ActiveSpread:
         Entry premium per unit (credit > 0) and the max profit and loss per unit from it.
     orders : LegOrders
         Its orders in flight, at most one per leg.
+    spread_type : str
+        The shape its orders are tagged with (``type=``); "" for the strategy's own.
     """
 
     spread_id: str
@@ -66,6 +68,7 @@ class ActiveSpread:
     max_profit: float = 0.0
     max_loss: float = 0.0
     orders: LegOrders = field(default_factory=LegOrders)
+    spread_type: str = ""
 
     def set_premium(self, net_premium: float) -> None:
         """Fix the entry premium per unit and the spread's max profit and loss from it."""

@@ -182,7 +182,10 @@ class LegExecution:
         step = cfg.reprice_steps + 1 if spread.urgent else 0
         tags = [
             *leg_tags(
-                spread.spread_id, spread.leg_ids[leg], closing=closing, spread_type=cfg.spread_type
+                spread.spread_id,
+                spread.leg_ids[leg],
+                closing=closing,
+                spread_type=spread.spread_type or cfg.spread_type,
             ),
             f"protection={cfg.market_protection_pct:g}%",
         ]

@@ -301,6 +301,22 @@ class OptionsSpreadStrategy(Strategy):
         else:
             self.execution.work_phase(spread)
 
+    def finish_flattened(self) -> list[str]:
+        """Finish every spread in the book that holds no leg any more; return their ids.
+
+        For spreads flattened or abandoned while the strategy was stopped (the kill switch
+        stops it before it closes every position): each is finished as a closed spread is,
+        releasing its capital reservation.
+        """
+        finished = []
+        for spread in self._book:
+            view = self.tracker.spread(spread.spread_id)
+            if view is None or not view.is_open:
+                spread.exit_reason = spread.exit_reason or "flattened"
+                self._finish(spread)
+                finished.append(spread.spread_id)
+        return finished
+
     def _maybe_finish(self, spread: ActiveSpread) -> None:
         """Finish a closed spread once none of its orders can still fill."""
         if not spread.orders:

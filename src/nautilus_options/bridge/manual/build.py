@@ -7,13 +7,15 @@ named contracts. Either way the spread must be defined-risk with a hedge for eve
 underlying, each with a two-sided quote. The preview prices it at the mids: premium, max
 loss and profit, breakevens (:mod:`nautilus_options.domain.spreads`), the margin by the
 SPAN-plus-exposure approximation (:mod:`nautilus_options.domain.margins`) and the charges
-of Zerodha's schedule (:mod:`nautilus_options.domain.charges`).
+of Zerodha's schedule (:mod:`nautilus_options.domain.charges`), each leg's orders sliced at
+the freeze quantity as the strategy sends them (brokerage is per order).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import msgspec
 from nautilus_trader.cache.base import CacheFacade
@@ -33,7 +35,7 @@ from nautilus_options.bridge.views.times import utc
 from nautilus_options.bridge.views.trading import index_price, touch
 from nautilus_options.domain.charges import Side, order_charges
 from nautilus_options.domain.margins import Leg, portfolio_margin
-from nautilus_options.domain.nse import parse_tradingsymbol
+from nautilus_options.domain.nse import freeze_quantity, parse_tradingsymbol
 from nautilus_options.domain.pricing import year_fraction
 from nautilus_options.domain.quotes import mid_price
 from nautilus_options.domain.spreads import LegSpec, SpreadGeometry
@@ -42,6 +44,7 @@ from nautilus_options.errors import ConfigError
 from nautilus_options.portfolio import option_right
 from nautilus_options.strategy.chain import ChainReader, SpreadPick
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
+from nautilus_options.strategy.legging import slice_quantity
 from nautilus_options.strategy.selection import (
     ExpiryChoice,
     SpreadSelection,
@@ -179,13 +182,14 @@ def preview(cache: CacheFacade, built: BuiltSpread, lots: int, now_ns: int) -> S
     legs: list[PreviewLeg] = []
     margin_legs: list[Leg] = []
     entry = exit_ = 0.0
+    freeze_qty = freeze_quantity(instruments[0].underlying, day)
     for spec, option, mid in zip(geometry.legs, instruments, selection.mids, strict=True):
         quote = touch(cache, option.id)
         side: Side = "BUY" if spec.ratio > 0 else "SELL"
-        turnover = units * abs(spec.ratio) * mid
-        charges = order_charges(side, turnover, day).total
+        slices = slice_quantity(units * abs(int(spec.ratio)), lot_size, freeze_qty)
+        charges = _sliced_charges(side, slices, mid, day)
         entry += charges
-        exit_ += order_charges(_opposite(side), turnover, day).total
+        exit_ += _sliced_charges(_opposite(side), slices, mid, day)
         legs.append(
             PreviewLeg(
                 instrument_id=option.id.value,
@@ -195,6 +199,7 @@ def preview(cache: CacheFacade, built: BuiltSpread, lots: int, now_ns: int) -> S
                 bid=quote[0],
                 ask=quote[1],
                 mid=mid,
+                orders=len(slices),
                 entry_charges=charges,
             )
         )
@@ -227,12 +232,17 @@ def preview(cache: CacheFacade, built: BuiltSpread, lots: int, now_ns: int) -> S
         margin=MarginEstimate(
             span=margin.span,
             exposure=margin.exposure,
-            premium=round(premium_paid, 2),
-            total=round(margin.span + margin.exposure + premium_paid, 2),
+            premium=premium_paid,
+            total=margin.span + margin.exposure + premium_paid,
         ),
-        charges_entry=round(entry, 2),
-        charges_round_trip=round(entry + exit_, 2),
+        charges_entry=entry,
+        charges_round_trip=entry + exit_,
     )
+
+
+def _sliced_charges(side: Side, slices: list[int], mid: float, day: date) -> float:
+    """Charges of one leg sent as ``slices`` orders (units each) at ``mid``."""
+    return sum(order_charges(side, units * mid, day).total for units in slices)
 
 
 def _option(cache: CacheFacade, value: str) -> OptionContract | None:

@@ -1,7 +1,8 @@
 """The name of a spread's shape, read from its legs (the manual strategy's spreads).
 
-The manual strategy opens any shape, but its orders carry the ``type=`` tag of its own
-configuration; the bridge names a manual spread's shape from its legs instead.
+The manual strategy opens any shape and tags its orders with this name; the bridge also
+names a manual spread's shape from its legs when showing it (spreads opened by an earlier
+version carry the configured spread type's tag).
 """
 
 from __future__ import annotations

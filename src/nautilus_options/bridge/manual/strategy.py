@@ -6,7 +6,9 @@ pick is the spread strategy's own code: the margin cap (broker's basket margins 
 model), the capital manager's sizing over the message bus (it may grant fewer lots than
 asked, or none), hedges-first legging with re-priced limit orders, sliced at the freeze
 quantity, unwinding on a failed leg, and the configured exits. Its orders pass the
-RiskEngine like any strategy's.
+RiskEngine like any strategy's and are tagged with the spread's own shape
+(:func:`~nautilus_options.bridge.manual.shape.shape_name`). Spread ids already answered to
+requests are never numbered again, even by a node restarted without its cache.
 
 Each request's fate is kept in :attr:`ManualSpreadStrategy.submissions` by spread id:
 ``sizing`` (asking for margin and lots), ``refused`` (with the reason) or ``opening``; once
@@ -16,9 +18,12 @@ legging started, :meth:`ManualSpreadStrategy.status` reads the phase.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from nautilus_options.bridge.manual.shape import shape_name
 from nautilus_options.strategy import OptionsSpreadStrategy
+from nautilus_options.strategy.book import ActiveSpread
 from nautilus_options.strategy.chain import SpreadPick
 from nautilus_options.strategy.diagnostics import SkipReason
 from nautilus_options.strategy.entering import EntryAttempts
@@ -65,8 +70,10 @@ class ManualEntries(EntryAttempts):
         picked: SpreadPick,
         lots: int,
         report: dict[str, Submission],
+        taken: Collection[str] = frozenset(),
     ) -> str:
-        """Cap ``lots`` by margin, size with the capital manager, then open; return the id.
+        """Cap ``lots`` by margin, size with the capital manager, then open; return the id
+        (none of ``taken``).
 
         The outcome is written to ``report[spread_id]`` as it becomes known (the margin and
         sizing answers may come later, on the message bus).
@@ -74,6 +81,8 @@ class ManualEntries(EntryAttempts):
         strategy = self._strategy
         now_ns = strategy.clock.timestamp_ns()
         spread_id = self._next_spread_id()
+        while spread_id in taken:
+            spread_id = self._next_spread_id()
         report[spread_id] = Submission(spread_id, "sizing", lots)
         risk = self.lot_risk(picked, now_ns)
 
@@ -112,12 +121,23 @@ class ManualSpreadStrategy(OptionsSpreadStrategy):
             self, self.cfg, lambda now_ns: "no_strikes", self.entry_manager, self._open
         )
 
-    def open_manual(self, picked: SpreadPick, lots: int) -> str:
-        """Size and open ``lots`` of ``picked``; return the spread id (call on the loop)."""
+    def open_manual(
+        self, picked: SpreadPick, lots: int, taken: Collection[str] = frozenset()
+    ) -> str:
+        """Size and open ``lots`` of ``picked``; return the spread id (call on the loop).
+
+        The id is none of ``taken``: the ids already answered to requests, which a node
+        restarted without its cache would otherwise number again from ``S0001``.
+        """
         entries = self.entries
         if not isinstance(entries, ManualEntries):  # pragma: no cover - set in _reset_entries
             raise TypeError("entries")
-        return entries.open_manual(picked, lots, self.submissions)
+        return entries.open_manual(picked, lots, self.submissions, taken)
+
+    def _track(self, spread: ActiveSpread) -> None:
+        """Tag the spread's orders with its own shape, not the configured spread type."""
+        spread.spread_type = shape_name(spread.sequencer.geometry.legs)
+        super()._track(spread)
 
     def status(self, spread_id: str, lots_requested: int) -> Submission:
         """The request's fate, with the legging phase once it is opening.

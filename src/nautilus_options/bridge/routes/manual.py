@@ -9,7 +9,7 @@ from nautilus_trader.common.enums import component_state_to_str
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.enums import TradingState
 
-from nautilus_options.bridge.deps import Caller, Context, Node, Responses, require
+from nautilus_options.bridge.deps import Caller, Context, Node, Responses, read_only, require
 from nautilus_options.bridge.manual.build import SpreadRefusedError, build_spread, preview
 from nautilus_options.bridge.manual.strategy import ManualSpreadStrategy, Submission
 from nautilus_options.bridge.principal import Scope
@@ -33,9 +33,10 @@ class TradingBlockedError(SpreadRefusedError):
     """The node does not accept new spreads now."""
 
 
-@router.post("/preview", responses=_REFUSED)
+@router.post("/preview", responses=_REFUSED, dependencies=[Depends(read_only)])
 async def preview_spread(body: SpreadRequest, node: Node) -> SpreadPreview:
-    """Legs, prices, max loss, margin and charges of a spread, without sending anything."""
+    """Legs, prices, max loss, margin and charges of a spread, without sending anything
+    (read scope; not audited)."""
 
     def run() -> SpreadPreview:
         strategy = _strategy(node.node)
@@ -51,7 +52,8 @@ async def submit(
 ) -> SubmissionOut:
     """Open a spread through the bridge's strategy (RiskEngine, hedge-first legging and
     sizing apply). Sending the same ``idempotency_key`` again returns the first answer
-    without opening anything."""
+    without opening anything, also after a restart (``from_earlier_session``); a spread id
+    once answered is never given to another spread."""
     request.state.audit_detail = body.model_dump(mode="json")
 
     def run() -> dict[str, Any]:
@@ -65,10 +67,19 @@ async def submit(
         now = strategy.clock.timestamp_ns()
         built = build_spread(strategy, body, now)
         shown = preview(strategy.cache, built, body.lots, now)
-        spread_id = strategy.open_manual(built.pick, body.lots)
-        return {"spread_id": spread_id, "lots": body.lots, "preview": shown.model_dump(mode="json")}
+        spread_id = strategy.open_manual(built.pick, body.lots, taken)
+        return {
+            "spread_id": spread_id,
+            "lots": body.lots,
+            "instance_id": node.node.kernel.instance_id.value,
+            "preview": shown.model_dump(mode="json"),
+        }
+
+    taken: set[str] = set()
 
     async def action() -> dict[str, Any]:
+        # Ids answered before, maybe by a node since restarted without its cache.
+        taken.update(r["spread_id"] for r in context.submissions.results())
         return await node.call(run)
 
     request_fields = body.model_dump(mode="json", exclude={"idempotency_key"})
@@ -93,10 +104,10 @@ async def _out(node: Node, key: str, accepted: dict[str, Any], replayed: bool) -
     """The submission ``accepted`` (as stored under its key) with its state now."""
     spread_id, lots = accepted["spread_id"], accepted["lots"]
 
-    def read() -> Submission:
-        return _strategy(node.node).status(spread_id, lots)
+    def read() -> tuple[Submission, str]:
+        return _strategy(node.node).status(spread_id, lots), node.node.kernel.instance_id.value
 
-    submission = await node.call(read)
+    submission, instance_id = await node.call(read)
     return SubmissionOut(
         idempotency_key=key,
         spread_id=spread_id,
@@ -105,6 +116,7 @@ async def _out(node: Node, key: str, accepted: dict[str, Any], replayed: bool) -
         lots=submission.lots,
         reason=submission.reason,
         replayed=replayed,
+        from_earlier_session=accepted.get("instance_id") != instance_id,
         preview=SpreadPreview.model_validate(accepted["preview"]),
     )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from nautilus_options.bridge.schemas.numbers import Money, Price
 from nautilus_options.strategy.config import SpreadTypeName
 
 #: A Nautilus identifier: 1 to 100 printable ASCII characters (its Rust core aborts the
@@ -18,6 +19,8 @@ class TemplateRequest(BaseModel):
     """A spread shape placed on the chain by the strike rule (as the strategy places its
     own); unset fields take the strategy's settings."""
 
+    model_config = ConfigDict(extra="forbid")
+
     spread_type: SpreadTypeName
     expiry: date | None = Field(default=None, description="IST expiry day; default the nearest")
     strike_rule: Literal["delta", "points", "percent", "premium"] | None = None
@@ -28,12 +31,16 @@ class TemplateRequest(BaseModel):
 class LegRequest(BaseModel):
     """One leg by contract: BUY (a hedge) or SELL."""
 
+    model_config = ConfigDict(extra="forbid")
+
     instrument_id: str = Field(pattern=IDENTIFIER_PATTERN)
     side: Literal["BUY", "SELL"]
 
 
 class SpreadRequest(BaseModel):
     """A spread from a template or from legs (exactly one), and its lots."""
+
+    model_config = ConfigDict(extra="forbid")
 
     template: TemplateRequest | None = None
     legs: list[LegRequest] | None = Field(default=None, min_length=2, max_length=4)
@@ -56,22 +63,23 @@ class PreviewLeg(BaseModel):
     """One leg at the current touch."""
 
     instrument_id: str
-    strike: float
+    strike: Price
     right: Literal["CE", "PE"]
     side: Literal["BUY", "SELL"]
-    bid: float
-    ask: float
-    mid: float
-    entry_charges: float = Field(description="Charges of the opening order at the mid, INR")
+    bid: Price
+    ask: Price
+    mid: Price
+    orders: int = Field(description="Orders the leg goes out in (sliced at the freeze quantity)")
+    entry_charges: Money = Field(description="Charges of the opening orders at the mid, INR")
 
 
 class MarginEstimate(BaseModel):
     """Margin by the SPAN-plus-exposure approximation (INR)."""
 
-    span: float
-    exposure: float
-    premium: float = Field(description="Net premium paid up front")
-    total: float
+    span: Money
+    exposure: Money
+    premium: Money = Field(description="Net premium paid up front")
+    total: Money
 
 
 class SpreadPreview(BaseModel):
@@ -84,14 +92,14 @@ class SpreadPreview(BaseModel):
     lot_size: int
     units: int
     legs: list[PreviewLeg]
-    net_premium: float = Field(description="Per unit at the mids; > 0 credit")
-    net_premium_total: float
-    max_loss: float
-    max_profit: float
-    breakevens: list[float]
+    net_premium: Price = Field(description="Per unit at the mids; > 0 credit")
+    net_premium_total: Money
+    max_loss: Money
+    max_profit: Money
+    breakevens: list[Price]
     margin: MarginEstimate
-    charges_entry: float
-    charges_round_trip: float = Field(description="Entry and exit at the current mids")
+    charges_entry: Money
+    charges_round_trip: Money = Field(description="Entry and exit at the current mids")
 
 
 class SubmissionOut(BaseModel):
@@ -104,4 +112,9 @@ class SubmissionOut(BaseModel):
     lots: int = Field(description="Lots granted (0 until sized)")
     reason: str
     replayed: bool = Field(description="True when this key was submitted before")
+    from_earlier_session: bool = Field(
+        description="True when the node that accepted it has since restarted: the spread "
+        "id is still its own (ids are never reused), but its state is known only if the "
+        "node kept its cache"
+    )
     preview: SpreadPreview

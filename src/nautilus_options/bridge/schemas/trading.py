@@ -1,4 +1,4 @@
-"""Spreads, orders and positions."""
+"""Spreads, orders and positions (money, prices and Greeks rounded: :mod:`.numbers`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from nautilus_options.bridge.schemas.numbers import Greek, Money, Price
+
 
 class GreeksOut(BaseModel):
     """Black-76 Greeks in INR for the quantity held (delta per index point, theta per day,
     vega per volatility point)."""
 
-    delta: float
-    gamma: float
-    theta: float
-    vega: float
+    delta: Greek
+    gamma: Greek
+    theta: Greek
+    vega: Greek
 
 
 class LegOut(BaseModel):
@@ -24,17 +26,17 @@ class LegOut(BaseModel):
     index: int
     instrument_id: str
     position_id: str
-    strike: float
+    strike: Price
     right: Literal["CE", "PE"]
     side: Literal["BUY", "SELL"] = Field(description="BUY: long leg, SELL: short leg")
     quantity: float = Field(description="Signed units opened")
     open_quantity: float
-    avg_px_open: float
-    avg_px_close: float
-    mark: float | None
-    iv: float | None
-    realized_pnl: float
-    unrealized_pnl: float | None
+    avg_px_open: Price
+    avg_px_close: Price
+    mark: Price | None
+    iv: Greek | None
+    realized_pnl: Money
+    unrealized_pnl: Money | None
     is_open: bool
 
 
@@ -48,16 +50,16 @@ class SpreadOut(BaseModel):
     expiry: datetime | None
     lots: int
     lot_size: int
-    net_premium: float = Field(description="Entry premium per unit; > 0 credit")
+    net_premium: Price = Field(description="Entry premium per unit; > 0 credit")
     opened_at: datetime
     closed_at: datetime | None
     is_open: bool
-    realized_pnl: float
-    unrealized_pnl: float | None
-    commissions: float
-    max_loss: float
-    max_profit: float
-    breakevens: list[float]
+    realized_pnl: Money
+    unrealized_pnl: Money | None
+    commissions: Money
+    max_loss: Money
+    max_profit: Money
+    breakevens: list[Price]
     greeks: GreeksOut | None
     legs: list[LegOut]
 
@@ -74,8 +76,8 @@ class OrderOut(BaseModel):
     status: str
     quantity: float
     filled_qty: float
-    price: float | None
-    avg_px: float | None
+    price: Price | None
+    avg_px: Price | None
     tags: list[str]
     is_open: bool
     ts_init: datetime
@@ -97,9 +99,9 @@ class PositionOut(BaseModel):
     instrument_id: str
     side: str
     quantity: float = Field(description="Signed units")
-    avg_px_open: float
-    realized_pnl: float
-    unrealized_pnl: float | None
+    avg_px_open: Price
+    realized_pnl: Money
+    unrealized_pnl: Money | None
     is_open: bool
     opened_at: datetime
     closed_at: datetime | None

@@ -1,0 +1,36 @@
+"""Rounded numbers at the response boundary: float noise never reaches a client.
+
+Each type rounds when a response model is built, whatever computed the value:
+
+* :data:`Money` (INR amounts, P&L, charges, margins) to the paisa;
+* :data:`Price` (premiums, marks, strikes, breakevens) to 4 decimals: NSE option ticks are
+  0.05, and mids and averages fall between ticks, never finer than this;
+* :data:`Greek` (delta, gamma, theta, vega, implied volatility) to 6 significant digits.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+__all__ = ["Greek", "Money", "Price", "round_significant"]
+
+
+def round_significant(value: float, digits: int = 6) -> float:
+    """``value`` to ``digits`` significant digits (non-finite values unchanged).
+
+    >>> round_significant(0.000123456789)
+    0.000123457
+    >>> round_significant(1234.5000000001)
+    1234.5
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+Money = Annotated[float, AfterValidator(lambda value: round(value, 2))]
+Price = Annotated[float, AfterValidator(lambda value: round(value, 4))]
+Greek = Annotated[float, AfterValidator(round_significant)]
