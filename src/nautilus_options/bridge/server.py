@@ -10,13 +10,33 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from nautilus_options.errors import ConfigError
 
-__all__ = ["BridgeServer"]
+__all__ = ["BridgeServer", "PromptCloseWebSocketProtocol"]
+
+
+class PromptCloseWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol, except that a close frame never waits for the peer to read.
+
+    uvicorn holds every outgoing message, the close frame too, while the socket's write buffer
+    is full. A slow reader's close (4429) then waited for that reader; once the app gave up,
+    the connection was dropped with the close frame unsent and the reader saw 1006. Here the
+    close frame is queued behind what is buffered at once: the transport still delivers it
+    (uvicorn closes it gracefully, after its close timeout at most), so the reader gets the
+    close code and reason as soon as it has read what came before.
+    """
+
+    async def send(self, message: Any) -> None:
+        """Send ``message``; a ``websocket.close`` is written even while the buffer is full."""
+        if message["type"] == "websocket.close":
+            self.writable.set()  # nothing is sent after the close frame
+        await super().send(message)
 
 
 class BridgeServer:
@@ -57,6 +77,7 @@ class BridgeServer:
             # Never take the client address from X-Forwarded-For: any local process could
             # forge it (the audit's address, the per-address lockout).
             proxy_headers=False,
+            ws=PromptCloseWebSocketProtocol,
         )
         self.scheme = "https" if certfile and keyfile else "http"
         self._port = port
