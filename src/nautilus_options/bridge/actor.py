@@ -13,7 +13,8 @@ topic          published
 ``capital``    every ``CapitalUpdated`` of the capital manager, as ``GET /capital``
 ``spreads``    ``{"spreads": [...]}`` (open spreads) each interval, when it changed
 ``status``     ``GET /status`` each interval, when it changed (beyond ``last_data_at``)
-``quotes``     the touch of every instrument held, each interval
+``quotes``     the touch of every instrument held, each interval, and of every instrument
+               a socket asked for (:meth:`BridgeActor.want_quotes`), as it ticks
 =============  ==========================================================================
 
 (The app publishes its audit records on ``logs``.)
@@ -32,8 +33,9 @@ import msgspec
 from nautilus_trader.common.actor import Actor
 from nautilus_trader.common.config import ActorConfig
 from nautilus_trader.core.data import Data
-from nautilus_trader.model.data import DataType
+from nautilus_trader.model.data import DataType, QuoteTick
 from nautilus_trader.model.events import OrderEvent, OrderFilled, PositionEvent
+from nautilus_trader.model.identifiers import InstrumentId
 
 from nautilus_options.bridge.views.money import capital_out
 from nautilus_options.bridge.views.times import utc
@@ -79,6 +81,7 @@ class BridgeActor(Actor):
         self._publish: Publish | None = None
         self._snapshots: Snapshots | None = None
         self.latest: dict[str, dict[str, Any]] = {}
+        self._wanted: dict[str, InstrumentId] = {}
 
     def attach(self, publish: Publish, snapshots: Snapshots) -> None:
         """Start publishing through ``publish``; poll ``snapshots`` each interval."""
@@ -90,6 +93,34 @@ class BridgeActor(Actor):
         """The latest state of ``topics`` (the hub's snapshot provider; any thread)."""
         state = dict(self.latest)
         return {topic: state[topic] for topic in topics if topic in state}
+
+    def want_quotes(self, instrument_ids: frozenset[str]) -> None:
+        """Publish the quotes of ``instrument_ids`` as they tick (run on the node's loop).
+
+        Subscribes the node's data client to the instruments newly asked for that the node
+        knows (others are logged and skipped), and unsubscribes the ones no longer asked for
+        (the data engine keeps a feed another component still follows).
+        """
+        for value in set(self._wanted) - instrument_ids:
+            self.unsubscribe_quote_ticks(self._wanted.pop(value))
+        for value in sorted(instrument_ids - set(self._wanted)):
+            try:
+                instrument_id = InstrumentId.from_str(value)
+            except ValueError:
+                instrument_id = None
+            if instrument_id is None or self.cache.instrument(instrument_id) is None:
+                self.log.warning(f"quotes asked for an unknown instrument {value[:60]!r}: skipped")
+                continue
+            self._wanted[value] = instrument_id
+            self.subscribe_quote_ticks(instrument_id)
+            quote = self.cache.quote_tick(instrument_id)
+            if quote is not None:
+                self._send("quotes", _quote(quote))
+
+    def on_quote_tick(self, tick: QuoteTick) -> None:
+        """Publish a quote of an instrument a socket asked for."""
+        if tick.instrument_id.value in self._wanted:
+            self._send("quotes", _quote(tick))
 
     def on_start(self) -> None:
         """Follow order, position and capital events; start the snapshot timer."""
@@ -154,15 +185,17 @@ class BridgeActor(Actor):
         for position in self.cache.positions_open():
             quote = self.cache.quote_tick(position.instrument_id)
             if quote is not None:
-                self._send(
-                    "quotes",
-                    {
-                        "instrument_id": position.instrument_id.value,
-                        "bid": quote.bid_price.as_double(),
-                        "ask": quote.ask_price.as_double(),
-                        "ts": utc(quote.ts_event).isoformat(),
-                    },
-                )
+                self._send("quotes", _quote(quote))
+
+
+def _quote(quote: QuoteTick) -> dict[str, Any]:
+    """The stream's ``quotes`` payload of ``quote``."""
+    return {
+        "instrument_id": quote.instrument_id.value,
+        "bid": quote.bid_price.as_double(),
+        "ask": quote.ask_price.as_double(),
+        "ts": utc(quote.ts_event).isoformat(),
+    }
 
 
 def _steady(payload: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -164,6 +164,12 @@ class BridgeRun:
         actor = next(a for a in node.trader.actors() if isinstance(a, BridgeActor))
         actor.attach(self.hub.publish, lambda: node_snapshots(link, environment))
         self.hub.set_snapshot(actor.snapshot)
+
+        def want_quotes(wanted: frozenset[str]) -> None:
+            # The instruments sockets ask quotes of: the actor (un)subscribes on the node's loop.
+            link.loop.call_soon_threadsafe(actor.want_quotes, wanted)
+
+        self.hub.on_quote_demand(want_quotes)
         app = create_app(self.settings, node=link, authenticator=self.authenticator, hub=self.hub)
         server = BridgeServer(
             app, self.settings.host, self.settings.port, self.certfile, self.keyfile

@@ -6,7 +6,10 @@ hands it to the serving loop with one ``call_soon_threadsafe`` per burst. Everyt
 on the serving loop (the one :meth:`EventHub.bind` was given), so connection state needs no lock.
 
 Quotes are not sequenced: the hub keeps the latest quote per instrument and sends the changed
-ones once per ``quote_flush_s``.
+ones once per ``quote_flush_s``. A socket asks for the instruments it wants (at most
+``max_instruments``); the hub tells its quote-demand listener (:meth:`EventHub.on_quote_demand`)
+the instruments some socket subscribed to ``quotes`` wants, each time that set changes, so the
+node subscribes to their quotes, and unsubscribes once no socket wants them.
 
 Events waiting for the loop are bounded by ``ring_size``: past it (the loop is that far behind,
 or gone) they are dropped from the hand-over, kept in the ring, and every socket is closed with
@@ -28,6 +31,7 @@ from nautilus_options.bridge.stream.messages import (
     QUOTES,
     TOPICS,
     CloseCode,
+    ErrorMessage,
     EventMessage,
     HeartbeatMessage,
     HelloMessage,
@@ -41,12 +45,15 @@ from nautilus_options.bridge.stream.messages import (
 )
 from nautilus_options.bridge.stream.ring import Event, EventRing, resume_refusal
 
-__all__ = ["EventHub", "SnapshotProvider"]
+__all__ = ["EventHub", "QuoteDemand", "SnapshotProvider"]
 
 log = logging.getLogger(__name__)
 
 #: ``fn(topics) -> {topic: state}``: REST-shaped state of the requested topics (never ``quotes``).
 SnapshotProvider = Callable[[set[str]], dict[str, Any]]
+#: ``fn(instrument_ids)``: the instruments some socket wants quotes of (called on the serving
+#: loop, each time the set changes; must return quickly).
+QuoteDemand = Callable[[frozenset[str]], None]
 
 
 def _now_ms() -> float:
@@ -83,11 +90,13 @@ class EventHub:
         heartbeat_s: float = 5.0,
         quote_flush_s: float = 0.25,
         batch_s: float = 0.01,
+        max_instruments: int = 100,
     ) -> None:
         for name, value in (
             ("max_queue", max_queue),
             ("heartbeat_s", heartbeat_s),
             ("quote_flush_s", quote_flush_s),
+            ("max_instruments", max_instruments),
         ):
             if value <= 0:
                 raise ValueError(f"{name} must be positive, got {value}")
@@ -99,6 +108,7 @@ class EventHub:
         self.heartbeat_s = heartbeat_s
         self.quote_flush_s = quote_flush_s
         self.batch_s = batch_s
+        self.max_instruments = max_instruments
         self._lock = threading.Lock()
         # Guarded by _lock (touched by publishing threads).
         self._seq = 0
@@ -115,6 +125,8 @@ class EventHub:
         self._last_drain = float("-inf")
         self._connections: set[Connection] = set()
         self._snapshot: SnapshotProvider | None = None
+        self._quote_demand: QuoteDemand | None = None
+        self._demanded: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------ any thread
     def set_snapshot(self, fn: SnapshotProvider) -> None:
@@ -124,6 +136,10 @@ class EventHub:
         must return quickly, e.g. by reading a state store the node side keeps up to date.
         """
         self._snapshot = fn
+
+    def on_quote_demand(self, fn: QuoteDemand) -> None:
+        """Install the quote-demand listener (see the module docstring)."""
+        self._quote_demand = fn
 
     def publish(self, topic: str, payload: dict[str, Any]) -> None:
         """Publish an event from any thread; never blocks on connections.
@@ -235,6 +251,14 @@ class EventHub:
         """Add topics and instruments; the first call starts the stream (resume or snapshot)."""
         new_topics: set[str] = {str(topic) for topic in message.topics} - conn.topics
         new_instruments = set(message.instruments) - conn.instruments
+        if len(conn.instruments) + len(new_instruments) > self.max_instruments:
+            conn.push(
+                ErrorMessage(
+                    message=f"instruments: at most {self.max_instruments} per socket "
+                    f"({len(conn.instruments)} subscribed); none of these was added"
+                ).model_dump_json()
+            )
+            new_instruments = set()
         conn.topics |= new_topics
         conn.instruments |= new_instruments
         conn.push(self._subscribed(conn))
@@ -247,18 +271,35 @@ class EventHub:
         if QUOTES in conn.topics and QUOTES not in new_topics and new_instruments:
             conn.push_all(self._latest_quotes(new_instruments).values())
         self._drop_if_closing(conn)
+        self._update_quote_demand()
 
     def unsubscribe(self, conn: Connection, message: UnsubscribeMessage) -> None:
         """Drop topics and instruments."""
         conn.topics -= set(message.topics)
         conn.instruments -= set(message.instruments)
         conn.push(self._subscribed(conn))
+        self._update_quote_demand()
 
     def discard(self, conn: Connection) -> None:
         """Stop delivering to ``conn``."""
         self._connections.discard(conn)
+        self._update_quote_demand()
 
     # ------------------------------------------------------------------- internals
+    def _update_quote_demand(self) -> None:
+        """Tell the listener the instruments wanted, if they changed."""
+        wanted = frozenset[str]().union(
+            *(conn.instruments for conn in self._connections if QUOTES in conn.topics)
+        )
+        if wanted == self._demanded:
+            return
+        self._demanded = wanted
+        if self._quote_demand is not None:
+            try:
+                self._quote_demand(wanted)
+            except Exception:
+                log.exception("the quote-demand listener failed")
+
     def _subscribed(self, conn: Connection) -> str:
         topics: list[Topic] = [topic for topic in TOPICS if topic in conn.topics]
         return SubscribedMessage(
@@ -330,6 +371,7 @@ class EventHub:
             log.warning(
                 "the stream fell over %d events behind the node: sockets closed", self.ring_size
             )
+            self._update_quote_demand()
         if not batch:
             return
         self._sent = batch[-1].seq
@@ -359,6 +401,7 @@ class EventHub:
     def _drop_if_closing(self, conn: Connection) -> None:
         if conn.close_reason is not None and conn in self._connections:
             self._connections.discard(conn)
+            self._update_quote_demand()
             code, reason = conn.close_reason
             if code == CloseCode.SLOW_CONSUMER:
                 log.warning("closing the stream of %s: %s", conn.subject, reason)
