@@ -1,6 +1,7 @@
 /**
  * The stack under test: `options-nt serve` (a paper node on the in-process simulator, with the
- * bridge) on a free port, the web server in front of it, and Debian's Chromium.
+ * bridge, which also serves the interface itself) on a free port, the web server in front of
+ * it, and Debian's Chromium.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -125,7 +126,7 @@ export class Cable {
 
   async stop(): Promise<void> {
     this.cut();
-    await new Promise((resolve) => this.server?.close(resolve));
+    if (this.server) await new Promise((resolve) => this.server!.close(resolve));
   }
 }
 
@@ -156,6 +157,7 @@ export class Stack {
         "--results",
         join(this.dir, "results"),
         "--paper",
+        "--ui", // the bridge serves the interface too, for the bridge-alone case
       ],
       [/with password (\S+) /, /bridge at (http:\/\/[\d.:]+)\/api\/v1/],
       150_000,

@@ -1,6 +1,7 @@
 /**
  * The trader interface end to end: Chromium → the web server → the bridge → a paper node on
- * the simulator. One node for every test, in order: the kill switch comes last.
+ * the simulator (and once straight to the bridge, which serves the interface too). One node for
+ * every test, in order: the kill switch comes last.
  */
 import { join } from "node:path";
 
@@ -11,6 +12,19 @@ import { lowContrast } from "./a11y.js";
 import { SCREENS_DIR, Stack } from "./harness.js";
 
 const WAIT = { timeout: 90_000 };
+const LAPTOP = { width: 1280, height: 800 };
+const TABLET = { width: 768, height: 1024 };
+const SCREENS = ["overview", "spreads", "orders", "chain", "builder", "strategies", "backtests", "audit"];
+/** What a screen shows once its data arrived (its widest content). */
+const FILLED_BY: Record<string, string> = {
+  overview: "capital",
+  spreads: "spread",
+  orders: "order-row",
+  chain: "chain-row",
+  strategies: "strategy-row",
+  backtests: "backtest-run",
+  audit: "audit-row",
+};
 
 interface Frame {
   socket: number;
@@ -31,7 +45,7 @@ describe("trader interface", () => {
 
   beforeAll(async () => {
     await stack.start();
-    const context = await stack.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await stack.browser.newContext({ viewport: LAPTOP });
     page = await context.newPage();
     page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
     page.on("response", (response) => {
@@ -69,8 +83,13 @@ describe("trader interface", () => {
     await page.getByRole("alert").filter({ hasText: "wrong username or password" }).waitFor(WAIT);
 
     await page.getByLabel("Password").fill(stack.password);
+    const bridgeAnswer = page.waitForResponse((response) => response.url().includes("/api/v1/"), WAIT);
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByTestId("environment").filter({ hasText: "PAPER" }).waitFor(WAIT);
+    // The banner says what the bridge stamps on every answer.
+    const environment = (await bridgeAnswer).headers()["x-options-nt-environment"] ?? "";
+    expect(environment).toBe("paper");
+    expect(await text("environment")).toMatch(new RegExp(`^${environment.toUpperCase()}`));
     await page.getByTestId("trading-state").first().filter({ hasText: "ACTIVE" }).waitFor(WAIT);
     await page.getByTestId("freshness").first().filter({ hasText: "LIVE DATA" }).waitFor(WAIT);
     await page.waitForFunction(() => document.querySelector("[data-testid=capital]")?.textContent?.startsWith("₹"), null, WAIT);
@@ -106,9 +125,6 @@ describe("trader interface", () => {
     await page.goto(`${stack.webUrl}/#/overview`);
     await page.waitForFunction(() => document.querySelector("[data-testid=open-spreads]")?.textContent?.startsWith("1 open spread"), null, WAIT);
     await shot("overview");
-    await page.setViewportSize({ width: 820, height: 1180 }); // a tablet held upright
-    await shot("overview-tablet");
-    await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${stack.webUrl}/#/orders`);
     await page.getByTestId("order-row").first().waitFor(WAIT);
     await shot("orders");
@@ -134,6 +150,50 @@ describe("trader interface", () => {
     for (const frame of auth) expect(frame.message.token).toBe("web-session");
     const received = JSON.stringify(frames.filter((f) => f.direction === "received").map((f) => f.message));
     expect(received).not.toMatch(/access_token|refresh_token/);
+  });
+
+  it("is served by the bridge alone: logs in with the bridge's tokens, in memory only", async () => {
+    const context = await stack.browser.newContext({ viewport: LAPTOP });
+    const alone = await context.newPage();
+    const problems: string[] = [];
+    alone.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+    alone.on("console", (message) => {
+      if (/content security policy/i.test(message.text())) problems.push(`csp: ${message.text()}`);
+    });
+    const sent: Record<string, unknown>[] = [];
+    alone.on("websocket", (socket) =>
+      socket.on("framesent", (data) => {
+        const parsed = JSON.parse(String(data.payload)) as Record<string, unknown> | Record<string, unknown>[];
+        sent.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+      }),
+    );
+    try {
+      const answer = await alone.goto(`${stack.bridgeUrl}/`);
+      const headers = answer?.headers() ?? {};
+      expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(headers["x-content-type-options"]).toBe("nosniff");
+      expect(headers["referrer-policy"]).toBe("no-referrer");
+      await alone.getByLabel("User").fill("admin");
+      await alone.getByLabel("Password").fill(stack.password);
+      await alone.getByRole("button", { name: "Log in" }).click();
+      await alone.getByTestId("environment").filter({ hasText: "PAPER" }).waitFor(WAIT);
+      await alone.getByTestId("freshness").first().filter({ hasText: "LIVE DATA" }).waitFor(WAIT);
+      await alone.waitForFunction(() => document.querySelector("[data-testid=capital]")?.textContent?.startsWith("₹"), null, WAIT);
+      // The stream was opened with the bridge's own access token in its first message ...
+      const token = String(sent.find((message) => message.type === "auth")?.token ?? "");
+      expect(token.length).toBeGreaterThan(20);
+      // ... which is nowhere but in the page's memory: a reload logs out.
+      expect(await alone.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })])).toEqual([
+        "",
+        "{}",
+        "{}",
+      ]);
+      await alone.reload();
+      await alone.getByLabel("User").waitFor(WAIT);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 
   it("warns while the network is down, then resumes the stream without losing an event", async () => {
@@ -299,7 +359,7 @@ describe("trader interface", () => {
   });
 
   it("meets WCAG AA contrast on every screen and is driven by the keyboard", async () => {
-    for (const screen of ["overview", "spreads", "orders", "chain", "builder", "strategies", "backtests", "audit"]) {
+    for (const screen of SCREENS) {
       await page.goto(`${stack.webUrl}/#/${screen}`);
       await page.locator(`nav a[aria-current=page][href="#/${screen}"]`).waitFor(WAIT);
       await page.locator("main section").first().waitFor(WAIT);
@@ -322,6 +382,27 @@ describe("trader interface", () => {
     await dialog.waitFor(WAIT);
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden", ...WAIT });
+  });
+
+  it("fits every screen at laptop and tablet widths, with no horizontal scrolling", async () => {
+    const overflowing: { screen: string; width: number; scrollWidth: number }[] = [];
+    for (const viewport of [LAPTOP, TABLET]) {
+      await page.setViewportSize(viewport);
+      for (const screen of SCREENS) {
+        await page.goto(`${stack.webUrl}/#/${screen}`);
+        await page.locator(`nav a[aria-current=page][href="#/${screen}"]`).waitFor(WAIT);
+        await page.locator("main section").first().waitFor(WAIT);
+        if (FILLED_BY[screen]) await page.getByTestId(FILLED_BY[screen]).first().waitFor(WAIT);
+        const { scrollWidth, width } = await page.evaluate(() => ({
+          scrollWidth: document.scrollingElement?.scrollWidth ?? 0,
+          width: window.innerWidth,
+        }));
+        if (scrollWidth > width) overflowing.push({ screen, width, scrollWidth });
+        if (viewport === TABLET && ["overview", "spreads", "orders"].includes(screen)) await shot(`${screen}-tablet`);
+      }
+    }
+    await page.setViewportSize(LAPTOP);
+    expect(overflowing).toEqual([]);
   });
 
   it("fires the kill switch after confirmation: everything flat and HALTED", async () => {

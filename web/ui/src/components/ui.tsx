@@ -3,7 +3,8 @@ import type { ButtonHTMLAttributes, ReactNode } from "react";
 
 export function Panel({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   return (
-    <section className="rounded-lg border border-slate-700 bg-slate-900 p-4" aria-label={title}>
+    // min-w-0: a wide table scrolls inside the panel rather than widening the page.
+    <section className="min-w-0 rounded-lg border border-slate-700 bg-slate-900 p-4" aria-label={title}>
       <div className="mb-3 flex items-center justify-between gap-2">
         <h2 className="text-base font-semibold text-slate-100">{title}</h2>
         {actions}
