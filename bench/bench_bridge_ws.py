@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument(
         "--deflate",
         action="store_true",
-        help="clients offer permessage-deflate (browsers do): the server compresses per socket",
+        help="clients offer permessage-deflate as browsers do (the bridge declines it)",
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument(

@@ -52,6 +52,10 @@ class BridgeServer:
         Port (0: any free one; :attr:`port` tells which once started).
     certfile, keyfile : Path, optional
         TLS certificate and key (HTTPS when both are given).
+    per_message_deflate : bool
+        Whether WebSocket clients that offer compression get it (off by default: the server
+        would compress every frame once per socket, doubling its CPU at 50 clients, for
+        little gain on loopback or a desk's network).
 
     The client address is the peer's own: ``X-Forwarded-For`` and ``X-Forwarded-Proto``
     are ignored, so behind a relay or proxy every request comes from the proxy's address.
@@ -64,6 +68,7 @@ class BridgeServer:
         port: int = 8765,
         certfile: Path | None = None,
         keyfile: Path | None = None,
+        per_message_deflate: bool = False,
     ) -> None:
         config = uvicorn.Config(
             app,
@@ -78,6 +83,7 @@ class BridgeServer:
             # forge it (the audit's address, the per-address lockout).
             proxy_headers=False,
             ws=PromptCloseWebSocketProtocol,
+            ws_per_message_deflate=per_message_deflate,
         )
         self.scheme = "https" if certfile and keyfile else "http"
         self._port = port

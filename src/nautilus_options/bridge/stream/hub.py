@@ -26,13 +26,14 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import msgspec
+
 from nautilus_options.bridge.stream.connection import Connection
 from nautilus_options.bridge.stream.messages import (
     QUOTES,
     TOPICS,
     CloseCode,
     ErrorMessage,
-    EventMessage,
     HeartbeatMessage,
     HelloMessage,
     ResumedMessage,
@@ -48,6 +49,7 @@ from nautilus_options.bridge.stream.ring import Event, EventRing, resume_refusal
 __all__ = ["EventHub", "QuoteDemand", "SnapshotProvider"]
 
 log = logging.getLogger(__name__)
+_ENCODER = msgspec.json.Encoder(enc_hook=str)
 
 #: ``fn(topics) -> {topic: state}``: REST-shaped state of the requested topics (never ``quotes``).
 SnapshotProvider = Callable[[set[str]], dict[str, Any]]
@@ -346,9 +348,10 @@ class EventHub:
         return event.text
 
     def _encode(self, topic: str, seq: int, ts: float, data: dict[str, Any]) -> str:
-        return EventMessage.model_construct(
-            topic=topic, seq=seq, epoch=self.epoch, ts=ts, data=data
-        ).model_dump_json(fallback=str)
+        # An EventMessage as pydantic writes it (fields in order, str for the unknown), about
+        # ten times faster; once per event, whatever the number of sockets.
+        event = {"type": "event", "topic": topic, "seq": seq, "epoch": self.epoch, "ts": ts}
+        return _ENCODER.encode({**event, "data": data}).decode()
 
     def _schedule_drain(self, loop: asyncio.AbstractEventLoop) -> None:
         delay = self._last_drain + self.batch_s - loop.time()
