@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from nautilus_options.bridge.apidocs import DOCS_CSP
 from nautilus_options.bridge.app import ENVIRONMENT_HEADER, create_app
 from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.settings import BridgeSettings
@@ -91,6 +92,8 @@ def test_api_answers_stay_the_bridges(served: tuple[str, Path]) -> None:
         assert unknown.status_code == 404
         assert unknown.json() == {"detail": "Not Found"}
         assert "content-security-policy" not in unknown.headers
+        # The API docs page keeps its own policy.
+        assert client.get("/api/v1/docs").headers["content-security-policy"] == DOCS_CSP
         assert client.get("/api/v1/status").status_code == 401
         login = client.post("/api/v1/auth/login", json={"username": "x", "password": "y"})
         assert login.status_code == 401

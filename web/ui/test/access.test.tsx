@@ -79,7 +79,10 @@ describe("bridge mode", () => {
     const backend = bridgeBackend(() => clock);
     const session = await backend.login("ana", "right");
     const rest = backend.rest(session, () => undefined);
-    clock += 841_000; // within a minute of the end of its 900 s
+    clock += 839_000; // more than a minute left: no refresh yet
+    await rest.GET("/api/v1/auth/me");
+    expect(calls.at(-1)?.auth).toBe("Bearer access-1");
+    clock += 2_000; // within a minute of the end of its 900 s
     await Promise.all([rest.GET("/api/v1/auth/me"), rest.GET("/api/v1/status")]);
     const refreshes = calls.filter((c) => c.url === "/api/v1/auth/refresh");
     expect(refreshes).toEqual([{ url: "/api/v1/auth/refresh", auth: null, body: JSON.stringify({ refresh_token: "refresh-1" }) }]);
