@@ -14,6 +14,10 @@ the bridge serving one socket subscribed to nothing (the cost of publishing), th
 client connected and reading (each burst fully delivered before the next: the serving thread
 shares the interpreter with the node); ratios are median rates over the baseline's.
 
+Scheduling baseline, in the same run: while the events are paced, a thread of the node's
+process sleeps 5 ms over and over and records how late it wakes; on a loaded machine the
+latency's tail follows that lateness (time waiting for a core), not the bridge's work.
+
 Usage::
 
     .venv/bin/python bench/bench_bridge_ws.py [--clients 50] [--rate 5000] [--seconds 10]
@@ -29,6 +33,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -163,6 +168,39 @@ class _Switch:
         return count / (time.perf_counter() - started)
 
 
+class _Lateness:
+    """A thread that sleeps ``step_s`` over and over, recording how late it wakes (ms)."""
+
+    def __init__(self, step_s: float = 0.005) -> None:
+        self.step_s = step_s
+        self.late_ms: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lateness", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            time.sleep(self.step_s)
+            self.late_ms.append((time.perf_counter() - started - self.step_s) * 1000)
+
+    def __enter__(self) -> _Lateness:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def quantiles(self) -> dict[str, float]:
+        """p50, p99 and max lateness, ms."""
+        late = np.array(self.late_ms)
+        return {
+            "late_p50_ms": round(float(np.quantile(late, 0.5)), 1),
+            "late_p99_ms": round(float(np.quantile(late, 0.99)), 1),
+            "late_max_ms": round(float(late.max()), 1),
+        }
+
+
 def _quantiles(histogram: Counter[int]) -> dict[str, float]:
     buckets = np.array(sorted(histogram))
     counts = np.array([histogram[b] for b in buckets]).cumsum()
@@ -272,7 +310,8 @@ def main() -> None:
         time.sleep(0.01)
 
     sink.bridged = True
-    rate, cpu = _publish_paced(bus, args.rate, args.warmup + args.seconds)
+    with _Lateness() as lateness:
+        rate, cpu = _publish_paced(bus, args.rate, args.warmup + args.seconds)
     bridged = []
     for k, milestone in enumerate(milestones):
         for worker in workers:
@@ -298,6 +337,7 @@ def main() -> None:
         "deliveries": int(sum(histogram.values())),
         "deliveries_expected": (paced - warm) * args.clients,
         **_quantiles(histogram),
+        **lateness.quantiles(),
         "server_process_cpu": round(cpu, 2),
         "client_process_cpu": [round(output["cpu"], 2) for output in outputs],
         "burst": args.burst,
@@ -323,6 +363,10 @@ def main() -> None:
     print(
         f"  latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
         f"max {result['max_ms']} ms (target p99 < 50 ms)"
+    )
+    print(
+        f"  scheduling baseline: a 5 ms sleep woke late by p50 {result['late_p50_ms']} ms, "
+        f"p99 {result['late_p99_ms']} ms, max {result['late_max_ms']} ms"
     )
     print(
         f"  CPU share: node and server process {result['server_process_cpu']:.0%}, "
