@@ -3,6 +3,7 @@ refused naming it, and the read-only preview is never audited."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from nautilus_options.bridge.app import create_app, openapi_schema
 from nautilus_options.bridge.audit import AUDIT_FILE
 from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.schemas.chain import QuoteGreeks
+from nautilus_options.bridge.schemas.money import BalanceOut
 from nautilus_options.bridge.schemas.numbers import round_significant
 from nautilus_options.bridge.schemas.trading import GreeksOut, PositionOut
 from nautilus_options.bridge.server import BridgeServer
@@ -113,4 +116,23 @@ def test_responses_round_money_prices_and_greeks() -> None:
     assert position.avg_px_open == 101.025
     assert position.realized_pnl == 1234.5
     assert position.unrealized_pnl == -0.12
-    assert round_significant(float("nan")) != round_significant(float("nan"))
+    quote = QuoteGreeks(
+        instrument_id="A.NSE",
+        bid=101.05,
+        ask=101.10000000000001,
+        mid=101.07500000000002,
+        iv=0.1234567891,
+        delta=0.5000000001,
+        gamma=None,
+        theta=None,
+        vega=None,
+    )
+    assert (quote.ask, quote.mid, quote.iv, quote.delta) == (101.1, 101.075, 0.123457, 0.5)
+    balance = BalanceOut(currency="INR", total=1e6 + 1e-7, locked=0.005001, free=999_999.999)
+    assert balance.model_dump() == {
+        "currency": "INR",
+        "total": 1_000_000.0,
+        "locked": 0.01,
+        "free": 1_000_000.0,
+    }
+    assert math.isnan(round_significant(math.nan))

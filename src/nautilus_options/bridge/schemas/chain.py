@@ -6,25 +6,27 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from nautilus_options.bridge.schemas.numbers import Greek, Price
+
 
 class QuoteGreeks(BaseModel):
     """One contract: its touch, mid, implied volatility and Greeks per unit."""
 
     instrument_id: str
-    bid: float | None
-    ask: float | None
-    mid: float | None
-    iv: float | None
-    delta: float | None
-    gamma: float | None
-    theta: float | None
-    vega: float | None
+    bid: Price | None
+    ask: Price | None
+    mid: Price | None
+    iv: Greek | None
+    delta: Greek | None
+    gamma: Greek | None
+    theta: Greek | None
+    vega: Greek | None
 
 
 class ChainRow(BaseModel):
     """One strike's call and put."""
 
-    strike: float
+    strike: Price
     call: QuoteGreeks | None
     put: QuoteGreeks | None
 
@@ -35,8 +37,8 @@ class ChainOut(BaseModel):
     underlying: str
     expiry: datetime
     expiries: list[datetime]
-    spot: float | None
-    forward: float | None
+    spot: Price | None
+    forward: Price | None
     years_to_expiry: float
     rate: float
     rows: list[ChainRow]

@@ -6,21 +6,23 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from nautilus_options.bridge.schemas.numbers import Money
+
 
 class CapitalOut(BaseModel):
     """The capital manager's state (as its ``CapitalUpdated``)."""
 
     ts: datetime
-    capital: float
-    initial_capital: float
-    sizing_capital: float
-    deployed: float
-    peak: float
+    capital: Money
+    initial_capital: Money
+    sizing_capital: Money
+    deployed: Money
+    peak: Money
     drawdown_pct: float
     halted: bool
-    realized_pnl: float
-    commissions: float
-    exercise_charges: float
+    realized_pnl: Money
+    commissions: Money
+    exercise_charges: Money
     currency: str
     reason: str
 
@@ -29,17 +31,17 @@ class BalanceOut(BaseModel):
     """One currency's balance."""
 
     currency: str
-    total: float
-    locked: float
-    free: float
+    total: Money
+    locked: Money
+    free: Money
 
 
 class MarginOut(BaseModel):
     """Margin blocked for one instrument."""
 
     instrument_id: str
-    initial: float
-    maintenance: float
+    initial: Money
+    maintenance: Money
 
 
 class AccountOut(BaseModel):
