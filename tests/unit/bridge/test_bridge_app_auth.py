@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bridge_http import PASSWORD, login, served
 
 from nautilus_options.bridge.app import ENVIRONMENT_HEADER, create_app, openapi_schema
 from nautilus_options.bridge.audit import AUDIT_FILE
@@ -18,7 +19,6 @@ from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialS
 from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.settings import BridgeSettings
 
-PASSWORD = "s3cret-pass"
 ORIGIN = "http://dashboard.example"
 
 
@@ -35,21 +35,8 @@ def client(state_dir: Path) -> Iterator[httpx.Client]:
         cors_origins=(ORIGIN,),
         max_login_failures=3,
     )
-    app = create_app(settings)
-    app.state.bridge.auth.store.add_user("admin", PASSWORD, (Scope.ADMIN,))
-    app.state.bridge.auth.store.add_user("viewer", PASSWORD, (Scope.READ,))
-    server = BridgeServer(app, port=0).start()
-    try:
-        with httpx.Client(base_url=f"{server.url}/api/v1", timeout=30) as http:
-            yield http
-    finally:
-        server.stop()
-
-
-def login(client: httpx.Client, user: str) -> dict[str, str]:
-    response = client.post("/auth/login", json={"username": user, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    with served(settings, {"admin": Scope.ADMIN, "viewer": Scope.READ}) as http:
+        yield http
 
 
 def test_every_route_but_login_and_refresh_needs_a_token(client: httpx.Client) -> None:

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bridge_http import PASSWORD, login, served
 
-from nautilus_options.bridge.app import create_app, openapi_schema
+from nautilus_options.bridge.app import openapi_schema
 from nautilus_options.bridge.audit import AUDIT_FILE
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.chain import QuoteGreeks
 from nautilus_options.bridge.schemas.money import BalanceOut
 from nautilus_options.bridge.schemas.numbers import round_significant
 from nautilus_options.bridge.schemas.trading import GreeksOut, PositionOut
-from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.settings import BridgeSettings
-
-PASSWORD = "s3cret-pass"
 
 
 @pytest.fixture(scope="module")
@@ -30,21 +28,9 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(state_dir: Path) -> Iterator[httpx.Client]:
-    app = create_app(BridgeSettings(environment="backtest", state_dir=state_dir))
-    app.state.bridge.auth.store.add_user("admin", PASSWORD, (Scope.ADMIN,))
-    app.state.bridge.auth.store.add_user("viewer", PASSWORD, (Scope.READ,))
-    server = BridgeServer(app, port=0).start()
-    try:
-        with httpx.Client(base_url=f"{server.url}/api/v1", timeout=30) as http:
-            yield http
-    finally:
-        server.stop()
-
-
-def login(client: httpx.Client, user: str) -> dict[str, str]:
-    response = client.post("/auth/login", json={"username": user, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    settings = BridgeSettings(environment="backtest", state_dir=state_dir)
+    with served(settings, {"admin": Scope.ADMIN, "viewer": Scope.READ}) as http:
+        yield http
 
 
 def test_every_request_body_forbids_unknown_fields() -> None:
