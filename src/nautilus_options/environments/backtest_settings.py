@@ -12,7 +12,6 @@ import yaml
 
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.common.config import (
-    NonNegativeFloat,
     PositiveFloat,
     PositiveInt,
     Underlying,
@@ -77,8 +76,8 @@ class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
         Implied volatility up to which a ``delta`` (or ``premium``) strike rule's strike
         stays inside the band.
     band_points : float, optional
-        Distance in points from the forward to the strike rule's strike, replacing the one
-        derived from the rule.
+        Distance in points (> 0) from the forward to the strike rule's strike, replacing
+        the one derived from the rule.
     window_days : int, default 2
         Days of data read from the catalog at a time: the run streams its data, so its
         memory does not grow with the date range. The results do not depend on it.
@@ -88,7 +87,7 @@ class DataSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     expiries: PositiveInt | None = None
     strike_band: bool = True
     band_vol: PositiveFloat = 0.5
-    band_points: NonNegativeFloat | None = None
+    band_points: PositiveFloat | None = None
     window_days: PositiveInt = DEFAULT_WINDOW_DAYS
 
     def __post_init__(self) -> None:
