@@ -11,6 +11,7 @@ import { PayoffChart } from "../components/PayoffChart";
 import { Button, Cell, ErrorText, Field, Figure, INPUT, Panel, Table } from "../components/ui";
 import { unwrap, useApp, useLive, usePoll } from "../context";
 import { money, num, time } from "../format";
+import { checkLots, checkStrikeValue, checkWingWidth, LIMITS } from "../spreadForm";
 
 type Schemas = components["schemas"];
 type SpreadRequest = Schemas["SpreadRequest"];
@@ -24,6 +25,12 @@ const SPREAD_TYPES: SpreadType[] = ["bull_put_credit", "bear_call_credit", "iron
 const STRIKE_RULES: StrikeRule[] = ["delta", "points", "percent", "premium"];
 const FINAL = new Set(["open", "refused", "closed"]);
 
+/** Each mode's request before anything is typed (the form's fields start empty). */
+const FRESH: Record<"template" | "legs", [Omit<SpreadRequest, "lots">, string | null]> = {
+  template: [{ template: { spread_type: "bull_put_credit" }, legs: null }, null],
+  legs: [{ template: null, legs: [] }, "Leg 1 strike: choose one"],
+};
+
 interface LegDraft {
   strike: string;
   right: "CE" | "PE";
@@ -36,7 +43,10 @@ export function newKey(): string {
   return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-function Template({ onChange }: { onChange: (request: Omit<SpreadRequest, "lots">) => void }) {
+/** The request's shape and, when a typed field is invalid, the message naming it. */
+type ShapeChange = (request: Omit<SpreadRequest, "lots">, error: string | null) => void;
+
+function Template({ onChange }: { onChange: ShapeChange }) {
   const [spreadType, setSpreadType] = useState<SpreadType>("bull_put_credit");
   const [rule, setRule] = useState<StrikeRule | "">("");
   const [value, setValue] = useState("");
@@ -44,16 +54,22 @@ function Template({ onChange }: { onChange: (request: Omit<SpreadRequest, "lots"
   const [expiry, setExpiry] = useState("");
   const emit = (next: Partial<{ spreadType: SpreadType; rule: StrikeRule | ""; value: string; wing: string; expiry: string }>) => {
     const s = { spreadType, rule, value, wing, expiry, ...next };
-    onChange({
-      template: {
-        spread_type: s.spreadType,
-        expiry: s.expiry || null,
-        strike_rule: s.rule || null,
-        strike_value: s.value ? Number(s.value) : null,
-        wing_width: s.wing ? Number(s.wing) : null,
+    const strike = checkStrikeValue(s.value);
+    const width = checkWingWidth(s.wing);
+    onChange(
+      {
+        template: {
+          spread_type: s.spreadType,
+          expiry: s.expiry || null,
+          strike_rule: s.rule || null,
+          // Empty: the strategy's setting. Invalid: never sent (the error blocks the preview).
+          strike_value: strike.value ?? null,
+          wing_width: width.value ?? null,
+        },
+        legs: null,
       },
-      legs: null,
-    });
+      strike.error ?? width.error,
+    );
   };
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
@@ -87,7 +103,7 @@ function Template({ onChange }: { onChange: (request: Omit<SpreadRequest, "lots"
   );
 }
 
-function Legs({ onChange }: { onChange: (request: Omit<SpreadRequest, "lots">) => void }) {
+function Legs({ onChange }: { onChange: ShapeChange }) {
   const { rest } = useApp();
   const [underlying, setUnderlying] = useState<Underlying>("NIFTY");
   const [legs, setLegs] = useState<LegDraft[]>([
@@ -105,10 +121,14 @@ function Legs({ onChange }: { onChange: (request: Omit<SpreadRequest, "lots">) =
   }, [chain.data]);
   const update = (next: LegDraft[]) => {
     setLegs(next);
-    onChange({
-      template: null,
-      legs: next.map((leg) => ({ instrument_id: ids.get(`${leg.strike}${leg.right}`) ?? "", side: leg.side })),
-    });
+    const missing = next.findIndex((leg) => !ids.has(`${leg.strike}${leg.right}`));
+    onChange(
+      {
+        template: null,
+        legs: next.map((leg) => ({ instrument_id: ids.get(`${leg.strike}${leg.right}`) ?? "", side: leg.side })),
+      },
+      missing >= 0 ? `Leg ${missing + 1} strike: choose one listed for ${next[missing]!.right}` : null,
+    );
   };
   const strikes = (chain.data?.rows ?? []).map((r) => r.strike);
   return (
@@ -233,15 +253,24 @@ function SubmissionPanel({ submission }: { submission: Submission }) {
 export function Builder() {
   const { rest, session } = useApp();
   const [mode, setMode] = useState<"template" | "legs">("template");
-  const [shape, setShape] = useState<Omit<SpreadRequest, "lots">>({ template: { spread_type: "bull_put_credit" }, legs: null });
-  const [lots, setLots] = useState(1);
+  const [shape, setShape] = useState(FRESH.template[0]);
+  const [shapeError, setShapeError] = useState<string | null>(null);
+  const [lotsText, setLotsText] = useState("1");
   const [preview, setPreview] = useState<Preview | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [submission, setSubmission] = useState<Submission | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const trade = session.scopes.includes("trade") || session.scopes.includes("admin");
-  const request: SpreadRequest = { ...shape, lots };
+  const lots = checkLots(lotsText);
+  const invalid = shapeError ?? lots.error;
+  const request: SpreadRequest = { ...shape, lots: lots.value ?? LIMITS.lots.min };
+
+  const changeShape: ShapeChange = (next, problem) => {
+    setShape(next);
+    setShapeError(problem);
+    setPreview(null);
+  };
 
   const doPreview = async () => {
     setBusy(true);
@@ -286,23 +315,31 @@ export function Builder() {
         <div className="mb-3 flex gap-2" role="radiogroup" aria-label="how to build">
           {(["template", "legs"] as const).map((m) => (
             <label key={m} className="flex items-center gap-1 text-sm">
-              <input type="radio" name="mode" checked={mode === m} onChange={() => (setMode(m), setPreview(null))} /> {m === "template" ? "From a template" : "From legs"}
+              <input type="radio" name="mode" checked={mode === m} onChange={() => (setMode(m), changeShape(...FRESH[m]))} /> {m === "template" ? "From a template" : "From legs"}
             </label>
           ))}
         </div>
-        {mode === "template" ? <Template onChange={(s) => (setShape(s), setPreview(null))} /> : <Legs onChange={(s) => (setShape(s), setPreview(null))} />}
+        {mode === "template" ? <Template onChange={changeShape} /> : <Legs onChange={changeShape} />}
         <div className="mt-3 flex items-end gap-3">
           <Field label="Lots">
-            <input className={`${INPUT} w-24`} type="number" min={1} max={100} value={lots} onChange={(e) => (setLots(Math.max(1, Number(e.target.value) || 1)), setPreview(null))} />
+            <input
+              className={`${INPUT} w-24`}
+              type="number"
+              min={LIMITS.lots.min}
+              max={LIMITS.lots.max}
+              value={lotsText}
+              aria-invalid={lots.error !== null}
+              onChange={(e) => (setLotsText(e.target.value), setPreview(null))}
+            />
           </Field>
-          <Button onClick={() => void doPreview()} disabled={busy}>
+          <Button onClick={() => void doPreview()} disabled={busy || invalid !== null}>
             Preview
           </Button>
-          <Button tone="primary" disabled={busy || !preview || !trade} onClick={() => setConfirming(true)}>
+          <Button tone="primary" disabled={busy || !preview || !trade || invalid !== null} onClick={() => setConfirming(true)}>
             Submit…
           </Button>
         </div>
-        <ErrorText error={error} />
+        <ErrorText error={invalid ?? error} />
       </Panel>
       {preview ? <PreviewPanel preview={preview} /> : null}
       {submission ? <SubmissionPanel submission={submission} /> : null}
