@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 DESCRIPTION = """\
@@ -37,14 +38,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object with the summary, only"
     )
+    parser.add_argument(
+        "--verbose", action="store_true", help="show Ray's own log lines (hidden by default)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep described by ``args``; return the exit code."""
     from nautilus_options.environments.sweep import run_sweep
+    from nautilus_options.environments.sweep_settings import load_sweep, walk_forward_notes
 
-    options = {"address": args.address, "out": args.out, "num_cpus": args.num_cpus}
+    for note in walk_forward_notes(load_sweep(args.config)[0]):
+        print(f"options-nt: note: {note}", file=sys.stderr)
+    options = {
+        "address": args.address,
+        "out": args.out,
+        "num_cpus": args.num_cpus,
+        "verbose": args.verbose,
+    }
     if args.json:
         outcome = run_sweep(args.config, **options)
         print(json.dumps({**outcome.summary, "out": str(outcome.out_dir)}))

@@ -16,21 +16,27 @@ set, in-sample and out-of-sample figures side by side), ``report.html`` and
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import logging
 import os
 import resource
+import socket
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+import numpy as np
 import pandas as pd
 
 from nautilus_options.common.progress import Progress
-from nautilus_options.environments.backtest import run_backtest
+from nautilus_options.environments.backtest import resolve_catalog, run_backtest, run_period
+from nautilus_options.environments.backtest_settings import settings_from_mapping
 from nautilus_options.environments.outputs import read_equity
 from nautilus_options.environments.sweep_report import write_results
 from nautilus_options.environments.sweep_settings import (
@@ -41,19 +47,30 @@ from nautilus_options.environments.sweep_settings import (
     run_id,
     run_settings,
 )
-from nautilus_options.errors import ConfigError
+from nautilus_options.errors import ConfigError, OptionsNTError
 
 __all__ = [
+    "DRAWDOWN_FLOOR",
+    "FINGERPRINT_FILE",
     "RUNS_FILE",
     "SweepOutcome",
+    "check_address",
+    "check_periods",
+    "claim_out_dir",
     "daily_equity",
     "execute_run",
+    "fingerprint",
     "objective_value",
+    "remote_run",
     "run_sweep",
 ]
 
 #: The sweep's journal of finished runs, one JSON object a line.
 RUNS_FILE = "runs.jsonl"
+#: The settings the runs in an output folder were made with (see :func:`fingerprint`).
+FINGERPRINT_FILE = "sweep_base.json"
+#: The smallest drawdown ``pnl_over_drawdown`` divides by, as a share of the initial capital.
+DRAWDOWN_FLOOR = 0.01
 _FIGURES = ("trades", "pnl_total", "sharpe", "max_drawdown", "win_rate", "ending_capital")
 
 
@@ -67,14 +84,31 @@ class SweepOutcome:
     files: dict[str, Path]
 
 
-def objective_value(summary: Mapping[str, Any], objective: str) -> float:
-    """The ``objective`` of a backtest summary (NaN when undefined, e.g. no Sharpe)."""
-    if objective == "pnl_over_drawdown":
-        pnl, drawdown = summary.get("pnl_total"), summary.get("max_drawdown") or 0.0
-        value = None if pnl is None else (pnl / drawdown if drawdown > 0 else pnl)
-    else:
+def objective_value(
+    summary: Mapping[str, Any], objective: str, equity: Sequence[float] = ()
+) -> float:
+    """The ``objective`` of a backtest summary; NaN when undefined (no spread, no Sharpe).
+
+    A run that opened no spread has no objective, so it ranks last whatever the others lost.
+    ``pnl_over_drawdown`` reads the run's ``equity`` curve (marked to market): with the P&L
+    ``p`` (last equity less the initial capital) and the maximum drawdown ``d`` of that curve,
+    both in units of a floor of 1 % of the initial capital (``d`` at least 1), it is ``p / d``
+    for a gain and ``p * d`` for a loss. It rises with the P&L and falls as the drawdown
+    deepens, on either side of zero.
+    """
+    if not any(summary.get(key) for key in ("entries", "trades", "open_spreads")):
+        return float("nan")
+    if objective != "pnl_over_drawdown":
         value = summary.get(objective)
-    return float("nan") if value is None else float(value)
+        return float("nan") if value is None else float(value)
+    capital = float(summary.get("initial_capital") or 0.0)
+    if not equity or capital <= 0:
+        return float("nan")
+    curve = np.concatenate(([capital], np.asarray(equity, dtype=float)))
+    floor = capital * DRAWDOWN_FLOOR
+    pnl = (curve[-1] - capital) / floor
+    drawdown = max(float(np.max(np.maximum.accumulate(curve) - curve)) / floor, 1.0)
+    return float(pnl / drawdown if pnl >= 0 else pnl * drawdown)
 
 
 def execute_run(
@@ -84,30 +118,73 @@ def execute_run(
     period: Period | None,
     out: str,
     objective: str,
+    source: str = "sweep",
 ) -> dict[str, Any]:
     """Run one backtest of a sweep; its row for ``runs.jsonl``.
 
     The row holds the run id, period, parameters, headline figures, the objective, the daily
     equity (``[[date, value], ...]``), the wall time and the process's peak memory (MB).
+    ``source`` (the sweep file) is named in errors.
     """
     started = time.perf_counter()
-    settings = run_settings(base, params, out=out, period=period)
+    settings = run_settings(base, params, out=out, period=period, source=source)
     outcome = run_backtest(settings)
+    curve = read_equity(outcome.out_dir)[2]
     return {
         "run_id": run_id(params),
         "period": period_name,
         "params": dict(params),
         **{key: outcome.summary.get(key) for key in _FIGURES},
-        "objective": objective_value(outcome.summary, objective),
-        "equity": daily_equity(outcome.out_dir),
+        "objective": objective_value(outcome.summary, objective, curve.to_list()),
+        "equity": daily_equity(curve),
         "wall_secs": round(time.perf_counter() - started, 2),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
 
 
-def daily_equity(out_dir: Path) -> list[list[Any]]:
+def remote_run(
+    base: Mapping[str, Any],
+    params: Mapping[str, Any],
+    period_name: str,
+    period: Period | None,
+    out: str,
+    objective: str,
+    source: str,
+) -> dict[str, Any]:
+    """:func:`execute_run` in a Ray worker: an error raised on purpose comes back as data.
+
+    Ray cannot rebuild this package's errors on the driver (nor print them in one line), so
+    the row is then ``{"run_id", "period", "error": [field or None, message]}``.
+    """
+    error: list[str | None]
+    try:
+        return execute_run(base, params, period_name, period, out, objective, source)
+    except ConfigError as exc:
+        error = [exc.field, _message(exc)]
+    except OptionsNTError as exc:
+        error = [None, str(exc)]
+    return {"run_id": run_id(params), "period": period_name, "error": error}
+
+
+def _run_error(row: Mapping[str, Any], source: str | Path) -> OptionsNTError:
+    """The error of a failed run's row, naming the run and the sweep file."""
+    field, message = row["error"]
+    run = f"run {row['run_id']}-{row['period']}"
+    where = f"({run})" if f"(in {source})" in message else f"({run} of {source})"
+    return _period_error(field, f"{message} {where}", row["period"])
+
+
+def _period_error(field: str | None, message: str, period: str) -> OptionsNTError:
+    """An error of a run in ``period``: its ``start``/``end`` named as the split's key."""
+    if field is None:
+        return OptionsNTError(message)
+    if period != "full" and field in ("start", "end"):
+        field = f"walk_forward.{period}.{field}"
+    return ConfigError(field, message)
+
+
+def daily_equity(equity: pd.Series) -> list[list[Any]]:
     """A run's equity marked to market at each IST day's last change: ``[[date, INR]]``."""
-    equity = read_equity(out_dir)[2]
     days = pd.DatetimeIndex(equity.index).tz_convert("Asia/Kolkata").strftime("%Y-%m-%d")
     daily = equity.groupby(days).last()
     return [[str(day), round(float(value), 2)] for day, value in daily.items()]
@@ -120,6 +197,7 @@ def run_sweep(
     out: str | None = None,
     num_cpus: int | None = None,
     progress: Progress | None = None,
+    verbose: bool = False,
 ) -> SweepOutcome:
     """Run the sweep of a sweep file on Ray and write its results.
 
@@ -136,32 +214,41 @@ def run_sweep(
         CPUs of the local Ray (all when None; ignored with ``address``).
     progress : Progress, optional
         Shows the runs done.
+    verbose : bool, default False
+        Let Ray log (its start, its warnings) on stderr.
 
     Raises
     ------
     ConfigError
-        For a bad sweep or base run file, naming the key.
+        For a bad sweep or base run file, naming the key; for an ``address`` that does not
+        answer; for an ``out`` holding runs of another base run or walk-forward split; for a
+        run's bad setting found in a worker.
     """
     started = time.perf_counter()
     sweep, base = load_sweep(config)
+    if address is not None:
+        check_address(address)
     out_dir = _out_dir(out or sweep.out)
     periods = _periods(sweep)
     for params in parameter_sets(sweep) if sweep.sampler != "tpe" else []:
-        run_settings(base, params, out=str(out_dir), period=None)  # fail before any run
+        run_settings(base, params, out=str(out_dir), period=None, source=str(config))
+    check_periods(base, periods, config)
     journal = out_dir / RUNS_FILE
     rows = _read_journal(journal)
+    claim_out_dir(out_dir, fingerprint(base, periods, str(config)), resuming=bool(rows))
     done = {(row["run_id"], row["period"]) for row in rows}
     resumed = len(rows)
     proposer = _proposer(sweep, rows)
     total = proposer.size * len(periods)
-    ray = _start_ray(address, num_cpus)
+    ray = _start_ray(address, num_cpus, verbose)
     try:
-        task = ray.remote(max_calls=1, num_cpus=1)(execute_run)
+        task = ray.remote(max_calls=1, num_cpus=1)(remote_run)
         parallel = sweep.max_parallel or max(int(ray.cluster_resources().get("CPU", 1)), 1)
         if progress is not None:
             progress.stage("sweeping", total=total, unit="runs")
             progress.update(len(rows))
-        for row in _drive(ray, task, sweep, base, out_dir, periods, proposer, done, parallel):
+        runs = _drive(ray, task, sweep, base, out_dir, periods, proposer, done, parallel, config)
+        for row in runs:
             with journal.open("a", encoding="utf-8") as file:
                 file.write(json.dumps(row) + "\n")
             rows.append(row)
@@ -191,6 +278,7 @@ def _drive(
     proposer: _Proposer,
     done: set[tuple[str, str]],
     parallel: int,
+    source: str | Path,
 ) -> Iterator[dict[str, Any]]:
     """Submit the runs not ``done``, at most ``parallel`` at once; yield rows as they end."""
     queue: deque[tuple[dict[str, Any], str]] = deque()
@@ -199,19 +287,24 @@ def _drive(
         while len(pending) < parallel and (queue or proposer.more()):
             if not queue:
                 params = proposer.next()
+                if params is None:
+                    continue
                 queue.extend(
                     (params, name) for name in periods if (run_id(params), name) not in done
                 )
                 continue
             params, name = queue.popleft()
             folder = out_dir / "runs" / f"{run_id(params)}-{name}"
-            ref = task.remote(base, params, name, periods[name], str(folder), sweep.objective)
+            args = (base, params, name, periods[name], str(folder), sweep.objective, str(source))
+            ref = task.remote(*args)
             pending[ref] = name
         if not pending:
             return
         ready, _ = ray.wait(list(pending), num_returns=1)
         pending.pop(ready[0])
         row = ray.get(ready[0])
+        if "error" in row:
+            raise _run_error(row, source)
         proposer.tell(row)
         yield row
 
@@ -224,7 +317,7 @@ class _Proposer:
         sets: list[dict[str, Any]],
         *,
         size: int,
-        ask: Callable[[], dict[str, Any]] | None = None,
+        ask: Callable[[], dict[str, Any] | None] | None = None,
         budget: int = 0,
         tell: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
@@ -235,11 +328,13 @@ class _Proposer:
     def more(self) -> bool:
         return bool(self._sets) or (self._ask is not None and self._budget > 0)
 
-    def next(self) -> dict[str, Any]:
+    def next(self) -> dict[str, Any] | None:
+        """The next set; None when the sampler has no new one (the budget is then spent)."""
         if self._sets or self._ask is None:
             return self._sets.popleft()
-        self._budget -= 1
-        return self._ask()
+        params = self._ask()
+        self._budget = self._budget - 1 if params is not None else 0
+        return params
 
     def tell(self, row: dict[str, Any]) -> None:
         if self._tell is not None:
@@ -269,12 +364,119 @@ def _periods(sweep: SweepSettings) -> dict[str, Period | None]:
     return {"in_sample": split.in_sample, "out_of_sample": split.out_of_sample}
 
 
-def _start_ray(address: str | None, num_cpus: int | None) -> Any:
-    """Ray, connected to ``address`` or to a new local instance (offline, loopback only)."""
+def check_periods(
+    base: Mapping[str, Any], periods: Mapping[str, Period | None], source: str | Path
+) -> None:
+    """Refuse, before any run, a period in which the catalog holds no data.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``walk_forward.<period>.start`` (``start`` of the base run without a split)
+        and ``source``.
+    """
+    for name, period in periods.items():
+        settings = run_settings(base, {}, out="", period=period, source=str(source))
+        try:
+            run_period(settings, resolve_catalog(settings))
+        except ConfigError as exc:
+            raise _period_error(exc.field, f"{_message(exc)} (in {source})", name) from None
+
+
+def _message(exc: ConfigError) -> str:
+    return str(exc).removeprefix(f"{exc.field}: ")
+
+
+def check_address(address: str, timeout: float = 3.0) -> None:
+    """Fail at once when the Ray ``address`` (``host:port`` or ``ray://host:port``) is unreachable.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``--address``: malformed, no TCP answer within ``timeout`` seconds, or a
+        ``ray://`` address without Ray Client installed.
+    """
+    if address == "auto":
+        return
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ConfigError("--address", f"{address!r} is not host:port or ray://host:port")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ConfigError("--address", f"cannot reach {address}: {reason}") from None
+    if address.startswith("ray://") and importlib.util.find_spec("grpc") is None:
+        raise ConfigError("--address", "ray:// needs Ray Client: pip install 'options-nt[sweep]'")
+
+
+def fingerprint(
+    base: Mapping[str, Any], periods: Mapping[str, Period | None], source: str
+) -> dict[str, Any]:
+    """What a sweep's runs depend on beyond their parameters: the base settings and periods.
+
+    The base run file resolved with every default (its ``out`` left out), and each period's
+    bounds, as plain JSON data.
+    """
+    settings = msgspec.to_builtins(settings_from_mapping(base, source=source))
+    settings.pop("out", None)
+    bounds = {name: None if p is None else [p.start, p.end] for name, p in periods.items()}
+    return json.loads(json.dumps({"base": settings, "periods": bounds}, default=str))
+
+
+def claim_out_dir(out_dir: Path, key: Mapping[str, Any], *, resuming: bool) -> None:
+    """Bind ``out_dir`` to a sweep's :func:`fingerprint`, or refuse one bound to another.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``--out`` and the settings that changed since its runs were made.
+    """
+    file = out_dir / FINGERPRINT_FILE
+    if file.exists():
+        stored = json.loads(file.read_text(encoding="utf-8"))
+    elif resuming:
+        stored = {}
+    else:
+        file.write_text(json.dumps(key, indent=2), encoding="utf-8")
+        return
+    if stored == key:
+        return
+    changed = ", ".join(_changed(stored, dict(key))) if stored else f"no {FINGERPRINT_FILE}"
+    raise ConfigError(
+        "--out",
+        f"{out_dir} holds runs of another base run or walk-forward split (changed: {changed});"
+        " give a new --out",
+    )
+
+
+def _changed(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Dotted keys whose values differ between two nested mappings."""
+    keys = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            keys.extend(_changed(a, b, f"{prefix}{key}."))
+        elif a != b:
+            keys.append(f"{prefix}{key}")
+    return keys
+
+
+def _start_ray(address: str | None, num_cpus: int | None, verbose: bool) -> Any:
+    """Ray, connected to ``address`` or to a new local instance (offline, loopback only).
+
+    Ray's own log lines (its start, its warnings) are kept off stderr unless ``verbose``.
+    """
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     import ray
 
-    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    level = logging.INFO if verbose else logging.ERROR
+    logging.getLogger("ray").setLevel(level)
+    options: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": verbose,
+        "logging_level": level,
+    }
     if address is not None:
         ray.init(address=address, **options)
     else:

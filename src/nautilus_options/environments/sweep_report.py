@@ -3,9 +3,11 @@
 ``results.parquet`` and ``results.csv`` hold one row per parameter set: its ``run_id``, the
 parameters (named by path, ``strategy.wing_width``), and for each period (``full``, or
 ``in_sample`` and ``out_of_sample``) its objective and headline figures as
-``<period>_<figure>``. ``report.html`` holds heat maps of the objective over pairs of
-parameters, the equity curves of the best sets, the in-sample against out-of-sample
-comparison and the table; plotly.js is inlined once, so the file opens offline.
+``<period>_<figure>`` (parameters first, then in-sample, then out-of-sample figures; the
+figures are floats, ``trades`` whole numbers, NaN where undefined). ``report.html`` holds
+heat maps of the objective over pairs of parameters, the equity curves of the best sets in
+each period, the in-sample against out-of-sample comparison and the table (money with two
+decimals); plotly.js is inlined once, so the file opens offline.
 """
 
 from __future__ import annotations
@@ -42,7 +44,12 @@ def results_frame(rows: Sequence[Mapping[str, Any]], sweep: SweepSettings) -> pd
         record = records.setdefault(row["run_id"], {"run_id": row["run_id"], **row["params"]})
         for figure in _FIGURES:
             record[f"{row['period']}_{figure}"] = row.get(figure)
-    frame = pd.DataFrame(list(records.values()))
+    columns = ["run_id", *sweep.parameters]
+    figures = [f"{period}_{figure}" for period in _periods(sweep) for figure in _FIGURES]
+    frame = pd.DataFrame(list(records.values()), columns=[*columns, *figures])
+    for column in figures:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        frame[column] = values.astype("Int64" if column.endswith("_trades") else "float64")
     judged = _judged(sweep)
     if frame.empty or judged not in frame:
         return frame
@@ -67,7 +74,8 @@ def render_report(
 ) -> str:
     """The self-contained HTML report of a sweep."""
     judged = _judged(sweep)
-    charts = [*_heat_maps(frame, sweep, judged), _best_curves(frame, rows, sweep)]
+    curves = [_best_curves(frame, rows, sweep, period) for period in _periods(sweep)]
+    charts = [*_heat_maps(frame, sweep, judged), *curves]
     if sweep.walk_forward is not None:
         charts.append(_in_vs_out(frame, sweep))
     sections = [
@@ -76,13 +84,17 @@ def render_report(
         f"<b>{html.escape(sweep.objective)}</b> (maximised{_split(sweep)}).</p>",
         *(figure_div(chart) for chart in charts if chart is not None),
         "<h2>Results</h2>",
-        frame.to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="n/a"),
+        frame.to_html(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="n/a"),
     ]
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>options-nt sweep</title><style>{_STYLE}</style>"
         f"<script>{get_plotlyjs()}</script></head><body>{''.join(sections)}</body></html>"
     )
+
+
+def _periods(sweep: SweepSettings) -> tuple[str, ...]:
+    return ("in_sample", "out_of_sample") if sweep.walk_forward is not None else ("full",)
 
 
 def _judged(sweep: SweepSettings) -> str:
@@ -128,10 +140,9 @@ def _heat_maps(frame: pd.DataFrame, sweep: SweepSettings, judged: str) -> list[g
 
 
 def _best_curves(
-    frame: pd.DataFrame, rows: Sequence[Mapping[str, Any]], sweep: SweepSettings
+    frame: pd.DataFrame, rows: Sequence[Mapping[str, Any]], sweep: SweepSettings, period: str
 ) -> go.Figure | None:
-    """Daily equity of the best sets, in the judged period."""
-    period = "in_sample" if sweep.walk_forward is not None else "full"
+    """Daily equity in ``period`` of the best sets (ranked in the judged period)."""
     curves = {row["run_id"]: row["equity"] for row in rows if row["period"] == period}
     figure = go.Figure()
     for run in frame["run_id"].head(BEST_CURVES) if not frame.empty else []:
@@ -140,7 +151,8 @@ def _best_curves(
         figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], name=label))
     if not figure.data:
         return None
-    figure.update_layout(title=f"Equity of the best {BEST_CURVES} sets (INR)", height=420)
+    where = "" if period == "full" else f", {period.replace('_', '-')}"
+    figure.update_layout(title=f"Equity of the best {BEST_CURVES} sets{where} (INR)", height=420)
     return figure
 
 

@@ -36,12 +36,14 @@ import yaml
 
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.common.config import NonNegativeInt, PositiveInt, check_fields, decode
+from nautilus_options.domain.time import parse_bound
 from nautilus_options.environments.backtest_settings import BacktestSettings, settings_from_mapping
 from nautilus_options.errors import ConfigError
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 
 __all__ = [
     "OBJECTIVES",
+    "SAMPLERS",
     "Parameter",
     "Period",
     "SweepSettings",
@@ -50,12 +52,17 @@ __all__ = [
     "parameter_sets",
     "run_id",
     "run_settings",
+    "walk_forward_notes",
 ]
 
 Objective = Literal["sharpe", "pnl_total", "pnl_over_drawdown", "win_rate", "ending_capital"]
-#: What a sweep can maximise, by name: the backtest summary's figure, or P&L over the run's
-#: maximum drawdown (``pnl_over_drawdown``, P&L when there was no drawdown).
+#: What a sweep can maximise, by name: the backtest summary's figure, or the equity curve's
+#: P&L against its maximum drawdown (``pnl_over_drawdown``, see
+#: :func:`nautilus_options.environments.sweep.objective_value`).
 OBJECTIVES: tuple[str, ...] = Objective.__args__  # type: ignore[attr-defined]
+Sampler = Literal["grid", "random", "tpe"]
+#: How a sweep chooses its parameter sets.
+SAMPLERS: tuple[str, ...] = Sampler.__args__  # type: ignore[attr-defined]
 #: The sections whose fields a sweep may vary.
 SECTIONS = ("strategy", "capital")
 _FIELDS = {
@@ -157,7 +164,7 @@ class SweepSettings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fi
 
     base: str
     parameters: dict[str, Parameter]
-    sampler: Literal["grid", "random", "tpe"] = "grid"
+    sampler: Sampler = "grid"
     trials: PositiveInt | None = None
     seed: NonNegativeInt = 0
     objective: Objective = "sharpe"
@@ -189,12 +196,21 @@ def load_sweep(path: str | Path) -> tuple[SweepSettings, dict[str, Any]]:
     """
     file = Path(path)
     raw = _read(file, "sweep")
+    for key, choices in (("objective", OBJECTIVES), ("sampler", SAMPLERS)):
+        if key in raw and raw[key] not in choices:
+            raise ConfigError(key, f"{raw[key]!r} is not one of {', '.join(choices)} (in {file})")
     _check_parameters(raw.get("parameters"), str(file))
     sweep = decode(raw, SweepSettings, str(file))
-    for name in sweep.parameters:
+    for name, parameter in sweep.parameters.items():
         section, _, field = name.partition(".")
         if field not in _FIELDS[section]:
             raise ConfigError(f"parameters.{name}", f"unknown {section} setting (in {file})")
+        if sweep.sampler == "grid" and parameter.values is None and parameter.step is None:
+            raise ConfigError(
+                f"parameters.{name}.step", f"a range needs a step for the grid sampler (in {file})"
+            )
+    if sweep.walk_forward is not None:
+        _check_walk_forward(sweep.walk_forward, file)
     base_file = (file.parent / sweep.base).expanduser()
     base = _read(base_file, "base")
     settings_from_mapping(base, source=str(base_file))
@@ -217,6 +233,52 @@ def _check_parameters(parameters: object, source: str) -> None:
             raise ConfigError(f"parameters.{name}{key}", message) from None
 
 
+def _check_walk_forward(split: WalkForward, file: Path) -> None:
+    """Refuse unparsable or reversed periods, and periods that overlap."""
+    bounds = {}
+    for name in ("in_sample", "out_of_sample"):
+        period: Period = getattr(split, name)
+        key = f"walk_forward.{name}"
+        start, end = (_bound(period, f"{key}.{side}", file) for side in ("start", "end"))
+        if end < start:
+            raise ConfigError(
+                f"{key}.end", f"{period.end!r} is before start {period.start!r} (in {file})"
+            )
+        bounds[name] = (start, end)
+    (in_start, in_end), (out_start, out_end) = bounds["in_sample"], bounds["out_of_sample"]
+    if in_start <= out_end and out_start <= in_end:
+        raise ConfigError(
+            "walk_forward.out_of_sample",
+            f"{split.out_of_sample.start} to {split.out_of_sample.end} overlaps in_sample "
+            f"{split.in_sample.start} to {split.in_sample.end} (in {file})",
+        )
+
+
+def _bound(period: Period, key: str, file: Path) -> int:
+    """UNIX ns of a period's ``start`` or ``end`` (``key`` ends with which)."""
+    side = key.rpartition(".")[2]
+    try:
+        return parse_bound(getattr(period, side), key, end=side == "end")
+    except ConfigError as exc:
+        raise ConfigError(key, f"{str(exc).removeprefix(f'{key}: ')} (in {file})") from None
+
+
+def walk_forward_notes(sweep: SweepSettings) -> list[str]:
+    """Notes on an unusual but valid split: out of sample before in sample."""
+    split = sweep.walk_forward
+    if split is None:
+        return []
+    if parse_bound(split.out_of_sample.start, "start") < parse_bound(
+        split.in_sample.start, "start"
+    ):
+        return [
+            f"walk_forward.out_of_sample ({split.out_of_sample.start}) is before in_sample "
+            f"({split.in_sample.start}): the sets are judged on later data than they are "
+            "shown on"
+        ]
+    return []
+
+
 def parameter_sets(sweep: SweepSettings) -> list[dict[str, Any]]:
     """The parameter sets of a ``grid`` or ``random`` sweep, in run order."""
     names = list(sweep.parameters)
@@ -230,14 +292,20 @@ def parameter_sets(sweep: SweepSettings) -> list[dict[str, Any]]:
 
 
 def run_settings(
-    base: Mapping[str, Any], params: Mapping[str, Any], *, out: str, period: Period | None
+    base: Mapping[str, Any],
+    params: Mapping[str, Any],
+    *,
+    out: str,
+    period: Period | None,
+    source: str = "sweep",
 ) -> BacktestSettings:
     """The settings of one run: ``base`` with ``params`` laid over it, in ``period``.
 
     Raises
     ------
     ConfigError
-        Naming ``parameters.<path>`` when a value is invalid for its setting.
+        Naming ``parameters.<path>`` when a value is invalid for its setting (the whole set
+        when the base run rejects the combination), and ``source`` (the sweep file).
     """
     data: dict[str, Any] = {
         key: dict(v) if isinstance(v, Mapping) else v for key, v in base.items()
@@ -249,8 +317,11 @@ def run_settings(
     if period is not None:
         data.update(start=period.start, end=period.end)
     try:
-        return settings_from_mapping(data, source="sweep")
+        return settings_from_mapping(data, source=source)
     except ConfigError as exc:
+        if exc.field in params:
+            message = str(exc).removeprefix(f"{exc.field}: ")
+            raise ConfigError(f"parameters.{exc.field}", message) from None
         raise ConfigError(f"parameters ({_label(params)})", str(exc)) from None
 
 
@@ -268,7 +339,8 @@ def _read(file: Path, key: str) -> dict[str, Any]:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(key, f"cannot read {file}: {exc.strerror}") from None
+        where = file if file.is_absolute() else f"{file} ({file.absolute()})"
+        raise ConfigError(key, f"cannot read {where}: {exc.strerror}") from None
     try:
         data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -1,4 +1,4 @@
-"""A real sweep on a local Ray: results, report, and a second start that skips finished runs."""
+"""A real sweep on a local Ray: results, report, resuming, and errors of the command in one line."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from nautilus_options.cli import main
 from nautilus_options.environments.sweep import RUNS_FILE, run_sweep
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -36,3 +37,50 @@ def test_a_grid_sweep_runs_on_ray_and_resumes(tmp_path: Path) -> None:
     again = run_sweep(tmp_path / "sweep.yaml", out=str(out), num_cpus=2)
     assert again.summary["resumed_runs"] == 2
     assert len((out / RUNS_FILE).read_text().splitlines()) == 2
+
+
+def test_the_command_is_quiet_and_refuses_another_base_into_the_same_out(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    base = "start: '2026-01-05'\nend: '2026-01-05'\nlog_level: 'OFF'\n"
+    (tmp_path / "base.yaml").write_text(base, encoding="utf-8")
+    (tmp_path / "sweep.yaml").write_text(
+        "base: base.yaml\nobjective: pnl_over_drawdown\nparameters:\n"
+        "  strategy.wing_width: {values: [100]}\nwalk_forward:\n"
+        "  in_sample: {start: '2026-01-05', end: '2026-01-05'}\n"
+        "  out_of_sample: {start: '2026-01-06', end: '2026-01-06'}\n",
+        encoding="utf-8",
+    )
+    out = str(tmp_path / "out")
+    command = ["sweep", "--config", str(tmp_path / "sweep.yaml"), "--out", out, "--json"]
+    assert main([*command, "--num-cpus", "1"]) == 0
+    captured = capfd.readouterr()
+    assert json.loads(captured.out)["parameter_sets"] == 1
+    assert "Token authentication" not in captured.err
+    assert " INFO " not in captured.err
+
+    (tmp_path / "base.yaml").write_text(
+        base + "capital: {initial_capital: 300000}\nvenue: {fees: false}\n", encoding="utf-8"
+    )
+    assert main([*command, "--num-cpus", "1"]) == 2
+    (error,) = capfd.readouterr().err.splitlines()
+    assert error.startswith(f"options-nt: error: --out: {out} holds runs of another base run")
+    assert "base.capital.initial_capital, base.venue.fees" in error
+
+
+def test_a_setting_refused_in_a_worker_is_one_line(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "base.yaml").write_text(
+        "start: '2026-01-05'\nend: '2026-01-05'\nlog_level: 'OFF'\n", encoding="utf-8"
+    )
+    (tmp_path / "sweep.yaml").write_text(
+        "base: base.yaml\nsampler: tpe\ntrials: 1\nparameters:\n"
+        "  strategy.wing_width: {low: 110, high: 140, integer: true}\n",
+        encoding="utf-8",
+    )
+    command = ["sweep", "--config", str(tmp_path / "sweep.yaml"), "--out", str(tmp_path / "o")]
+    assert main([*command, "--num-cpus", "1", "--json"]) == 2
+    (error,) = capfd.readouterr().err.splitlines()
+    assert error.startswith("options-nt: error: parameters.strategy.wing_width: ")
+    assert "is not a multiple of the NIFTY strike step" in error
