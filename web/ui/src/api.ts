@@ -11,6 +11,7 @@
  */
 import { createRestClient, StreamClient, type RestClient } from "@options-nt/client";
 
+import { responseText } from "./errors";
 import { streamTopics, type LiveStore } from "./store/live";
 
 export type Mode = "server" | "bridge";
@@ -39,8 +40,8 @@ export interface Backend {
 const REFRESH_MARGIN_MS = 60_000;
 
 async function json<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => ({}))) as T & { detail?: unknown };
-  if (!response.ok) throw new Error(typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`);
+  const body = (await response.json().catch(() => ({}))) as T;
+  if (!response.ok) throw new Error(responseText(body, response));
   return body;
 }
 
@@ -180,16 +181,4 @@ export function bridgeBackend(now: () => number = Date.now): Backend {
     },
     stream: (session, store) => newStream(session, store, access),
   };
-}
-
-/** The body of an error answer, for a message to the user. */
-export function errorText(error: unknown): string {
-  if (error && typeof error === "object" && "detail" in error) {
-    const detail = (error as { detail: unknown }).detail;
-    if (typeof detail === "string") return detail;
-    if (Array.isArray(detail)) {
-      return detail.map((d: { loc?: unknown[]; msg?: string }) => `${(d.loc ?? []).join(".")}: ${d.msg ?? ""}`).join("; ");
-    }
-  }
-  return error instanceof Error ? error.message : "request failed";
 }

@@ -3,6 +3,7 @@ import type { RestClient } from "@options-nt/client";
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from "react";
 
 import type { WebSession } from "./api";
+import { responseText } from "./errors";
 import type { LiveState, LiveStore } from "./store/live";
 
 export interface AppContextValue {
@@ -67,6 +68,5 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknow
 export async function unwrap<T>(answer: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await answer;
   if (data !== undefined) return data;
-  const detail = (error as { detail?: unknown } | undefined)?.detail;
-  throw new Error(typeof detail === "string" ? detail : `HTTP ${response.status}`);
+  throw new Error(responseText(error, response));
 }
