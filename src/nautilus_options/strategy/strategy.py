@@ -75,7 +75,8 @@ class OptionsSpreadStrategy(Strategy):
         self._chain: ChainReader | None = None
         self._execution: LegExecution | None = None
         self._book = SpreadBook()
-        self._quote_check_pending = False
+        self._quote_check: str | None = None  # the pending alert's name
+        self._quote_checks = 0
         self._tracker: SpreadTracker | None = None
         self._check_timer: SessionTimer | None = None
         self._reset_entries()
@@ -146,9 +147,9 @@ class OptionsSpreadStrategy(Strategy):
         if self._check_timer is not None:
             self._check_timer.stop()
         self.execution.stop()
-        if _QUOTE_CHECK_ALERT in self.clock.timer_names:
-            self.clock.cancel_timer(_QUOTE_CHECK_ALERT)
-        self._quote_check_pending = False
+        if self._quote_check in self.clock.timer_names:
+            self.clock.cancel_timer(self._quote_check)
+        self._quote_check = None
 
     def on_reset(self) -> None:
         """Forget all spreads and counters (the engine's cache is reset too)."""
@@ -205,18 +206,20 @@ class OptionsSpreadStrategy(Strategy):
 
         The check runs once the other quotes of the same instant have arrived, so a spread
         is never marked from one fresh leg and stale others; the quotes arriving before it
-        runs share it.
+        runs share it. Each check has its own alert name: a live clock can still hold the
+        name of an alert whose handler has run, and refuses to set it again.
         """
-        if not self._quote_check_pending:
-            self._quote_check_pending = True
+        if self._quote_check is None:
+            self._quote_checks += 1
+            self._quote_check = f"{_QUOTE_CHECK_ALERT}-{self._quote_checks}"
             self.clock.set_time_alert_ns(
-                _QUOTE_CHECK_ALERT,
+                self._quote_check,
                 self.clock.timestamp_ns() + _QUOTE_SETTLE_NS,
                 self._on_quote_check,
             )
 
     def _on_quote_check(self, event: object) -> None:
-        self._quote_check_pending = False
+        self._quote_check = None
         self._check_open_spreads(event)
 
     def _follow_quotes(self, instrument_id: InstrumentId) -> None:
