@@ -81,8 +81,12 @@ def run(args: argparse.Namespace) -> int:
         repaired = recover(settings.catalog)  # said here, whether or not a terminal shows a bar
         if repaired is not None:
             print(f"options-nt: note: catalog {settings.catalog}: {repaired}", file=sys.stderr)
+
+    def note(line: str) -> None:
+        print(f"options-nt: note: {line}", file=sys.stderr)
+
     if args.json:
-        outcome = run_backtest(settings)
+        outcome = run_backtest(settings, note=note)
         payload = {**outcome.summary, "out": str(outcome.out_dir)}
         payload["files"] = {name: str(path) for name, path in outcome.files.items()}
         print(json.dumps(payload))
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from nautilus_options.common.progress import TerminalProgress
 
     with TerminalProgress(transient=False) as progress:
-        outcome = run_backtest(settings, progress=progress)
+        outcome = run_backtest(settings, progress=progress, note=note)
     _print_summary(Console(), outcome.summary, outcome.out_dir)
     return 0
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -50,7 +51,7 @@ from nautilus_options.environments.backtest_settings import (
     load_settings,
     settings_from_mapping,
 )
-from nautilus_options.environments.data_window import data_configs, run_range
+from nautilus_options.environments.data_window import data_configs, run_period, run_range
 from nautilus_options.environments.outputs import LOG_NAME, prepare_out_dir, write_outputs
 from nautilus_options.environments.recorder import RunRecorder
 from nautilus_options.environments.streaming import run_streaming
@@ -67,6 +68,7 @@ __all__ = [
     "load_settings",
     "resolve_catalog",
     "run_backtest",
+    "run_period",
     "run_range",
     "settings_from_mapping",
 ]
@@ -98,7 +100,10 @@ class BacktestOutcome:
     ----------
     summary : dict[str, Any]
         Headline figures (see :func:`nautilus_options.backtest.statistics.summarize`) plus
-        ``start``, ``end`` (simulated, ISO) and ``elapsed_secs`` (wall clock).
+        ``start``, ``end`` (the period simulated, ISO: the asked one clipped to the days
+        with index data, see :func:`~.data_window.run_period`), ``days_without_data``
+        (trading days inside it without index data, ISO dates) and ``elapsed_secs`` (wall
+        clock).
     out_dir : Path
         Directory holding the output files.
     files : dict[str, Path]
@@ -242,6 +247,7 @@ def build_run_config(
 def run_backtest(
     settings: BacktestSettings | None = None,
     progress: Progress | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> BacktestOutcome:
     """Run a backtest of the options-nt stack and write its outputs.
 
@@ -256,6 +262,10 @@ def run_backtest(
     progress : Progress, optional
         Shows the stages, and the simulated time while running (see
         :mod:`nautilus_options.common.progress`).
+    note : Callable[[str], None], optional
+        Told, before the simulation, each line a user should know about the period: a range
+        clipped to the days with data, trading days without data (see
+        :meth:`~.data_window.RunPeriod.notes`).
 
     Returns
     -------
@@ -274,7 +284,11 @@ def run_backtest(
     started = time.perf_counter()
     capital = check_settings(settings)  # before a first run spends seconds generating data
     catalog = resolve_catalog(settings, progress)
-    start, end = run_range(settings, catalog)
+    period = run_period(settings, catalog)
+    start, end = period.start, period.end
+    if note is not None:
+        for line in period.notes((settings.start, settings.end)):
+            note(line)
     out_dir = prepare_out_dir(settings.out)
     run_config = build_run_config(settings, catalog, out_dir)
     # The node would add the data's instruments by searching the whole catalog for them
@@ -310,10 +324,13 @@ def run_backtest(
             _recorder(engine),
             out_dir,
             initial_capital=capital.initial_capital,
+            start=start,
+            end=end,
             tearsheet=settings.tearsheet,
         )
     finally:
         node.dispose()
+    summary["days_without_data"] = [day.isoformat() for day in period.missing_days]
     summary["elapsed_secs"] = round(time.perf_counter() - started, 3)
     files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return BacktestOutcome(summary=summary, out_dir=out_dir, files=files)

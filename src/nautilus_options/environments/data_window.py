@@ -1,6 +1,7 @@
 """What a backtest loads from its catalog: the run's range and the part of the chain it needs.
 
-:func:`run_range` resolves the run's bounds against the catalog's index data.
+:func:`run_period` resolves the run's bounds against the catalog's index data, clipping
+them to the days it holds data for.
 :func:`data_configs` picks the data: by default the **strike band**
 (:func:`nautilus_options.data.selection.select_band`), i.e. only the expiries the strategy
 could enter in the range, each with the strikes within the strategy's reach
@@ -12,11 +13,14 @@ a fixed window at the start (``data.strikes_each_side``, ``data.expiries``); or 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from statistics import NormalDist
 
+import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 from nautilus_trader.backtest.config import BacktestDataConfig
 from nautilus_trader.model.data import QuoteTick, TradeTick
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
@@ -28,12 +32,23 @@ from nautilus_options.data.selection import (
     select_band,
     select_chain,
 )
+from nautilus_options.domain.nse import CALENDAR_END, CALENDAR_START, is_trading_day
+from nautilus_options.domain.time import NS_PER_DAY, ist_date, ist_ns
 from nautilus_options.environments.backtest_settings import BacktestSettings, DataSettings
+from nautilus_options.environments.streaming import series_files
 from nautilus_options.environments.venues import INDEX_VENUE, OPTION_VENUE
 from nautilus_options.errors import ConfigError, DataError
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 
-__all__ = ["PREMIUM_RULE_DELTA", "data_configs", "run_range", "strategy_reach"]
+__all__ = [
+    "PREMIUM_RULE_DELTA",
+    "RunPeriod",
+    "data_configs",
+    "index_days",
+    "run_period",
+    "run_range",
+    "strategy_reach",
+]
 
 #: A ``premium`` strike rule is assumed to pick a strike at or inside this delta.
 PREMIUM_RULE_DELTA = 0.02
@@ -130,18 +145,73 @@ def _fixed(catalog: Path, settings: BacktestSettings, start: int, end: int) -> C
     )
 
 
+#: Days without data a note names before it just counts them.
+MISSING_DAYS_NAMED = 3
+
+
+@dataclass(frozen=True)
+class RunPeriod:
+    """The period a run simulates: the asked range clipped to the days with index data.
+
+    Attributes
+    ----------
+    start, end : int
+        Bounds (UNIX ns, inclusive).
+    clipped : bool
+        Whether an asked bound was moved to the first or last IST day with index data.
+    missing_days : tuple[date, ...]
+        NSE trading days within the period whose index data the catalog lacks.
+    """
+
+    start: int
+    end: int
+    clipped: bool
+    missing_days: tuple[date, ...]
+
+    def notes(self, asked: tuple[str | None, str | None]) -> list[str]:
+        """One line per thing a user should know about the period (none when nothing).
+
+        ``asked`` is the run's ``start`` and ``end`` as written in the settings.
+        """
+        lines = []
+        if self.clipped:
+            lines.append(
+                f"the run covers {ist_date(self.start)} to {ist_date(self.end)}: the days "
+                f"from {asked[0] or 'the start'} to {asked[1] or 'the end'} with index data "
+                "in the catalog"
+            )
+        if missing := self.missing_days:
+            named = ", ".join(str(day) for day in missing[:MISSING_DAYS_NAMED])
+            rest = len(missing) - MISSING_DAYS_NAMED
+            more = f" and {rest} more" if rest > 0 else ""
+            lines.append(
+                f"{len(missing)} trading day(s) in the period have no index data in the "
+                f"catalog ({named}{more}): the strategy neither enters nor exits on them"
+            )
+        return lines
+
+
 def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int, int]:
-    """Start and end (UNIX ns, inclusive) of a run over ``catalog``.
+    """Start and end (UNIX ns, inclusive) of a run over ``catalog`` (:func:`run_period`)."""
+    period = run_period(settings, catalog)
+    return period.start, period.end
+
+
+def run_period(settings: BacktestSettings, catalog: Path) -> RunPeriod:
+    """The period of a run over ``catalog``: its bounds, clipped to the days with data.
 
     Bounds follow :func:`nautilus_options.domain.time.parse_bound`: ``YYYY-MM-DD`` is a
     whole IST day, a timestamp without a zone is IST, one with a zone is that instant.
-    Missing bounds default to the first and last index trade in the catalog.
+    Missing bounds default to the first and last index trade in the catalog. A bound
+    outside the days with index trades is moved to the first (or last) IST day in the range
+    that has some, so a run never simulates days without data at its ends; the trading days
+    inside the period without index trades are listed.
 
     Raises
     ------
     ConfigError
         Naming ``start`` or ``end`` when unparsable, ``end`` when before ``start``, and
-        ``start`` when the catalog's index data lies outside the range.
+        ``start`` when the catalog holds no index data in the range.
     DataError
         If the catalog holds no index trades at all.
     """
@@ -154,14 +224,55 @@ def run_range(settings: BacktestSettings, catalog: Path) -> tuple[int, int]:
             file=str(catalog),
         )
     first, last = intervals[0][0], intervals[-1][1]
-    if (start is not None and start > last) or (end is not None and end < first):
+    low, high = max(first, start or first), min(last, end or last)
+    days = index_days(catalog, index_id, low, high) if low <= high else []
+    if not days:
         covered = f"{_iso(first)} to {_iso(last)}"
         raise ConfigError(
             "start",
             f"the catalog holds no data for the period: no {index_id} data in the range; "
             f"{catalog} covers {covered}",
         )
-    return (first if start is None else start), (last if end is None else end)
+    clipped_start = first if start is None else max(start, ist_ns(days[0]))
+    clipped_end = last if end is None else min(end, ist_ns(days[-1]) + NS_PER_DAY - 1)
+    held = set(days)
+    return RunPeriod(
+        start=clipped_start,
+        end=clipped_end,
+        clipped=(start is not None and clipped_start != start)
+        or (end is not None and clipped_end != end),
+        missing_days=tuple(d for d in _weekdays(days[0], days[-1]) if d not in held),
+    )
+
+
+def index_days(catalog: Path, index_id: str, start: int, end: int) -> list[date]:
+    """The IST days from ``start`` to ``end`` (UNIX ns) with ``index_id`` trades, in order."""
+    stamps = [
+        pq.read_table(
+            file, columns=["ts_init"], filters=[("ts_init", ">=", start), ("ts_init", "<=", end)]
+        )
+        .column("ts_init")
+        .to_numpy()
+        for _, _, file in series_files(catalog, TradeTick, [index_id])
+    ]
+    if not stamps:
+        return []
+    offset = ist_ns(_EPOCH_DAY)  # negative: IST midnight of 1970-01-01 in UNIX ns
+    numbers = np.unique((np.concatenate(stamps).astype(np.int64) - offset) // NS_PER_DAY)
+    return [_EPOCH_DAY + timedelta(days=int(n)) for n in numbers]
+
+
+def _weekdays(first: date, last: date) -> list[date]:
+    """The NSE trading days from ``first`` to ``last`` (weekdays outside the NSE calendar)."""
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [
+        d
+        for d in days
+        if (is_trading_day(d) if CALENDAR_START <= d <= CALENDAR_END else d.weekday() < 5)
+    ]
+
+
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 def _iso(ns: int) -> str:

@@ -131,13 +131,15 @@ def write_outputs(
     out_dir: Path,
     *,
     initial_capital: float,
+    start: int,
+    end: int,
     tearsheet: bool,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
     """Write the reports of a finished backtest; return its summary and output files.
 
-    :func:`write_run_outputs` with the engine's simulated ``start`` and ``end`` and, unless
-    disabled, Nautilus' tearsheet of the engine. ``summary.json`` is left to the caller,
-    which may add to the summary.
+    :func:`write_run_outputs` with the run's period (``start`` and ``end``, UNIX ns) and,
+    unless disabled, Nautilus' tearsheet of the engine. ``summary.json`` is left to the
+    caller, which may add to the summary.
     """
 
     def write_tearsheet(path: Path) -> None:
@@ -149,8 +151,8 @@ def write_outputs(
         recorder,
         out_dir,
         initial_capital=initial_capital,
-        start=engine.backtest_start,
-        end=engine.backtest_end,
+        start=pd.Timestamp(start, unit="ns", tz="UTC"),
+        end=pd.Timestamp(end, unit="ns", tz="UTC"),
         tearsheet=write_tearsheet if tearsheet else None,
     )
 

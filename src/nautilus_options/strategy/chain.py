@@ -20,6 +20,7 @@ from nautilus_trader.model.instruments import OptionContract
 from nautilus_options.domain.nse import parse_tradingsymbol
 from nautilus_options.domain.quotes import FloatArray, mid_price
 from nautilus_options.domain.spreads import Right, SpreadGeometry
+from nautilus_options.domain.time import NS_PER_SECOND
 from nautilus_options.portfolio import option_right
 from nautilus_options.strategy.config import OptionsSpreadStrategyConfig
 from nautilus_options.strategy.diagnostics import SkipReason
@@ -106,7 +107,8 @@ class ChainReader:
     def select(self, now_ns: int) -> SpreadPick | SkipReason:
         """The spread to enter now and its legs' contracts, or why nothing qualifies.
 
-        The reason is ``no_expiry``, ``no_index_price`` or ``no_strikes``
+        The reason is ``no_expiry``, ``no_index_price``, ``stale_quotes`` (the index's, or
+        a picked leg's, see :meth:`stale`) or ``no_strikes``
         (see :data:`~nautilus_options.strategy.diagnostics.SkipReason`).
         """
         options = self.options()
@@ -130,6 +132,8 @@ class ChainReader:
         chain = self.chain(series, choice.expiry_ns)
         if chain is None:
             return "no_index_price"
+        if self.stale((), now_ns):
+            return "stale_quotes"
         selection = select_spread(
             chain,
             self._cfg.spread,
@@ -142,7 +146,21 @@ class ChainReader:
         if selection is None:
             return "no_strikes"
         legs = tuple(series[(leg.strike, leg.right)] for leg in selection.geometry.legs)
+        if self.stale(legs, now_ns):
+            return "stale_quotes"
         return SpreadPick(selection, legs)
+
+    def stale(self, instruments: tuple[OptionContract, ...], now_ns: int) -> bool:
+        """Whether the index's last trade or a quote of ``instruments`` is too old to act on.
+
+        Too old: missing, or received more than ``max_quote_age_secs`` before ``now_ns``.
+        """
+        oldest = now_ns - round(self._cfg.max_quote_age_secs * NS_PER_SECOND)
+        index = self._cache.trade_tick(self._index_id)
+        if index is None or index.ts_init < oldest:
+            return True
+        quotes = (self._cache.quote_tick(instrument.id) for instrument in instruments)
+        return any(quote is None or quote.ts_init < oldest for quote in quotes)
 
     def chain(self, series: Series, expiry_ns: int) -> Chain | None:
         """The chain of one expiry's ``series`` (None while the index has no last price)."""

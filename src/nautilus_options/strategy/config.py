@@ -160,6 +160,11 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
         touch (Kite's ``market_protection``); recorded in the order tags.
     leg_timeout_secs : float, default 60.0
         A leg still unfilled after this long is cancelled and the spread entry unwound.
+    max_quote_age_secs : float, default 120.0
+        Oldest quote (> 0, seconds) the strategy acts on: while the index's last trade or a
+        leg's quote is older, it neither enters (``stale_quotes``) nor exits by its profit
+        target, stop or time rules (a day without data, a feed that stopped). Settlement at
+        expiry by the venue is unaffected.
     lots : int, default 1
         Lots per spread when ``capital_manager`` is off.
     max_lots : int, optional
@@ -216,6 +221,7 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     reprice_interval_secs: PositiveFloat = 5.0
     market_protection_pct: NonNegativeFloat = 2.0
     leg_timeout_secs: PositiveFloat = 60.0
+    max_quote_age_secs: PositiveFloat = 120.0
     lots: PositiveInt = 1
     max_lots: PositiveInt | None = None
     sizing_slippage_ticks: NonNegativeInt = 5

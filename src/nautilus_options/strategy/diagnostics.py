@@ -34,6 +34,7 @@ SkipReason = Literal[
     "no_expiry",
     "no_index_price",
     "no_strikes",
+    "stale_quotes",
     "crossed_quotes",
     "no_margin",
     "zero_lots",
@@ -49,6 +50,8 @@ SkipReason = Literal[
 * ``no_index_price``: the index has no last price yet;
 * ``no_strikes``: no strikes for the strike rule (unlisted wing, a leg without a two-sided
   quote);
+* ``stale_quotes``: the index's last trade or a leg's quote is older than
+  ``max_quote_age_secs`` (a day without data, a feed that stopped);
 * ``crossed_quotes``: the risk per lot from the quotes was not a positive amount;
 * ``no_margin``: the margin available does not carry one lot (or the broker could not say);
 * ``zero_lots``: the capital manager granted 0 lots.
@@ -67,6 +70,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "no_expiry": "no expiry met the days-to-expiry rule",
     "no_index_price": "no index price yet",
     "no_strikes": "no quoted strikes for the strike rule",
+    "stale_quotes": "quotes older than max_quote_age_secs",
     "crossed_quotes": "risk per lot not positive (crossed quotes)",
     "no_margin": "not enough margin for one lot",
     "zero_lots": "sizing returned 0 lots",
@@ -88,8 +92,8 @@ class EntryDiagnostics(Data):
     entries : int
         Spreads whose opening started.
     halted, weekday, outside_window, max_concurrent, max_entries_per_day, cooldown,
-    no_capital_manager, no_expiry, no_index_price, no_strikes, crossed_quotes, no_margin,
-    zero_lots : int
+    no_capital_manager, no_expiry, no_index_price, no_strikes, stale_quotes, crossed_quotes,
+    no_margin, zero_lots : int
         Checks that stopped for that :data:`SkipReason`.
     """
 
@@ -106,6 +110,7 @@ class EntryDiagnostics(Data):
     no_expiry: int = 0
     no_index_price: int = 0
     no_strikes: int = 0
+    stale_quotes: int = 0
     crossed_quotes: int = 0
     no_margin: int = 0
     zero_lots: int = 0

@@ -51,6 +51,7 @@ NEAREST_EXPIRY: dict[str, Any] = {
     "strike_value": 0.2,
     "min_days_to_expiry": 0,
     "exit_minutes_before_expiry": None,
+    "max_quote_age_secs": 360,  # MARKET quotes every 5 minutes
 }
 
 INTRADAY: dict[str, Any] = {
