@@ -1,25 +1,53 @@
 /** The kill switch: a big button, then a dialog where the trader types KILL to confirm. */
-import { useState } from "react";
+import { useReducer } from "react";
 
 import { useApp, unwrap } from "../context";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ErrorText, Field, INPUT } from "./ui";
 
+/** The dialog's state: open or not, what is typed, the last error. */
+export interface KillDialog {
+  open: boolean;
+  typed: string;
+  reason: string;
+  error: string | null;
+}
+
+export type KillDialogAction =
+  | { kind: "open" | "close" }
+  | { kind: "type"; typed: string }
+  | { kind: "reason"; reason: string }
+  | { kind: "failed"; error: string };
+
+export const CLOSED: KillDialog = { open: false, typed: "", reason: "", error: null };
+
+/** Every close (Cancel, Escape, fired) forgets what was typed: each firing is confirmed anew. */
+export function killDialog(state: KillDialog, action: KillDialogAction): KillDialog {
+  switch (action.kind) {
+    case "open":
+      return { ...CLOSED, open: true };
+    case "close":
+      return CLOSED;
+    case "type":
+      return { ...state, typed: action.typed };
+    case "reason":
+      return { ...state, reason: action.reason };
+    case "failed":
+      return { ...state, error: action.error };
+  }
+}
+
 export function KillSwitch({ triggered }: { triggered: boolean }) {
   const { rest, session } = useApp();
-  const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState("");
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [dialog, dispatch] = useReducer(killDialog, CLOSED);
   const admin = session.scopes.includes("admin");
 
   const fire = async () => {
     try {
-      await unwrap(rest.POST("/api/v1/control/kill", { body: { confirm: "KILL", reason: reason || "web interface" } }));
-      setOpen(false);
-      setTyped("");
+      await unwrap(rest.POST("/api/v1/control/kill", { body: { confirm: "KILL", reason: dialog.reason || "web interface" } }));
+      dispatch({ kind: "close" });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      dispatch({ kind: "failed", error: e instanceof Error ? e.message : String(e) });
     }
   };
 
@@ -29,35 +57,32 @@ export function KillSwitch({ triggered }: { triggered: boolean }) {
         type="button"
         data-testid="kill-switch"
         disabled={!admin || triggered}
-        onClick={() => {
-          setError(null);
-          setOpen(true);
-        }}
+        onClick={() => dispatch({ kind: "open" })}
         className="w-full rounded-lg border-2 border-red-400 bg-red-700 px-6 py-4 text-xl font-extrabold tracking-wider text-white hover:bg-red-600 disabled:border-slate-600 disabled:bg-slate-800 disabled:text-slate-300"
       >
         {triggered ? "KILL SWITCH FIRED" : "KILL SWITCH"}
       </button>
       {!admin ? <p className="mt-1 text-xs text-slate-300">Needs the admin scope.</p> : null}
       <ConfirmDialog
-        open={open}
+        open={dialog.open}
         title="Fire the kill switch?"
         confirmLabel="Fire kill switch"
         tone="danger"
-        confirmDisabled={typed !== "KILL"}
+        confirmDisabled={dialog.typed !== "KILL"}
         onConfirm={() => void fire()}
-        onCancel={() => setOpen(false)}
+        onCancel={() => dispatch({ kind: "close" })}
       >
         <p>
           Every strategy stops, every order is cancelled and every position is closed (shorts first, then the hedges).
           Trading then stays HALTED until the node is restarted.
         </p>
         <Field label="Reason (for the audit log)">
-          <input className={INPUT} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="kill-reason" />
+          <input className={INPUT} value={dialog.reason} onChange={(e) => dispatch({ kind: "reason", reason: e.target.value })} data-testid="kill-reason" />
         </Field>
         <Field label="Type KILL to confirm">
-          <input className={INPUT} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="kill-confirm" autoComplete="off" />
+          <input className={INPUT} value={dialog.typed} onChange={(e) => dispatch({ kind: "type", typed: e.target.value })} data-testid="kill-confirm" autoComplete="off" />
         </Field>
-        <ErrorText error={error} />
+        <ErrorText error={dialog.error} />
       </ConfirmDialog>
     </div>
   );
