@@ -84,3 +84,21 @@ def test_a_setting_refused_in_a_worker_is_one_line(
     (error,) = capfd.readouterr().err.splitlines()
     assert error.startswith("options-nt: error: parameters.strategy.wing_width: ")
     assert "is not a multiple of the NIFTY strike step" in error
+
+
+def test_a_tpe_sweep_resumed_with_more_trials_runs_the_new_ones(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text(
+        "start: '2026-01-05'\nend: '2026-01-05'\nlog_level: 'OFF'\n", encoding="utf-8"
+    )
+    text = (
+        "base: base.yaml\nsampler: tpe\ntrials: {trials}\nseed: 1\nobjective: pnl_total\n"
+        "parameters:\n  strategy.wing_width: {{values: [100, 150, 200, 250, 300]}}\n"
+    )
+    out = str(tmp_path / "out")
+    (tmp_path / "sweep.yaml").write_text(text.format(trials=3), encoding="utf-8")
+    assert run_sweep(tmp_path / "sweep.yaml", out=out, num_cpus=2).summary["parameter_sets"] == 3
+    (tmp_path / "sweep.yaml").write_text(text.format(trials=4), encoding="utf-8")
+    again = run_sweep(tmp_path / "sweep.yaml", out=out, num_cpus=2)
+    assert again.summary["resumed_runs"] == 3
+    assert again.summary["parameter_sets"] == 4
+    assert again.results["strategy.wing_width"].nunique() == 4

@@ -53,8 +53,8 @@ def test_a_study_with_every_set_run_asks_none() -> None:
     assert TpeSampler(sweep, rows).ask() is None
 
 
-def _key(**base: Any) -> dict[str, Any]:
-    periods = {"in_sample": Period(start="2026-01-05", end="2026-01-06"), "out_of_sample": None}
+def _key(end: str = "2026-01-06", **base: Any) -> dict[str, Any]:
+    periods = {"in_sample": Period(start="2026-01-05", end=end), "out_of_sample": None}
     return fingerprint({"start": "2026-01-05", **base}, periods, "sweep.yaml")
 
 
@@ -67,6 +67,8 @@ def test_an_output_folder_refuses_runs_of_another_base(tmp_path: Path) -> None:
     message = str(error.value)
     assert message.startswith(f"--out: {tmp_path} holds runs of another base run")
     assert "(changed: base.capital.initial_capital, base.venue.fees)" in message
+    with pytest.raises(ConfigError, match=r"\(changed: periods\.in_sample\)"):
+        claim_out_dir(tmp_path, _key(end="2026-01-07"), resuming=True)
 
 
 def test_an_output_folder_without_its_base_is_not_resumed(tmp_path: Path) -> None:
