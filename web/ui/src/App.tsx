@@ -1,5 +1,5 @@
 /** The shell: login, then the environment banner, navigation, the stale warning and a screen. */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type MouseEvent, type ReactNode } from "react";
 
 import { backendFor, detectMode, type Backend, type WebSession } from "./api";
 import { EnvironmentBanner, STALE_AFTER_MS, StaleWarning, TradingStateBadge, ConnectionBadge } from "./components/Status";
@@ -11,20 +11,32 @@ import { freshness, LiveStore, withStatus } from "./store/live";
 /** How often the status is read over REST (for its `last_data_at`, see `store/live.ts`). */
 const STATUS_POLL_MS = 5000;
 
-function useHash(): string {
-  const [hash, setHash] = useState(window.location.hash);
+/** The screen a hash names (`#/orders`), or `current` for one that names none (`#main`). */
+export function routeOf(hash: string, current: string): string {
+  if (hash === "" || hash === "#" || hash === "#/") return "overview";
+  return hash.startsWith("#/") ? hash.slice(2) : current;
+}
+
+function useRoute(): string {
+  const [route, setRoute] = useState(() => routeOf(window.location.hash, "overview"));
   useEffect(() => {
-    const update = () => setHash(window.location.hash);
+    const update = () => setRoute((current) => routeOf(window.location.hash, current));
     window.addEventListener("hashchange", update);
     return () => window.removeEventListener("hashchange", update);
   }, []);
-  return hash.replace(/^#\/?/, "") || "overview";
+  return route;
+}
+
+/** Move focus to the screen's content without touching the URL (the hash is the route). */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById("main")?.focus();
 }
 
 function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => void }) {
   const live = useSyncExternalStore(value.store.subscribe, value.store.get);
   const now = useNow();
-  const route = useHash();
+  const route = useRoute();
   const screen = SCREENS.find((s) => s.path === route) ?? SCREENS[0]!;
   const fresh = freshness(live, now, STALE_AFTER_MS);
   const Screen = screen.component;
@@ -36,7 +48,7 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
     <AppContext.Provider value={value}>
       {/* LIVE: a red frame around everything, on top of the banner. */}
       <div className={`min-h-screen ${environment === "live" ? "border-4 border-red-700" : ""}`}>
-        <a href="#main" className="sr-only focus:not-sr-only">
+        <a href="#main" className="sr-only focus:not-sr-only" onClick={skipToContent}>
           Skip to content
         </a>
         <EnvironmentBanner environment={environment} />
@@ -64,7 +76,7 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
           </span>
         </header>
         <StaleWarning freshness={fresh} lastDataAt={live.lastDataAt} reason={live.closeReason} now={now} />
-        <main id="main" className="mx-auto max-w-screen-2xl p-4">
+        <main id="main" tabIndex={-1} className="mx-auto max-w-screen-2xl p-4 focus:outline-none">
           <h1 className="sr-only">{screen.title}</h1>
           <Screen />
         </main>
