@@ -12,7 +12,7 @@
  * | everything else            | the interface (`index.html` for unknown paths)             |
  */
 import { createServer, type Server } from "node:http";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 import express, { type NextFunction, type Request, type Response } from "express";
 
@@ -126,7 +126,17 @@ export function createWebServer(config: ServerConfig): WebServer {
     await proxyRest(auth, session, path, request, response);
   });
 
-  app.use(express.static(config.uiDir, { index: "index.html", maxAge: "1h" }));
+  // index.html names the hashed assets of the current build: revalidated on every load, so a
+  // new build is picked up at once (the hashed assets may be cached).
+  app.use(
+    express.static(config.uiDir, {
+      index: "index.html",
+      maxAge: "1h",
+      setHeaders: (response, path) => {
+        if (basename(path) === "index.html") response.setHeader("Cache-Control", "no-cache");
+      },
+    }),
+  );
   app.use((request: Request, response: Response) => {
     if (request.method !== "GET") {
       response.status(404).json({ detail: "not found" });

@@ -90,6 +90,12 @@ describe("web server in front of a real bridge", () => {
     expect(await (await get("/some/screen")).text()).toContain("<title>ui</title>");
   });
 
+  it("has the browser revalidate index.html on every load", async () => {
+    for (const path of ["/", "/index.html", "/some/screen"]) {
+      expect({ path, cache: (await get(path)).headers.get("cache-control") }).toEqual({ path, cache: "no-cache" });
+    }
+  });
+
   it("tells the page it is served by the web server", async () => {
     expect(await (await get("/web/config")).json()).toEqual({ mode: "server" });
   });
