@@ -77,11 +77,12 @@ def mount_ui(app: FastAPI, folder: Path) -> None:
 def _ui_router(root: Path) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    @router.get("/web/config")
+    @router.api_route("/web/config", methods=["GET", "HEAD"])
     async def web_config() -> dict[str, str]:
         return {"mode": "bridge"}
 
-    @router.get("/{path:path}")
+    # HEAD too: link checkers and uptime probes ask for the page without its body.
+    @router.api_route("/{path:path}", methods=["GET", "HEAD"])
     async def ui_file(path: str, request: Request) -> FileResponse:
         if request.url.path.startswith(_API):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")

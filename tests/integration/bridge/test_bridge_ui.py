@@ -85,6 +85,19 @@ def test_serves_the_page_and_its_assets_with_security_headers(served: tuple[str,
         assert client.get("/assets/missing.js").status_code == 404
 
 
+def test_head_answers_the_page_and_assets_without_a_body(served: tuple[str, Path]) -> None:
+    url, _ = served
+    with httpx.Client(base_url=url, timeout=30) as client:
+        for path in ("/", "/overview", "/assets/app-1.js", "/web/config"):
+            answer = client.head(path)
+            assert (path, answer.status_code, answer.content) == (path, 200, b"")
+        page = client.head("/")
+        assert page.headers["content-type"].startswith("text/html")
+        assert page.headers["cache-control"] == "no-cache"
+        _assert_ui_headers(page.headers)
+        assert client.head("/assets/missing.js").status_code == 404
+
+
 def test_api_answers_stay_the_bridges(served: tuple[str, Path]) -> None:
     url, _ = served
     with httpx.Client(base_url=url, timeout=30) as client:
