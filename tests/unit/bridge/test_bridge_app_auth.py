@@ -210,3 +210,26 @@ def test_a_forwarded_for_header_does_not_change_the_recorded_address(
     records = [json.loads(line) for line in (state_dir / AUDIT_FILE).read_text().splitlines()]
     record = [r for r in records if r["subject"] == "forwarded"][-1]
     assert record["client"] == "127.0.0.1"
+
+
+def test_token_creation_is_audited_with_its_id_name_scopes_and_expiry(
+    client: httpx.Client, state_dir: Path
+) -> None:
+    headers = login(client, "admin")
+    body = {"name": "desk-feed", "scopes": ["read"], "expires_days": 7}
+    created = client.post("/tokens", headers=headers, json=body)
+    assert created.status_code == 201, created.text
+    token = created.json()
+    client.delete(f"/tokens/{token['id']}", headers=headers)
+    text = (state_dir / AUDIT_FILE).read_text()
+    assert token["token"] not in text
+    records = [json.loads(line) for line in text.splitlines()]
+    create = [r for r in records if r["action"] == "POST /api/v1/tokens"][-1]
+    assert create["detail"] == {
+        "id": token["id"],
+        "name": "desk-feed",
+        "scopes": ["read"],
+        "expires": token["expires"],
+    }
+    revoke = [r for r in records if r["action"] == f"DELETE /api/v1/tokens/{token['id']}"][-1]
+    assert revoke["detail"] == {"id": token["id"]}

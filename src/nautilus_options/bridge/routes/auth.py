@@ -84,17 +84,24 @@ def list_tokens(context: Context) -> list[ApiTokenInfo]:
 
 
 @admin.post("", status_code=status.HTTP_201_CREATED)
-def create_token(body: ApiTokenCreate, context: Context) -> ApiTokenCreated:
+def create_token(body: ApiTokenCreate, request: Request, context: Context) -> ApiTokenCreated:
     """Create an API token (valid ``expires_days``, 90 by default); its value is in this
-    answer only."""
+    answer only (the audit record holds its id, name, scopes and expiry)."""
     ttl = None if body.expires_days is None else timedelta(days=body.expires_days)
     token, value = context.auth.store.create_token(body.name, tuple(body.scopes), ttl)
+    request.state.audit_detail = {
+        "id": token.id,
+        "name": token.name,
+        "scopes": list(token.scopes),
+        "expires": token.expires,
+    }
     return ApiTokenCreated(**_info(token).model_dump(), token=value)
 
 
 @admin.delete("/{token_id}", responses={404: {"description": "No such token"}})
-def revoke_token(token_id: str, context: Context) -> ApiTokenInfo:
+def revoke_token(token_id: str, request: Request, context: Context) -> ApiTokenInfo:
     """Revoke an API token at once."""
+    request.state.audit_detail = {"id": token_id}
     token = context.auth.store.revoke_token(token_id)
     if token is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"token_id: no token {token_id!r}")
