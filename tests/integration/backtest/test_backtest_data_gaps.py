@@ -21,6 +21,7 @@ from nautilus_options.domain.nse import IST
 from nautilus_options.domain.time import ist_ns
 from nautilus_options.environments.backtest import run_backtest, settings_from_mapping
 from nautilus_options.environments.data_window import run_period
+from nautilus_options.errors import ConfigError
 
 pytestmark = pytest.mark.slow
 
@@ -92,6 +93,16 @@ def test_a_weekend_end_ends_the_period_on_the_last_trading_day(catalog: Path) ->
     assert period.clipped
     assert pd.Timestamp(period.end, tz="UTC").tz_convert(IST).strftime("%F") == "2026-01-09"
     assert pd.Timestamp(period.end + 1, tz="UTC").tz_convert(IST).hour == 0
+
+
+def test_a_range_without_a_day_of_data_is_refused(catalog: Path) -> None:
+    settings = settings_from_mapping(
+        {"catalog": str(catalog), "start": "2026-01-10", "end": "2026-01-11"}
+    )
+    with pytest.raises(ConfigError) as raised:
+        run_period(settings, catalog)
+    assert raised.value.field == "start"
+    assert "no data for the period" in str(raised.value)
 
 
 def test_no_entry_or_exit_on_a_day_without_data(gap_catalog: Path, tmp_path: Path) -> None:
