@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from nautilus_options import __version__
@@ -50,7 +51,7 @@ from nautilus_options.bridge.security.lockout import LoginThrottle
 from nautilus_options.bridge.security.sessions import SessionTokens
 from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialStore
 from nautilus_options.bridge.settings import BridgeSettings
-from nautilus_options.bridge.stream import EventHub, stream_router
+from nautilus_options.bridge.stream import EventHub, add_stream_schemas, stream_router
 from nautilus_options.bridge.stream.messages import LOGS
 from nautilus_options.bridge.ui import mount_ui
 from nautilus_options.errors import OptionsNTError
@@ -163,6 +164,7 @@ def create_app(
         mount_ui(app, settings.ui_dir)  # last: its catch-all route follows the API's
     _add_error_handlers(app)
     app.middleware("http")(_stamp_and_audit)
+    app.openapi = lambda: _document(app)  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -176,11 +178,27 @@ def create_app(
 
 
 def openapi_schema() -> dict[str, Any]:
-    """The OpenAPI document of the bridge, built without a node or a state directory."""
+    """The OpenAPI document of the bridge, built without a node or a state directory.
+
+    The same document the app serves at ``/api/v1/openapi.json``: the REST routes plus the
+    stream's message schemas under ``components.schemas`` (``Stream*``).
+    """
     settings = BridgeSettings(state_dir=Path("/nonexistent/options-nt"))
-    app = create_app(settings)
-    schema: dict[str, Any] = app.openapi()
-    return schema
+    return create_app(settings).openapi()
+
+
+def _document(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with the stream's messages, built once."""
+    if app.openapi_schema is None:
+        routes = get_openapi(
+            title=app.title,
+            version=app.version,
+            openapi_version=app.openapi_version,
+            description=app.description,
+            routes=app.routes,
+        )
+        app.openapi_schema = add_stream_schemas(routes)
+    return app.openapi_schema
 
 
 async def _stamp_and_audit(

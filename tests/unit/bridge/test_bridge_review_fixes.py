@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from nautilus_options.bridge.app import create_app
+from nautilus_options.bridge.app import create_app, openapi_schema
 from nautilus_options.bridge.server import BridgeServer
 from nautilus_options.bridge.settings import BridgeSettings
 
@@ -39,3 +39,12 @@ def test_the_docs_page_loads_nothing_from_another_host(server: BridgeServer) -> 
         assert "https://" not in http.get("/api/v1/docs/assets/start.js").text
         assert http.get("/api/v1/docs/assets/index.html").status_code == 404
         assert http.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_the_served_openapi_document_holds_the_stream_messages(server: BridgeServer) -> None:
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        served = http.get("/api/v1/openapi.json").json()
+    schemas = served["components"]["schemas"]
+    for name in ("StreamServerMessage", "StreamClientMessage", "StreamEventMessage"):
+        assert name in schemas, name
+    assert served == openapi_schema()

@@ -140,7 +140,7 @@ export interface paths {
         /**
          * Create Token
          * @description Create an API token (valid ``expires_days``, 90 by default); its value is in this
-         *     answer only.
+         *     answer only (the audit record holds its id, name, scopes and expiry).
          */
         post: operations["create_token_api_v1_tokens_post"];
         delete?: never;
