@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
+from nautilus_options.cli import main
 from nautilus_options.environments.sweep import check_address
 from nautilus_options.errors import ConfigError
 
@@ -38,3 +40,21 @@ def test_a_listening_ray_client_address_passes() -> None:
         server.bind(("127.0.0.1", 0))
         server.listen()
         check_address(f"ray://127.0.0.1:{server.getsockname()[1]}")
+
+
+def test_the_command_notes_a_reversed_split_and_refuses_the_address_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "base.yaml").write_text("start: '2026-01-05'\n", encoding="utf-8")
+    (tmp_path / "sweep.yaml").write_text(
+        "base: base.yaml\nparameters: {strategy.lots: {values: [1]}}\nwalk_forward:\n"
+        "  in_sample: {start: '2026-01-12', end: '2026-01-16'}\n"
+        "  out_of_sample: {start: '2026-01-05', end: '2026-01-09'}\n",
+        encoding="utf-8",
+    )
+    address = f"127.0.0.1:{_closed_port()}"
+    config = str(tmp_path / "sweep.yaml")
+    assert main(["sweep", "--config", config, "--address", address, "--json"]) == 2
+    note, error = capsys.readouterr().err.splitlines()
+    assert note.startswith("options-nt: note: walk_forward.out_of_sample (2026-01-05) is before")
+    assert error.startswith(f"options-nt: error: --address: cannot reach {address}: ")
