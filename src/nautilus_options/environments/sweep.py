@@ -1,14 +1,20 @@
 """Parameter sweeps of the backtest on Ray: ``run_sweep`` and ``options-nt sweep``.
 
-Each run of a sweep (a parameter set in a period) is one :func:`execute_run` task on Ray, in a
+Each run of a sweep (a parameter set in a period) is one :func:`remote_run` task on Ray, in a
 **fresh worker process** (``max_calls=1``: Nautilus engines keep memory after a run). Ray is
 local by default (started here with ``num_cpus`` CPUs, the dashboard and usage statistics
 off, bound to 127.0.0.1, and shut down at the end); ``address`` joins an existing cluster
 instead, with no other change (every node needs options-nt installed and the catalog at the
 same path).
 
+Everything that can be checked is checked before Ray starts (the files, every grid set, the
+periods against the catalog, ``address``); an error raised on purpose in a worker also ends
+the sweep as one :class:`~nautilus_options.errors.ConfigError` line.
+
 Results are appended to ``runs.jsonl`` in the output folder as each run finishes, so a sweep
-that is interrupted and started again with the same file skips the runs already there. At
+that is interrupted and started again with the same file skips the runs already there; the
+folder is bound to the base run and periods it was made with (``sweep_base.json``), and a
+sweep with others is refused there rather than mixed. At
 the end the folder holds ``results.parquet`` and ``results.csv`` (one row per parameter
 set, in-sample and out-of-sample figures side by side), ``report.html`` and
 ``summary.json``; each run's own backtest outputs are under ``runs/<run id>-<period>/``.
