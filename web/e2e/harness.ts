@@ -157,6 +157,8 @@ export class Stack {
         "--results",
         join(this.dir, "results"),
         "--paper",
+        "--trusted-proxy", // the web server tells the bridge each browser's address
+        "127.0.0.1",
         "--ui", // the bridge serves the interface too, for the bridge-alone case
       ],
       [/with password (\S+) /, /bridge at (http:\/\/[\d.:]+)\/api\/v1/],

@@ -26,6 +26,7 @@ from nautilus_options import __version__
 from nautilus_options.bridge.apidocs import docs_router
 from nautilus_options.bridge.audit import AUDIT_FILE, AuditLog
 from nautilus_options.bridge.backtests import BacktestRuns
+from nautilus_options.bridge.client_address import client_address
 from nautilus_options.bridge.context import BridgeContext
 from nautilus_options.bridge.deps import Responses, require
 from nautilus_options.bridge.idempotency import IdempotencyConflictError, IdempotencyStore
@@ -214,7 +215,7 @@ async def _stamp_and_audit(
         code = response.status_code
         entry = context.audit.record(
             subject=subject or "anonymous",
-            client=request.client.host if request.client else "unknown",
+            client=client_address(request, context.settings.trusted_proxies),
             action=f"{request.method} {request.url.path}",
             result="ok" if code < 400 else "refused" if code < 500 else "failed",
             status=code,

@@ -57,8 +57,9 @@ class BridgeServer:
         would compress every frame once per socket, doubling its CPU at 50 clients, for
         little gain on loopback or a desk's network).
 
-    The client address is the peer's own: ``X-Forwarded-For`` and ``X-Forwarded-Proto``
-    are ignored, so behind a relay or proxy every request comes from the proxy's address.
+    uvicorn never rewrites the client address from ``X-Forwarded-For``; the app reads that
+    header only from the proxies in ``BridgeSettings.trusted_proxies`` (see
+    :mod:`nautilus_options.bridge.client_address`).
     """
 
     def __init__(
@@ -79,8 +80,9 @@ class BridgeServer:
             ssl_certfile=str(certfile) if certfile else None,
             ssl_keyfile=str(keyfile) if keyfile else None,
             lifespan="off",
-            # Never take the client address from X-Forwarded-For: any local process could
-            # forge it (the audit's address, the per-address lockout).
+            # Never take the client address from X-Forwarded-For of any peer: a local process
+            # could forge it (the audit's address, the per-address lockout). The app trusts
+            # it from the configured proxies only.
             proxy_headers=False,
             ws=PromptCloseWebSocketProtocol,
             ws_per_message_deflate=per_message_deflate,

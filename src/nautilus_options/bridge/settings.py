@@ -24,6 +24,9 @@ class BridgeSettings:
         Where uvicorn listens (loopback by default; port 0 picks a free one).
     cors_origins : tuple[str, ...]
         Browser origins allowed to call the API (none by default: same origin only).
+    trusted_proxies : tuple[str, ...]
+        Peers whose ``X-Forwarded-For`` names the client (the web server's address); none by
+        default: the client is always the peer.
     tls : bool
         Whether uvicorn serves HTTPS (a certificate and key were given).
     results_dir : Path, optional
@@ -44,6 +47,7 @@ class BridgeSettings:
     host: str = "127.0.0.1"
     port: int = 8765
     cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
     tls: bool = False
     results_dir: Path | None = None
     ui_dir: Path | None = None

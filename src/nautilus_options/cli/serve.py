@@ -47,6 +47,7 @@ _TTL_UNITS = {"d": "days", "h": "hours"}
 
 
 def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
+    from nautilus_options.bridge.client_address import trusted_proxies
     from nautilus_options.bridge.settings import BridgeSettings
     from nautilus_options.bridge.ui import ui_folder
     from nautilus_options.errors import ConfigError
@@ -59,6 +60,7 @@ def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
         host=args.host,
         port=args.port,
         cors_origins=tuple(args.cors_origin or ()),
+        trusted_proxies=trusted_proxies(args.trusted_proxy or ()),
         tls=args.certfile is not None,
         results_dir=args.results,
         ui_dir=None if args.ui is None else ui_folder(Path(args.ui) if args.ui else None),
@@ -365,6 +367,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any)")
     parser.add_argument(
         "--cors-origin", action="append", help="a browser origin allowed to call (repeatable)"
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDR",
+        help="a proxy whose X-Forwarded-For names the client, e.g. the web server's "
+        "127.0.0.1 (repeatable; none by default)",
     )
     parser.add_argument("--certfile", type=Path, help="TLS certificate (with --keyfile)")
     parser.add_argument("--keyfile", type=Path, help="TLS private key")

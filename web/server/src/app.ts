@@ -3,7 +3,7 @@
  *
  * | route                      | what                                                       |
  * |----------------------------|------------------------------------------------------------|
- * | `POST /session/login`      | `{username, password}`: logs in to the bridge, sets the session cookie; rate limited per address |
+ * | `POST /session/login`      | `{username, password}`: logs in to the bridge (telling it the browser's address in `X-Forwarded-For`), sets the session cookie; rate limited per browser address |
  * | `GET /session`             | the logged-in user, scopes, environment and the CSRF token |
  * | `POST /session/logout`     | revokes the bridge tokens, clears the cookie               |
  * | `GET /web/config`          | `{mode: "server"}`: the page logs in here (the bridge says `bridge` when it serves the page) |
@@ -44,7 +44,8 @@ export function createWebServer(config: ServerConfig): WebServer {
   const logins = new RateLimiter(config.loginLimit, config.loginWindowMs);
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // The browser's address is the peer's, unless proxies in front are configured.
+  app.set("trust proxy", config.trustProxy);
   app.use(securityHeaders(config.secureCookies));
 
   // Unsafe methods come from this origin only (the CSRF token is checked per route below).

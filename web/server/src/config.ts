@@ -8,6 +8,11 @@
  * | `--port PORT`     | `OPTIONS_NT_WEB_PORT`       | `8080` (`0`: any free)    |
  * | `--ui DIR`        | `OPTIONS_NT_UI_DIR`         | `web/ui/dist`             |
  * | `--secure-cookies`| `OPTIONS_NT_SECURE_COOKIES=1` | off (on behind TLS)     |
+ * | `--trust-proxy ADDRS` | `OPTIONS_NT_WEB_TRUST_PROXY` | off                     |
+ *
+ * The browser's address (the login rate limit, and what the bridge is told in
+ * `X-Forwarded-For`) is the peer's own unless `--trust-proxy` names the proxies in front of
+ * this server (Express's `trust proxy`: addresses, subnets or `loopback`, comma-separated).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -26,6 +31,8 @@ export interface ServerConfig {
   /** Logins allowed per client address per window. */
   loginLimit: number;
   loginWindowMs: number;
+  /** Express's `trust proxy`: the proxies whose `X-Forwarded-For` is believed, or none. */
+  trustProxy: string | false;
 }
 
 const DEFAULT_UI_DIR = fileURLToPath(new URL("../../ui/dist", import.meta.url));
@@ -37,12 +44,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? "";
     if (arg === "--secure-cookies") flags.add(arg);
-    else if (["--bridge", "--host", "--port", "--ui"].includes(arg)) {
+    else if (["--bridge", "--host", "--port", "--ui", "--trust-proxy"].includes(arg)) {
       const value = argv[i + 1];
       if (value === undefined) throw new Error(`${arg} needs a value`);
       options.set(arg, value);
       i += 1;
-    } else throw new Error(`unknown option ${arg} (options: --bridge, --host, --port, --ui, --secure-cookies)`);
+    } else throw new Error(`unknown option ${arg} (options: --bridge, --host, --port, --ui, --trust-proxy, --secure-cookies)`);
   }
   const bridgeUrl = (options.get("--bridge") ?? env.OPTIONS_NT_BRIDGE_URL ?? "http://127.0.0.1:8765").replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+$/.test(bridgeUrl)) throw new Error(`--bridge must be http(s)://host:port, not ${bridgeUrl}`);
@@ -62,5 +69,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     sessionIdleMs: 12 * 60 * 60 * 1000,
     loginLimit: 10,
     loginWindowMs: 5 * 60 * 1000,
+    trustProxy: options.get("--trust-proxy") ?? env.OPTIONS_NT_WEB_TRUST_PROXY ?? false,
   };
 }

@@ -27,7 +27,8 @@ from nautilus_options.bridge.stream import EventHub
 def main() -> None:
     """Serve until stdin closes."""
     with tempfile.TemporaryDirectory() as state_dir:
-        settings = BridgeSettings(state_dir=Path(state_dir))
+        # The web server, as documented: the bridge trusts its X-Forwarded-For.
+        settings = BridgeSettings(state_dir=Path(state_dir), trusted_proxies=("127.0.0.1",))
         password = secrets.token_urlsafe(12)
         CredentialStore(Path(state_dir) / CREDENTIALS_FILE).add_user(
             "trader", password, (Scope.ADMIN,)

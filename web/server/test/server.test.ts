@@ -155,6 +155,37 @@ describe("web server in front of a real bridge", () => {
   });
 });
 
+describe("failed logins of one browser", () => {
+  const stack = new Stack();
+
+  beforeAll(async () => {
+    // Browsers reach the web server through a proxy on loopback (the test sends its header).
+    await stack.start({ trustProxy: "loopback" });
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  const guess = (address: string, username: string) =>
+    fetch(`${stack.webUrl}/session/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Forwarded-For": address },
+      body: JSON.stringify({ username, password: "not it" }),
+    });
+
+  it("lock out that browser's address at the bridge, not everyone's, and say how long to wait", async () => {
+    let last: Response | undefined;
+    // The bridge locks an address after 4 x 5 failures (another name each time).
+    for (let i = 0; i < 21 && last?.status !== 429; i += 1) last = await guess("203.0.113.7", `nobody${i}`);
+    expect(last?.status).toBe(429);
+    expect(((await last?.json()) as { detail: string }).detail).toBe("too many failed logins: try again later");
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(60);
+    const other = await stack.login({ "X-Forwarded-For": "198.51.100.2" });
+    expect(other.body.username).toBe(stack.username);
+  });
+});
+
 describe("web server behind TLS (--secure-cookies)", () => {
   const stack = new Stack();
 

@@ -43,6 +43,7 @@ export class Stack {
       sessionIdleMs: 60_000,
       loginLimit: 100,
       loginWindowMs: 60_000,
+      trustProxy: false,
       ...overrides,
     });
     this.webUrl = await this.web.listen();
@@ -54,11 +55,11 @@ export class Stack {
     if (reply !== "ok") throw new Error(`bridge_server.py answered ${reply} to ${line}`);
   }
 
-  /** Log in through the web server: the session cookie and the CSRF token. */
-  async login(): Promise<{ cookie: string; csrf: string; body: Record<string, unknown>; setCookie: string }> {
+  /** Log in through the web server (with extra `headers`): the session cookie and the CSRF token. */
+  async login(headers: Record<string, string> = {}): Promise<{ cookie: string; csrf: string; body: Record<string, unknown>; setCookie: string }> {
     const response = await fetch(`${this.webUrl}/session/login`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...headers },
       body: JSON.stringify({ username: this.username, password: this.password }),
     });
     if (!response.ok) throw new Error(`login answered ${response.status}`);

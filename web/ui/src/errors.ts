@@ -38,5 +38,6 @@ export function retryHint(retryAfter: string | null): string {
 /** The message of an error answer: its detail, and how long to wait when it says. */
 export function responseText(body: unknown, response: Response): string {
   const detail = body && typeof body === "object" ? (body as { detail?: unknown }).detail : undefined;
-  return detailText(detail, response.status) + retryHint(response.headers.get("Retry-After"));
+  const text = detailText(detail, response.status);
+  return text.includes("try again in") ? text : text + retryHint(response.headers.get("Retry-After"));
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import { unwrap } from "../src/context";
-import { detailText, retryHint } from "../src/errors";
+import { detailText, responseText, retryHint } from "../src/errors";
 
 /** The body the bridge answers a request its schema refuses with (no `input` echoed). */
 const REFUSED = {
@@ -25,6 +25,8 @@ describe("error answers", () => {
     await expect(unwrap(Promise.resolve({ error: { detail: "too many failed logins; try again later" }, response }))).rejects.toThrow(
       "too many failed logins; try again later (try again in 6 min)",
     );
+    const bridge = Response.json({ detail: "too many failed logins; try again in 301 s" }, { status: 429, headers: { "Retry-After": "301" } });
+    expect(responseText({ detail: "too many failed logins; try again in 301 s" }, bridge)).toBe("too many failed logins; try again in 301 s");
     expect(detailText(undefined, 502)).toBe("HTTP 502");
     expect(detailText([{ loc: ["query", "limit"], msg: "too big" }], 422)).toBe("limit: too big");
     expect(retryHint("30")).toBe(" (try again in 30 s)");

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
+from nautilus_options.bridge.client_address import client_address
 from nautilus_options.bridge.deps import Caller, Context, Responses, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.auth import (
@@ -32,7 +33,7 @@ _UNAUTHORIZED: Responses = {
 @public.post("/login", responses={**_UNAUTHORIZED, 429: {"description": "Locked out"}})
 def login(body: LoginRequest, request: Request, context: Context) -> TokenPair:
     """Log in with a name and password; get an access token and a refresh token."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request, context.settings.trusted_proxies)
     keys = (f"user:{body.username}", f"addr:{address}")
     request.state.audit_subject = body.username
     throttle = context.auth.throttle
@@ -40,7 +41,7 @@ def login(body: LoginRequest, request: Request, context: Context) -> TokenPair:
     if wait > 0:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            "too many failed logins; try again later",
+            f"too many failed logins; try again in {int(wait) + 1} s",
             headers={"Retry-After": str(int(wait) + 1)},
         )
     principal = None
