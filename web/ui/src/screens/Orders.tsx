@@ -11,6 +11,21 @@ function merged<T>(history: T[] | null, live: Record<string, T>, key: (item: T) 
   return Object.values({ ...Object.fromEntries((history ?? []).map((item) => [key(item), item])), ...live });
 }
 
+/** How often the positions are read while the screen is shown: their open P&L moves with the quotes. */
+export const POSITIONS_POLL_MS = 2000;
+
+/**
+ * The positions to show: the latest `GET /positions` (its open P&L marked at the current
+ * quotes, as the Spreads screen's) and the positions the stream announced since then. A
+ * stream record is sent on fills only, so its open P&L is that of the last fill.
+ */
+export function positionRows(polled: Position[] | null, live: Record<string, Position>): Position[] {
+  const latest = Object.fromEntries((polled ?? []).map((p) => [p.position_id, p]));
+  // A close the stream reported after the read wins: a closed position's P&L no longer moves.
+  for (const p of Object.values(live)) if (!p.is_open) latest[p.position_id] = p;
+  return merged(Object.values(live), latest, (p) => p.position_id);
+}
+
 export function Orders() {
   const { rest, session } = useApp();
   const live = useLive();
@@ -20,7 +35,10 @@ export function Orders() {
   const [error, setError] = useState<string | null>(null);
   const trade = session.scopes.includes("trade") || session.scopes.includes("admin");
   const orderHistory = usePoll(async () => (await unwrap(rest.GET("/api/v1/orders", { params: { query: { limit: 500 } } }))) as Order[], 0);
-  const positionHistory = usePoll(async () => (await unwrap(rest.GET("/api/v1/positions", { params: { query: { open_only: false } } }))) as Position[], 0);
+  const positionHistory = usePoll(
+    async () => (await unwrap(rest.GET("/api/v1/positions", { params: { query: { open_only: false } } }))) as Position[],
+    POSITIONS_POLL_MS,
+  );
   const orders = useMemo(
     () =>
       merged(orderHistory.data, live.orders, (o) => o.client_order_id)
@@ -30,7 +48,7 @@ export function Orders() {
   );
   const positions = useMemo(
     () =>
-      merged(positionHistory.data, live.positions, (p) => p.position_id)
+      positionRows(positionHistory.data, live.positions)
         .filter((p) => (!openOnly || p.is_open) && (!strategy || p.strategy_id === strategy) && p.instrument_id.toUpperCase().includes(instrument.toUpperCase()))
         .sort((a, b) => Number(b.is_open) - Number(a.is_open) || b.opened_at.localeCompare(a.opened_at)),
     [positionHistory.data, live.positions, openOnly, strategy, instrument],
