@@ -117,7 +117,7 @@ export function createWebServer(config: ServerConfig): WebServer {
     }
     const session = sessionOf(sessions, request);
     if (!session) {
-      response.status(401).json({ detail: "not logged in" });
+      response.status(401).json({ detail: "the session ended (idle, or the web server restarted): sign in again" });
       return;
     }
     if (!SAFE_METHODS.has(request.method) && !sameSecret(request.get("x-csrf-token") ?? "", session.csrf)) {

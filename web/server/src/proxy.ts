@@ -7,6 +7,9 @@ import type { Request, Response } from "express";
 import { BridgeAuthError, type BridgeAuth } from "./bridge.js";
 import type { Session } from "./sessions.js";
 
+/** The answer when the bridge no longer accepts a session's tokens. */
+export const SESSION_REFUSED = "the node restarted or the login expired: sign in again";
+
 /** Routes a browser never reaches: tokens are this server's business. */
 const BLOCKED = [/^\/api\/v1\/auth(\/|$)/, /^\/api\/v1\/tokens(\/|$)/];
 
@@ -68,7 +71,9 @@ export async function proxyRest(
     if (upstream.status === 401) upstream = await send(await auth.access(session, true));
   } catch (error) {
     if (error instanceof BridgeAuthError) {
-      response.status(401).json({ detail: "session expired: log in again" });
+      // The bridge refused the session's refresh token too: it restarted (its logins are
+      // in memory) or the login expired. The session is gone; the page says so at its login.
+      response.status(401).json({ detail: SESSION_REFUSED });
     } else {
       response.status(502).json({ detail: "the bridge is not reachable" });
     }

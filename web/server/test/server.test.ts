@@ -79,6 +79,18 @@ describe("web server in front of a real bridge", () => {
     }
   });
 
+  it("says to sign in again when the bridge no longer accepts the session (a restarted node)", async () => {
+    const { cookie: own } = await stack.login();
+    const session = stack.web.sessions.get(readCookie(own, "ont_session"))!;
+    // What a restart does to the bridge's logins: the session's tokens are unknown to it.
+    await fetch(`${stack.bridgeUrl}/api/v1/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${session.access}` } });
+    const refused = await fetch(`${stack.webUrl}/api/v1/health`, { headers: { Cookie: own } });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ detail: "the node restarted or the login expired: sign in again" });
+    const after = await fetch(`${stack.webUrl}/api/v1/health`, { headers: { Cookie: own } });
+    expect(((await after.json()) as { detail: string }).detail).toMatch(/sign in again$/);
+  });
+
   it("sets the security headers on every answer", async () => {
     for (const path of ["/", "/some/screen", "/api/v1/health"]) {
       const response = await get(path);

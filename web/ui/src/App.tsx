@@ -94,7 +94,7 @@ function Connected({
   backend: Backend;
   session: WebSession;
   onLogout: () => void;
-  onExpired: () => void;
+  onExpired: (reason: string) => void;
 }): ReactNode {
   const store = useMemo(() => new LiveStore(), []);
   const rest = useMemo(() => backend.rest(session, onExpired), [backend, session, onExpired]);
@@ -132,7 +132,12 @@ function Connected({
 export function App() {
   const [backend, setBackend] = useState<Backend | null>(null);
   const [session, setSession] = useState<WebSession | null | undefined>(undefined);
-  const expired = useCallback(() => setSession(null), []);
+  /** Why the last login ended, for the login form (a restarted node, an idle session). */
+  const [notice, setNotice] = useState<string | null>(null);
+  const expired = useCallback((reason: string) => {
+    setNotice(reason);
+    setSession(null);
+  }, []);
   useEffect(() => {
     void detectMode().then((mode) => {
       const chosen = backendFor(mode);
@@ -141,13 +146,16 @@ export function App() {
     });
   }, []);
   if (backend === null || session === undefined) return <p className="p-4">Loading…</p>;
-  if (session === null) return <Login login={(username, password) => backend.login(username, password)} onLogin={setSession} />;
+  if (session === null) {
+    return <Login login={(username, password) => backend.login(username, password)} onLogin={(s) => (setNotice(null), setSession(s))} notice={notice} />;
+  }
   return (
     <Connected
       backend={backend}
       session={session}
       onExpired={expired}
       onLogout={() => {
+        setNotice(null);
         void backend.logout(session).finally(() => setSession(null));
       }}
     />

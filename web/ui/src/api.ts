@@ -30,10 +30,22 @@ export interface Backend {
   current(): Promise<WebSession | null>;
   login(username: string, password: string): Promise<WebSession>;
   logout(session: WebSession): Promise<void>;
-  /** The typed REST client; `onExpired` is called when the login is no longer valid (401). */
-  rest(session: WebSession, onExpired: () => void): RestClient;
+  /**
+   * The typed REST client; `onExpired` is called with the reason when the login is no longer
+   * valid (401: it ended, or a restarted node no longer knows it).
+   */
+  rest(session: WebSession, onExpired: (reason: string) => void): RestClient;
   /** The stream client feeding `store`, on the topics the session's scopes may read. */
   stream(session: WebSession, store: LiveStore): StreamClient;
+}
+
+/** Why a login ended when the answer does not say. */
+export const SESSION_GONE = "the node restarted or the login expired: sign in again";
+
+/** The reason in a 401 answer (read from a copy: the caller still reads the body). */
+async function expiredText(response: Response): Promise<string> {
+  const body = (await response.clone().json().catch(() => ({}))) as { detail?: unknown };
+  return typeof body.detail === "string" && body.detail ? body.detail : SESSION_GONE;
 }
 
 /** Refresh the access token this long before it expires. */
@@ -103,7 +115,7 @@ function serverBackend(): Backend {
           const request = new Request(input, { ...init, credentials: "same-origin" });
           request.headers.set("X-CSRF-Token", session.csrf ?? "");
           const response = await fetch(request);
-          if (response.status === 401) onExpired();
+          if (response.status === 401) onExpired(await expiredText(response));
           return response;
         },
       });
@@ -174,7 +186,8 @@ export function bridgeBackend(now: () => number = Date.now): Backend {
         token: access,
         fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
           const response = await fetch(new Request(input, { ...init, credentials: "omit" }));
-          if (response.status === 401) onExpired();
+          // The bridge keeps its logins in memory: a restart forgets them.
+          if (response.status === 401) onExpired(SESSION_GONE);
           return response;
         },
       });

@@ -7,9 +7,12 @@ import { ErrorText, Field, INPUT } from "../components/ui";
 export function Login({
   login,
   onLogin,
+  notice = null,
 }: {
   login: (username: string, password: string) => Promise<WebSession>;
   onLogin: (session: WebSession) => void;
+  /** Why the previous login ended (shown until the next attempt). */
+  notice?: string | null;
 }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -31,6 +34,11 @@ export function Login({
     <main className="flex min-h-screen items-center justify-center p-4">
       <form onSubmit={(e) => void submit(e)} className="grid w-80 gap-4 rounded-lg border border-slate-700 bg-slate-900 p-6" aria-label="log in">
         <h1 className="text-xl font-semibold">options-nt</h1>
+        {notice && !error ? (
+          <p role="status" className="rounded border border-amber-400 px-2 py-1 text-sm text-amber-200" data-testid="login-notice">
+            {notice}
+          </p>
+        ) : null}
         <Field label="User">
           <input className={INPUT} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
         </Field>
