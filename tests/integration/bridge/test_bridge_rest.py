@@ -53,6 +53,8 @@ def test_status_names_the_environment_state_clients_and_data(node: BridgeNode) -
 def test_strategies_list_config_stop_and_start(node: BridgeNode) -> None:
     listed = {s["strategy_id"]: s for s in ok(node.client.get("/strategies"))}
     assert {"OptionsSpreadStrategy-000", MANUAL_STRATEGY_ID, "KillSwitch-KILL"} <= set(listed)
+    # The kill switch says it is protected (its stop is refused below); the others are not.
+    assert [k for k, s in listed.items() if s["protected"]] == ["KillSwitch-KILL"]
     assert listed[MANUAL_STRATEGY_ID]["state"] == "RUNNING"
     config = ok(node.client.get(f"/strategies/{MANUAL_STRATEGY_ID}/config"))
     assert config["config"]["order_id_tag"] == "MANUAL"

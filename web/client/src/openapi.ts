@@ -1474,6 +1474,12 @@ export interface components {
              * @description The strategy's clock timers (its checks)
              */
             timers: string[];
+            /**
+             * Protected
+             * @description The bridge never stops it (the kill switch): stop is 409
+             * @default false
+             */
+            protected?: boolean;
         };
         /**
          * AuthMessage

@@ -18,7 +18,7 @@ _NOT_FOUND: Responses = {404: {"description": "No such strategy"}, 503: {"descri
 @router.get("", responses={503: {"description": "No node"}})
 async def list_strategies(node: Node) -> list[StrategyInfo]:
     """Every strategy with its state and open orders and positions."""
-    return await node.call(lambda: strategies(node.node))
+    return await node.call(lambda: strategies(node.node, node.controls.protected))
 
 
 @router.get("/{strategy_id}/config", responses=_NOT_FOUND)
@@ -68,7 +68,8 @@ async def _transition(node: Node, strategy_id: str, *, start: bool) -> StrategyI
             node.node.trader.start_strategy(strategy.id)
         elif not start and strategy.is_running:
             node.node.trader.stop_strategy(strategy.id)
-        return next(s for s in strategies(node.node) if s.strategy_id == strategy_id)
+        listed = strategies(node.node, node.controls.protected)
+        return next(s for s in listed if s.strategy_id == strategy_id)
 
     return found(await node.call(run), f"strategy_id: no {strategy_id!r}")
 

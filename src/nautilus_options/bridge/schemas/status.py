@@ -70,6 +70,9 @@ class StrategyInfo(BaseModel):
     open_orders: int
     open_positions: int
     timers: list[str] = Field(description="The strategy's clock timers (its checks)")
+    protected: bool = Field(
+        default=False, description="The bridge never stops it (the kill switch): stop is 409"
+    )
 
 
 class StrategyConfigOut(BaseModel):

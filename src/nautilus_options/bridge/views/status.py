@@ -86,8 +86,8 @@ def _last_data_ns(node: TradingNode) -> datetime | None:
     return utc(latest) if latest else None
 
 
-def strategies(node: TradingNode) -> list[StrategyInfo]:
-    """The node's strategies with their states and counts."""
+def strategies(node: TradingNode, protected: frozenset[str] = frozenset()) -> list[StrategyInfo]:
+    """The node's strategies with their states and counts; ``protected`` ones say so."""
     cache = node.cache
     return [
         StrategyInfo(
@@ -97,6 +97,7 @@ def strategies(node: TradingNode) -> list[StrategyInfo]:
             open_orders=len(cache.orders_open(strategy_id=strategy.id)),
             open_positions=len(cache.positions_open(strategy_id=strategy.id)),
             timers=sorted(strategy.clock.timer_names),
+            protected=strategy.id.value in protected,
         )
         for strategy in node.trader.strategies()
     ]

@@ -1,8 +1,16 @@
 /** Strategies: state, open orders and positions, start/stop, and the configuration. */
+import type { components } from "@options-nt/client";
 import { useState } from "react";
 
 import { Button, Cell, ErrorText, Panel, Table } from "../components/ui";
 import { unwrap, useApp, usePoll } from "../context";
+
+type StrategyInfo = components["schemas"]["StrategyInfo"];
+
+/** Why Stop is disabled for a strategy the bridge protects (it answers 409), else nothing. */
+export function stopHint(strategy: Pick<StrategyInfo, "protected">): string | undefined {
+  return strategy.protected ? "Protected: the kill switch is never stopped (fire it from the Overview)" : undefined;
+}
 
 export function Strategies() {
   const { rest, session } = useApp();
@@ -43,7 +51,13 @@ export function Strategies() {
                 <Button disabled={!trade || s.state === "RUNNING"} onClick={() => void act(s.strategy_id, "start")} aria-label={`start ${s.strategy_id}`}>
                   Start
                 </Button>
-                <Button tone="danger" disabled={!trade || s.state !== "RUNNING"} onClick={() => void act(s.strategy_id, "stop")} aria-label={`stop ${s.strategy_id}`}>
+                <Button
+                  tone="danger"
+                  disabled={!trade || s.state !== "RUNNING" || s.protected === true}
+                  title={stopHint(s)}
+                  onClick={() => void act(s.strategy_id, "stop")}
+                  aria-label={`stop ${s.strategy_id}`}
+                >
                   Stop
                 </Button>
                 <Button onClick={() => void show(s.strategy_id)} aria-label={`configuration of ${s.strategy_id}`}>
