@@ -87,7 +87,7 @@ class BridgeActor(Actor):
         """Start publishing through ``publish``; poll ``snapshots`` each interval."""
         self._snapshots = snapshots
         self._publish = publish
-        self._poll()
+        self.poll()
 
     def snapshot(self, topics: set[str]) -> dict[str, Any]:
         """The latest state of ``topics`` (the hub's snapshot provider; any thread)."""
@@ -127,7 +127,7 @@ class BridgeActor(Actor):
         self.msgbus.subscribe(order_events_topic(), self._on_order_event)
         self.msgbus.subscribe(position_events_topic(), self._on_position_event)
         self.msgbus.subscribe(custom_data_topic(DataType(CapitalUpdated)), self._on_capital)
-        self.clock.set_timer_ns(_TIMER, self._interval_ns, 0, 0, lambda event: self._poll())
+        self.clock.set_timer_ns(_TIMER, self._interval_ns, 0, 0, lambda event: self.poll())
 
     def on_stop(self) -> None:
         """Stop following events and the timer."""
@@ -174,7 +174,9 @@ class BridgeActor(Actor):
             self.latest["capital"] = payload
             self._send("capital", payload)
 
-    def _poll(self) -> None:
+    def poll(self) -> None:
+        """Publish the polled topics that changed (each interval; once more after the node
+        stopped, so the stream says so)."""
         if self._snapshots is None:
             return
         for topic, payload in self._snapshots().items():

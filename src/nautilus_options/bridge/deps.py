@@ -24,6 +24,7 @@ __all__ = [
     "node_link",
     "read_only",
     "refuse_after_kill",
+    "refuse_when_stopped",
     "require",
 ]
 
@@ -79,8 +80,18 @@ def found[T](value: T | None, detail: str) -> T:
     return value
 
 
+def refuse_when_stopped(node: NodeLink) -> None:
+    """A 409 once the node has stopped (run on the node's loop)."""
+    if not node.node.is_running():
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "the node has stopped: see its log; restart it to trade"
+        )
+
+
 def refuse_after_kill(node: NodeLink) -> None:
-    """A 409 once the kill switch fired: only a restart trades again (run on the node's loop)."""
+    """A 409 once the node has stopped or the kill switch fired: only a restart trades again
+    (run on the node's loop)."""
+    refuse_when_stopped(node)
     if node.controls.kill_state().triggered:
         raise HTTPException(
             status.HTTP_409_CONFLICT, "the kill switch fired: restart the node to trade again"

@@ -23,6 +23,9 @@ On the first start with no user, once the server listens, an ``admin`` user is c
 its generated password printed on the terminal once (never logged): a start that fails (the
 port taken) creates no user, so the next start still prints one. Unsafe settings (no user,
 a non-loopback address without TLS, CORS for every origin) are printed as warnings at start.
+
+A node that stops on its own (Nautilus shut it down after an error) ends ``serve``: it says
+so on stdout, naming the node's log, and exits with :data:`STOPPED_UNEXPECTEDLY`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ _SCOPES = ("read", "trade", "admin")
 #: The audit log's client of changes made on the command line.
 CLI_CLIENT = "cli"
 _TTL_UNITS = {"d": "days", "h": "hours"}
+#: Exit code of a serve whose node stopped on its own (3: the kill switch fired).
+STOPPED_UNEXPECTEDLY = 4
 
 
 def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
@@ -218,11 +223,17 @@ def _serve_node(
         on_serving=lambda url: _announce(bridge_settings, url, stop_line),
     )
     outcome = run_with_bridge(session, bridge)
+    if outcome.stopped_unexpectedly:
+        log = outcome.files.get("log", out_dir)
+        line = f"options-nt serve: the node stopped unexpectedly: see {log}"
+        print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
     if args.json:
         files = {name: str(path) for name, path in outcome.files.items()}
         print(json.dumps({"summary": outcome.summary, "files": files}))
     else:
         print(f"options-nt serve: stopped; report {outcome.files['report']}", flush=True)
+    if outcome.stopped_unexpectedly:
+        return STOPPED_UNEXPECTEDLY
     return 3 if outcome.summary.get("killed") else 0
 
 

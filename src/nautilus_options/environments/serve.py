@@ -16,6 +16,10 @@ read and command crosses into the node's loop. The kill switch is handed to the 
 callback; once it has flattened everything the spread strategies finish the spreads it closed
 (releasing their capital reservations), the risk engine is set HALTED and the node keeps
 running, so the bridge still shows what happened (a stop is Ctrl-C).
+
+A node that stops on its own (Nautilus shuts it down after an error) ends the session: the
+bridge first publishes the node's status once more (``trading_state`` ``STOPPED``) so
+stream clients see it, then stops serving; the outcome says ``stopped_unexpectedly``.
 """
 
 from __future__ import annotations
@@ -127,6 +131,7 @@ class BridgeRun:
         self.hub = EventHub()
         self.server: BridgeServer | None = None
         self.link: NodeLink | None = None
+        self._actor: BridgeActor | None = None
 
     def attach(self, session: NodeSession) -> None:
         """Serve the bridge over ``session``'s running node (its ``on_ready``)."""
@@ -163,6 +168,7 @@ class BridgeRun:
         environment = self.settings.environment
         actor = next(a for a in node.trader.actors() if isinstance(a, BridgeActor))
         actor.attach(self.hub.publish, lambda: node_snapshots(link, environment))
+        self._actor = actor
         self.hub.set_snapshot(actor.snapshot)
 
         def want_quotes(wanted: frozenset[str]) -> None:
@@ -178,6 +184,12 @@ class BridgeRun:
         self.link = link
         if self.on_serving is not None:
             self.on_serving(server.url)
+
+    def tick(self, session: NodeSession) -> None:
+        """Once the node has stopped (on its own), publish its status (on the node's loop)."""
+        if self._actor is not None and not session.running_node.is_running():
+            self._actor.poll()
+            self._actor = None
 
     def stop(self) -> None:
         """Stop serving."""
@@ -198,6 +210,6 @@ def run_with_bridge(
             on_ready(running)
 
     try:
-        return session.run(on_ready=ready)
+        return session.run(on_tick=bridge.tick, on_ready=ready)
     finally:
         bridge.stop()

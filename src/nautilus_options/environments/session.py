@@ -12,7 +12,10 @@
   :class:`~nautilus_options.environments.killswitch.KillSwitch`: every other strategy is
   stopped, every order cancelled, every position closed hedge-last, then the node halts;
 * at the end it writes the backtest's outputs from the recorder
-  (:func:`~nautilus_options.environments.outputs.write_run_outputs`).
+  (:func:`~nautilus_options.environments.outputs.write_run_outputs`);
+* a node that stops on its own (Nautilus shuts it down after an error) ends the session at
+  the next tick, with ``stopped_unexpectedly`` in the outcome (nothing is flattened or
+  cancelled: the node cannot send orders any more).
 
 ``on_tick(session)`` is called every ``tick_secs`` on the node's loop (the terminal view).
 """
@@ -64,11 +67,14 @@ class SessionOutcome:
         The output folder.
     files : dict[str, Path]
         Output files by name.
+    stopped_unexpectedly : bool
+        The node stopped on its own, not by a stop request (see its log, ``files["log"]``).
     """
 
     summary: dict[str, Any]
     out_dir: Path
     files: dict[str, Path]
+    stopped_unexpectedly: bool = False
 
 
 class NodeSession:
@@ -112,6 +118,7 @@ class NodeSession:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
         self._flattened_at_stop = False
+        self._stopped_unexpectedly = False
         self._kill: KillSwitch | None = None
 
     # -- components --------------------------------------------------------------------------
@@ -217,7 +224,12 @@ class NodeSession:
         summary["killed"] = None if self._flattened_at_stop else kill.reason
         summary["elapsed_secs"] = round(time.perf_counter() - started, 3)
         files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
-        return SessionOutcome(summary=summary, out_dir=self.out_dir, files=files)
+        return SessionOutcome(
+            summary=summary,
+            out_dir=self.out_dir,
+            files=files,
+            stopped_unexpectedly=self._stopped_unexpectedly,
+        )
 
     async def _main(
         self,
@@ -241,6 +253,9 @@ class NodeSession:
             while not self._stop.is_set():
                 if on_tick is not None:
                     on_tick(self)
+                if not node.is_running() and not self._stop.is_set():
+                    self._stopped_unexpectedly = True
+                    return
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), tick_secs)
             if self.on_stop == "flatten" and not self.kill_switch.done:

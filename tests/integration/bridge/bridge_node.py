@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +71,18 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT) 
 
 
 @contextmanager
-def bridge_node(root: Path, **strategy: Any) -> Iterator[BridgeNode]:
-    """Serve a paper node (demo settings, fast timers); yield it; SIGINT it at the end."""
+def bridge_node(
+    root: Path,
+    *,
+    entry: Sequence[str] = ("-m", "nautilus_options"),
+    extra_env: Mapping[str, str] | None = None,
+    **strategy: Any,
+) -> Iterator[BridgeNode]:
+    """Serve a paper node (demo settings, fast timers); yield it; SIGINT it at the end.
+
+    ``entry`` is what Python runs (the command line by default; a script taking the same
+    arguments), with ``extra_env`` added to its environment.
+    """
     run_file = root / "run.json"
     run_file.write_text(
         json.dumps(
@@ -103,13 +113,12 @@ def bridge_node(root: Path, **strategy: Any) -> Iterator[BridgeNode]:
         stdin=f"{ADMIN_PASSWORD}\n",
     )
     log = root / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KITE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KITE_")} | dict(extra_env or {})
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "nautilus_options",
+                *entry,
                 "serve",
                 "--port",
                 "0",

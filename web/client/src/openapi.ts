@@ -1160,9 +1160,10 @@ export interface components {
             started_at: string;
             /**
              * Trading State
+             * @description The risk engine's state; STOPPED once the node has stopped (on its own after an error: see the node's log; only a restart trades again)
              * @enum {string}
              */
-            trading_state: "ACTIVE" | "REDUCING" | "HALTED";
+            trading_state: "ACTIVE" | "REDUCING" | "HALTED" | "STOPPED";
             kill_switch: components["schemas"]["KillSwitchState"];
             /** Data Connected */
             data_connected: boolean;
@@ -1811,7 +1812,7 @@ export interface components {
              * Trading State
              * @enum {string}
              */
-            trading_state: "ACTIVE" | "REDUCING" | "HALTED";
+            trading_state: "ACTIVE" | "REDUCING" | "HALTED" | "STOPPED";
             kill_switch: components["schemas"]["KillSwitchState"];
         };
         /** ValidationError */
@@ -2385,7 +2386,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The kill switch fired */
+            /** @description The node stopped or the kill switch fired */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3023,7 +3024,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Trading is not ACTIVE, or the key was used for another request */
+            /** @description The node stopped, trading is not ACTIVE, or the key was used for another request */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3082,7 +3083,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Trading is not ACTIVE, or the key was used for another request */
+            /** @description The node stopped, trading is not ACTIVE, or the key was used for another request */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3241,6 +3242,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The node stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -3284,7 +3292,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The kill switch fired */
+            /** @description The node stopped or the kill switch fired */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3325,7 +3333,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The kill switch fired */
+            /** @description The node stopped or the kill switch fired */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -15,7 +15,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from nautilus_trader.model.enums import TradingState
 
-from nautilus_options.bridge.deps import Node, refuse_after_kill, require
+from nautilus_options.bridge.deps import Node, refuse_after_kill, refuse_when_stopped, require
 from nautilus_options.bridge.principal import Scope
 from nautilus_options.bridge.schemas.status import KillRequest, TradingStateOut
 from nautilus_options.bridge.views.status import kill_switch, trading_state
@@ -34,7 +34,7 @@ async def get_state(node: Node) -> TradingStateOut:
 @router.post(
     "/kill",
     dependencies=[Depends(require(Scope.ADMIN))],
-    responses={400: {"description": "Not confirmed"}},
+    responses={400: {"description": "Not confirmed"}, 409: {"description": "The node stopped"}},
 )
 async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateOut:
     """Cancel every order, flatten hedge-last and halt. ``confirm`` must be ``KILL``."""
@@ -43,6 +43,7 @@ async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateO
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"confirm: must be {KILL_WORD!r}")
 
     def run() -> TradingStateOut:
+        refuse_when_stopped(node)
         node.controls.kill(f"bridge: {body.reason}")
         return _state(node)
 
@@ -52,7 +53,7 @@ async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateO
 @router.post(
     "/reduce",
     dependencies=[Depends(require(Scope.TRADE))],
-    responses={409: {"description": "The kill switch fired"}},
+    responses={409: {"description": "The node stopped or the kill switch fired"}},
 )
 async def reduce_only(node: Node) -> TradingStateOut:
     """Reduce-only: orders that would open or add to a position are denied (not after the
@@ -63,7 +64,7 @@ async def reduce_only(node: Node) -> TradingStateOut:
 @router.post(
     "/resume",
     dependencies=[Depends(require(Scope.TRADE))],
-    responses={409: {"description": "The kill switch fired"}},
+    responses={409: {"description": "The node stopped or the kill switch fired"}},
 )
 async def resume(node: Node) -> TradingStateOut:
     """Back to ACTIVE (not after the kill switch fired: restart the node)."""

@@ -9,7 +9,15 @@ from nautilus_trader.common.enums import component_state_to_str
 from nautilus_trader.live.node import TradingNode
 from nautilus_trader.model.enums import TradingState
 
-from nautilus_options.bridge.deps import Caller, Context, Node, Responses, read_only, require
+from nautilus_options.bridge.deps import (
+    Caller,
+    Context,
+    Node,
+    Responses,
+    read_only,
+    refuse_when_stopped,
+    require,
+)
 from nautilus_options.bridge.manual.build import SpreadRefusedError, build_spread, preview
 from nautilus_options.bridge.manual.strategy import ManualSpreadStrategy, Submission
 from nautilus_options.bridge.principal import Scope
@@ -22,7 +30,10 @@ from nautilus_options.bridge.schemas.manual import (
 
 router = APIRouter(prefix="/manual", tags=["manual"])
 _REFUSED: Responses = {
-    409: {"description": "Trading is not ACTIVE, or the key was used for another request"},
+    409: {
+        "description": "The node stopped, trading is not ACTIVE, or the key was used for "
+        "another request"
+    },
     422: {"description": "The request makes no spread now (the detail says why)"},
     503: {"description": "No node, or no manual strategy in it"},
 }
@@ -57,6 +68,7 @@ async def submit(
     request.state.audit_detail = body.model_dump(mode="json")
 
     def run() -> dict[str, Any]:
+        refuse_when_stopped(node)
         strategy = _strategy(node.node)
         if not strategy.is_running:
             state = component_state_to_str(strategy.state)

@@ -34,7 +34,7 @@ async def get_config(strategy_id: str, node: Node) -> StrategyConfigOut:
 
 @router.post(
     "/{strategy_id}/start",
-    responses={**_NOT_FOUND, 409: {"description": "The kill switch fired"}},
+    responses={**_NOT_FOUND, 409: {"description": "The node stopped or the kill switch fired"}},
     dependencies=[Depends(require(Scope.TRADE))],
 )
 async def start(strategy_id: str, node: Node) -> StrategyInfo:

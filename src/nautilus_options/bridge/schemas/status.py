@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TradingStateName = Literal["ACTIVE", "REDUCING", "HALTED"]
+#: The risk engine's trading state, or ``STOPPED`` once the node has stopped.
+TradingStateName = Literal["ACTIVE", "REDUCING", "HALTED", "STOPPED"]
 
 
 class Health(BaseModel):
@@ -52,7 +53,10 @@ class NodeStatus(BaseModel):
     trader_id: str
     running: bool
     started_at: datetime
-    trading_state: TradingStateName
+    trading_state: TradingStateName = Field(
+        description="The risk engine's state; STOPPED once the node has stopped (on its own "
+        "after an error: see the node's log; only a restart trades again)"
+    )
     kill_switch: KillSwitchState
     data_connected: bool
     exec_connected: bool

@@ -26,7 +26,9 @@ from nautilus_options.domain.nse import next_session
 
 
 def trading_state(node: TradingNode) -> TradingStateName:
-    """The risk engine's trading state."""
+    """The risk engine's trading state, or ``STOPPED`` once the node has stopped."""
+    if not node.is_running():
+        return "STOPPED"
     state: TradingStateName = trading_state_to_str(node.kernel.risk_engine.trading_state)
     return state
 
