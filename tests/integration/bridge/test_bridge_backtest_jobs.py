@@ -40,6 +40,11 @@ def _post(client: httpx.Client, **body: Any) -> httpx.Response:
     return client.post("/backtests/jobs", json=body)
 
 
+def test_health_says_results_are_served(served: tuple[httpx.Client, BacktestRuns, Path]) -> None:
+    client, _, _ = served
+    assert client.get("/health").json()["results"] is True
+
+
 def test_one_run_at_a_time_a_few_queued_and_more_refused(
     served: tuple[httpx.Client, BacktestRuns, Path],
 ) -> None:

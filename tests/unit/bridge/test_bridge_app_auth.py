@@ -67,6 +67,7 @@ def test_login_gives_tokens_that_authenticate_and_refresh(client: httpx.Client) 
         "environment": "backtest",
         "version": health.json()["version"],
         "node": False,
+        "results": False,  # no --results: the interface's Backtests screen asks nothing more
     }
     # the refresh token is not an access token
     as_access = {"Authorization": f"Bearer {pair['refresh_token']}"}

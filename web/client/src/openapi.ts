@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Health
-         * @description The server answers; whether a node is attached.
+         * @description The server answers; whether a node is attached and backtest results are served.
          */
         get: operations["health_api_v1_health_get"];
         put?: never;
@@ -980,7 +980,7 @@ export interface components {
         };
         /**
          * Health
-         * @description The server answers; whether a node is attached.
+         * @description The server answers; whether a node is attached and backtest results are served.
          */
         Health: {
             /**
@@ -995,6 +995,12 @@ export interface components {
             version: string;
             /** Node */
             node: boolean;
+            /**
+             * Results
+             * @description A results folder is served (--results): /backtests answer
+             * @default false
+             */
+            results?: boolean;
         };
         /**
          * KillRequest

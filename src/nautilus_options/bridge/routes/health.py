@@ -14,11 +14,12 @@ router = APIRouter(tags=["status"])
 
 @router.get("/health")
 def health(context: Context) -> Health:
-    """The server answers; whether a node is attached."""
+    """The server answers; whether a node is attached and backtest results are served."""
     return Health(
         environment=context.settings.environment,
         version=__version__,
         node=context.node is not None,
+        results=context.settings.results_dir is not None,
     )
 
 

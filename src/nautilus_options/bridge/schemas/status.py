@@ -12,12 +12,15 @@ TradingStateName = Literal["ACTIVE", "REDUCING", "HALTED", "STOPPED"]
 
 
 class Health(BaseModel):
-    """The server answers; whether a node is attached."""
+    """The server answers; whether a node is attached and backtest results are served."""
 
     status: Literal["ok"] = "ok"
     environment: str
     version: str
     node: bool
+    results: bool = Field(
+        default=False, description="A results folder is served (--results): /backtests answer"
+    )
 
 
 class ClientState(BaseModel):

@@ -21,7 +21,34 @@ function reportUrl(name: string): string {
   return `/api/v1/backtests/${encodeURIComponent(name)}/report.html`;
 }
 
+/** What the screen says when the bridge serves no results folder (it then asks nothing else). */
+export const NO_RESULTS = "Backtests need a results folder: start the bridge with --results DIR.";
+
+/** The screen: the runs and results when the bridge serves them, else the note once. */
 export function Backtests() {
+  const { rest } = useApp();
+  const health = usePoll(() => unwrap(rest.GET("/api/v1/health")), 0);
+  if (health.data === null) return <ErrorText error={health.error} />;
+  return health.data.results ? <ServedBacktests /> : <NoResults />;
+}
+
+/** Run disabled and the note: no request to /backtests (each would be a 503). */
+export function NoResults() {
+  return (
+    <Panel title="Run a backtest">
+      <div className="flex flex-wrap items-end gap-3">
+        <Button tone="primary" disabled title={NO_RESULTS}>
+          Run
+        </Button>
+      </div>
+      <p className="mt-2 text-sm text-slate-300" data-testid="no-results">
+        {NO_RESULTS}
+      </p>
+    </Panel>
+  );
+}
+
+function ServedBacktests() {
   const { rest, session } = useApp();
   const results = usePoll(() => unwrap(rest.GET("/api/v1/backtests")), 10_000);
   const jobs = usePoll(() => unwrap(rest.GET("/api/v1/backtests/jobs")), 2000);
