@@ -33,6 +33,10 @@ class KillState:
     done: bool
 
 
+def _unchanged() -> None:
+    """No stream to tell."""
+
+
 @dataclass(frozen=True)
 class NodeControls:
     """Controls the wiring layer gives the bridge; each is called on the node's loop.
@@ -47,12 +51,17 @@ class NodeControls:
         Market hours the node follows: ``nse`` or ``always`` (the simulator's).
     protected : frozenset[str]
         Strategies the bridge never stops (the kill switch).
+    changed : Callable[[], None]
+        Called after a control changed the trading state or fired the kill switch: publishes
+        the status on the stream at once (not at the next poll, which would miss a short
+        change).
     """
 
     kill: Callable[[str], None]
     kill_state: Callable[[], KillState]
     session: str = "nse"
     protected: frozenset[str] = frozenset()
+    changed: Callable[[], None] = _unchanged
 
 
 class NodeLink:

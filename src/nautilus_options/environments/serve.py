@@ -142,12 +142,15 @@ class BridgeRun:
             s for s in node.trader.strategies() if isinstance(s, OptionsSpreadStrategy)
         ]
 
+        actor = next(a for a in node.trader.actors() if isinstance(a, BridgeActor))
+
         def flat(reason: str) -> None:
             # Once flat, release what the stopped strategies reserved for the spreads the
             # kill closed, and halt instead of stopping the node: the bridge keeps showing it.
             for strategy in spread_strategies:
                 strategy.finish_flattened()
             risk.set_trading_state(TradingState.HALTED)
+            actor.poll()
 
         kill.done_hooks[:] = [flat]
         controls = NodeControls(
@@ -155,6 +158,7 @@ class BridgeRun:
             kill_state=lambda: KillState(kill.triggered, kill.reason, kill.done),
             session=self.session_kind,
             protected=frozenset({kill.id.value}),
+            changed=actor.poll,
         )
         if session.started_at is None:
             raise ConfigError("session", "the node has not started")
@@ -166,7 +170,6 @@ class BridgeRun:
             self.settings.request_timeout_secs,
         )
         environment = self.settings.environment
-        actor = next(a for a in node.trader.actors() if isinstance(a, BridgeActor))
         actor.attach(self.hub.publish, lambda: node_snapshots(link, environment))
         self._actor = actor
         self.hub.set_snapshot(actor.snapshot)

@@ -45,6 +45,7 @@ async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateO
     def run() -> TradingStateOut:
         refuse_when_stopped(node)
         node.controls.kill(f"bridge: {body.reason}")
+        node.controls.changed()
         return _state(node)
 
     return await node.call(run)
@@ -76,6 +77,7 @@ def _set(node: Node, state: TradingState) -> TradingStateOut:
     risk = node.node.kernel.risk_engine
     if risk.trading_state != state:
         risk.set_trading_state(state)
+        node.controls.changed()
     return _state(node)
 
 
