@@ -73,7 +73,8 @@ export class StreamRelay {
     upstream.on("message", (data: RawData) => {
       if (browser.readyState === WebSocket.OPEN) browser.send(data.toString());
     });
-    upstream.on("close", (code, reason) => browser.close(relayableCode(code), reason.toString()));
+    // A close with no reason (the bridge stopped: 1006) is relayed with one the page can show.
+    upstream.on("close", (code, reason) => browser.close(relayableCode(code), reason.toString() || "the bridge closed the connection"));
     upstream.on("error", () => browser.close(1011, "the bridge is not reachable"));
     browser.on("close", () => upstream.close());
     browser.on("error", () => upstream.close());

@@ -97,7 +97,7 @@ describe("audit records", () => {
 describe("backtest summaries", () => {
   it("show the headline figures, with a dash for what is missing", () => {
     expect(summaryText({ pnl_total: -103.53, trades: 0, win_rate: null, charges_total: 103.53 })).toBe(
-      "P&L ₹-103.53 · 0 trades · win rate — · charges ₹103.53",
+      "P&L -₹103.53 · 0 trades · win rate — · charges ₹103.53",
     );
   });
 });

@@ -3,7 +3,7 @@ import { useState } from "react";
 
 import { Button, Cell, ErrorText, Field, INPUT, Panel, Table } from "../components/ui";
 import { unwrap, useApp, usePoll } from "../context";
-import { money, num, pct, time } from "../format";
+import { dateTime, money, num, pct } from "../format";
 
 /** The headline figures of a run's `summary.json`. */
 export function summaryText(summary: Record<string, unknown>): string {
@@ -87,7 +87,7 @@ function ServedBacktests() {
             <tr key={job.id} data-testid="backtest-run">
               <Cell>{job.name}</Cell>
               <Cell>{job.status}</Cell>
-              <Cell>{time(job.started)}</Cell>
+              <Cell>{dateTime(job.started)}</Cell>
               <Cell>{num(job.elapsed_secs, 0)}</Cell>
               <Cell className="max-w-md truncate text-xs">{job.last_line}</Cell>
               <Cell>
@@ -107,7 +107,7 @@ function ServedBacktests() {
           {(results.data ?? []).map((r) => (
             <tr key={r.name} data-testid="backtest-result">
               <Cell>{r.name}</Cell>
-              <Cell>{time(r.modified)}</Cell>
+              <Cell>{dateTime(r.modified)}</Cell>
               <Cell className="max-w-lg truncate">{summaryText(r.summary)}</Cell>
               <Cell>
                 {r.has_report ? (

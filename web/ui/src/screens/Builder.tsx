@@ -10,7 +10,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { PayoffChart } from "../components/PayoffChart";
 import { Button, Cell, ErrorText, Field, Figure, INPUT, Panel, Table } from "../components/ui";
 import { unwrap, useApp, useLive, usePoll } from "../context";
-import { money, num, time } from "../format";
+import { date, money, num, time } from "../format";
 import { checkLots, checkStrikeValue, checkWingWidth, LIMITS } from "../spreadForm";
 
 type Schemas = components["schemas"];
@@ -141,7 +141,7 @@ function Legs({ onChange }: { onChange: ShapeChange }) {
           </select>
         </Field>
         <p className="self-end text-sm text-slate-300">
-          Expiry {chain.data?.expiry ?? "…"} · spot {num(chain.data?.spot)}
+          Expiry {chain.data?.expiry ? date(chain.data.expiry) : "…"} · spot {num(chain.data?.spot)}
         </p>
       </div>
       {legs.map((leg, i) => (
@@ -190,7 +190,7 @@ function PreviewPanel({ preview }: { preview: Preview }) {
     iv: null,
   }));
   return (
-    <Panel title={`Preview: ${preview.spread_type.replaceAll("_", " ")} · ${preview.underlying} · ${preview.expiry} · ${preview.lots} lot${preview.lots === 1 ? "" : "s"}`}>
+    <Panel title={`Preview: ${preview.spread_type.replaceAll("_", " ")} · ${preview.underlying} · ${date(preview.expiry)} · ${preview.lots} lot${preview.lots === 1 ? "" : "s"}`}>
       <div className="mb-3 grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="preview">
         <Figure label="Net premium" value={`${num(preview.net_premium)} (${money(preview.net_premium_total)})`} />
         <Figure label="Max loss" value={money(preview.max_loss)} testId="preview-max-loss" />
@@ -352,7 +352,7 @@ export function Builder() {
       >
         {preview ? (
           <p>
-            {preview.lots} lot{preview.lots === 1 ? "" : "s"} of {preview.spread_type.replaceAll("_", " ")} on {preview.underlying} {preview.expiry}: max loss{" "}
+            {preview.lots} lot{preview.lots === 1 ? "" : "s"} of {preview.spread_type.replaceAll("_", " ")} on {preview.underlying} {date(preview.expiry)}: max loss{" "}
             {money(preview.max_loss)}, margin {money(preview.margin.total)}, charges {money(preview.charges_entry)}. Legs are placed hedges first; prices may have moved since the preview.
           </p>
         ) : null}

@@ -3,7 +3,7 @@ import { useState } from "react";
 
 import { Cell, ErrorText, Field, INPUT, Panel, Table } from "../components/ui";
 import { unwrap, useApp, usePoll } from "../context";
-import { num, pct } from "../format";
+import { date, num, pct } from "../format";
 
 type Underlying = "NIFTY" | "BANKNIFTY";
 
@@ -30,7 +30,9 @@ export function Chain() {
         <Field label="Expiry">
           <select className={INPUT} value={expiry || data?.expiry || ""} onChange={(e) => setExpiry(e.target.value)}>
             {(data?.expiries ?? []).map((e) => (
-              <option key={e}>{e}</option>
+              <option key={e} value={e}>
+                {date(e)}
+              </option>
             ))}
           </select>
         </Field>

@@ -58,7 +58,7 @@ export function Overview() {
           </div>
           <LineChart
             label="Capital over time"
-            formatX={(x) => new Date(x).toLocaleTimeString("en-GB", { hour12: false })}
+            formatX={time}
             formatY={(y) => money(y)}
             series={[
               {

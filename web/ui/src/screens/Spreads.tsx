@@ -2,7 +2,7 @@
 import { PayoffChart } from "../components/PayoffChart";
 import { Cell, Figure, Panel, Table } from "../components/ui";
 import { unwrap, useApp, useLive, usePoll } from "../context";
-import { money, num, pct, pnlClass, time } from "../format";
+import { dateTime, money, num, pct, pnlClass, time } from "../format";
 import { yearsTo, type PayoffLeg } from "../payoff";
 import type { Spread } from "../store/live";
 
@@ -39,7 +39,7 @@ function SpreadCard({ spread, spot }: { spread: Spread; spot: number | null }) {
     <Panel title={`${spread.spread_type.replaceAll("_", " ")} · ${spread.underlying} · ${spread.lots} lot${spread.lots === 1 ? "" : "s"}`}>
       <div data-testid="spread" data-spread-id={spread.spread_id}>
         <p className="mb-3 text-xs text-slate-300">
-          {spread.spread_id} · {spread.strategy_id} · expiry {spread.expiry ? new Date(spread.expiry).toLocaleString("en-GB") : "—"} · opened {time(spread.opened_at)}
+          {spread.spread_id} · {spread.strategy_id} · expiry {dateTime(spread.expiry)} · opened {time(spread.opened_at)}
         </p>
         <div className="mb-3 grid grid-cols-2 gap-3 md:grid-cols-5">
           <Figure label="P&L" value={money(pnl)} className={pnlClass(pnl)} testId="spread-pnl" />

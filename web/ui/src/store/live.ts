@@ -199,6 +199,24 @@ export function freshness(state: LiveState, now: number, staleAfterMs: number): 
 
 type Listener = () => void;
 
+/** What a stream close code means, for the connection banner (the code itself says little). */
+const CLOSE_REASONS: Record<number, string> = {
+  1000: "the connection was closed",
+  1001: "the server is going away (a restart?)",
+  1006: "the connection dropped (the network, or the server stopped)",
+  1011: "the bridge could not be reached or hit an error",
+  1012: "the server is restarting",
+  4401: "the login expired",
+  4403: "not allowed for this login",
+  4408: "the login took too long",
+  4429: "this page fell behind the stream (a slow connection)",
+};
+
+/** The reason the server gave, else what the close code means. */
+export function closeText(code: number, reason: string): string {
+  return reason.trim() || CLOSE_REASONS[code] || "the connection closed unexpectedly";
+}
+
 export class LiveStore {
   private state: LiveState = emptyState();
   private readonly listeners = new Set<Listener>();
@@ -237,7 +255,7 @@ export class LiveStore {
       hello: () => this.update((state) => ({ ...state, lastMessageAt: seen() })),
       heartbeat: () => this.update((state) => ({ ...state, lastMessageAt: seen() })),
       state: (connection, close) =>
-        this.update((state) => ({ ...state, connection, closeReason: close ? close.reason || `code ${close.code}` : null })),
+        this.update((state) => ({ ...state, connection, closeReason: close ? closeText(close.code, close.reason) : null })),
     };
   }
 }
