@@ -14,7 +14,9 @@ topic          published
 ``spreads``    ``{"spreads": [...]}`` (open spreads) each interval, when it changed
 ``status``     ``GET /status`` each interval, when it changed (beyond ``last_data_at``)
 ``quotes``     the touch of every instrument held, each interval, and of every instrument
-               a socket asked for (:meth:`BridgeActor.want_quotes`), as it ticks
+               a socket asked for (:meth:`BridgeActor.want_quotes`), as it ticks; an
+               index (NIFTY.NSE) has trades, not quotes: each trade is sent as a quote
+               with ``bid`` = ``ask`` = its price
 =============  ==========================================================================
 
 (The app publishes its audit records on ``logs``.)
@@ -33,9 +35,10 @@ import msgspec
 from nautilus_trader.common.actor import Actor
 from nautilus_trader.common.config import ActorConfig
 from nautilus_trader.core.data import Data
-from nautilus_trader.model.data import DataType, QuoteTick
+from nautilus_trader.model.data import DataType, QuoteTick, TradeTick
 from nautilus_trader.model.events import OrderEvent, OrderFilled, PositionEvent
 from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import IndexInstrument
 
 from nautilus_options.bridge.views.money import capital_out
 from nautilus_options.bridge.views.times import utc
@@ -80,13 +83,22 @@ class BridgeActor(Actor):
         self._interval_ns = round(config.snapshot_interval_secs * 1e9)
         self._publish: Publish | None = None
         self._snapshots: Snapshots | None = None
+        self._known: Callable[[frozenset[str]], None] | None = None
         self.latest: dict[str, dict[str, Any]] = {}
-        self._wanted: dict[str, InstrumentId] = {}
+        # Instrument id -> (id, whether an index: followed by its trades).
+        self._wanted: dict[str, tuple[InstrumentId, bool]] = {}
 
-    def attach(self, publish: Publish, snapshots: Snapshots) -> None:
-        """Start publishing through ``publish``; poll ``snapshots`` each interval."""
+    def attach(
+        self,
+        publish: Publish,
+        snapshots: Snapshots,
+        known: Callable[[frozenset[str]], None] | None = None,
+    ) -> None:
+        """Start publishing through ``publish``; poll ``snapshots`` each interval and tell
+        ``known`` the ids of the instruments the node knows."""
         self._snapshots = snapshots
         self._publish = publish
+        self._known = known
         self.poll()
 
     def snapshot(self, topics: set[str]) -> dict[str, Any]:
@@ -102,25 +114,46 @@ class BridgeActor(Actor):
         (the data engine keeps a feed another component still follows).
         """
         for value in set(self._wanted) - instrument_ids:
-            self.unsubscribe_quote_ticks(self._wanted.pop(value))
+            instrument_id, index = self._wanted.pop(value)
+            if index:
+                self.unsubscribe_trade_ticks(instrument_id)
+            else:
+                self.unsubscribe_quote_ticks(instrument_id)
         for value in sorted(instrument_ids - set(self._wanted)):
             try:
-                instrument_id = InstrumentId.from_str(value)
+                instrument = self.cache.instrument(InstrumentId.from_str(value))
             except ValueError:
-                instrument_id = None
-            if instrument_id is None or self.cache.instrument(instrument_id) is None:
+                instrument = None
+            if instrument is None:
                 self.log.warning(f"quotes asked for an unknown instrument {value[:60]!r}: skipped")
                 continue
-            self._wanted[value] = instrument_id
-            self.subscribe_quote_ticks(instrument_id)
-            quote = self.cache.quote_tick(instrument_id)
-            if quote is not None:
-                self._send("quotes", _quote(quote))
+            index = isinstance(instrument, IndexInstrument)
+            self._wanted[value] = (instrument.id, index)
+            if index:
+                self.subscribe_trade_ticks(instrument.id)
+                trade = self.cache.trade_tick(instrument.id)
+                if trade is not None:
+                    self._send("quotes", _trade_quote(trade))
+            else:
+                self.subscribe_quote_ticks(instrument.id)
+                quote = self.cache.quote_tick(instrument.id)
+                if quote is not None:
+                    self._send("quotes", _quote(quote))
+
+    def known_instruments(self) -> frozenset[str]:
+        """The ids of the instruments the node knows (quotes can be asked of these; run on
+        the node's loop)."""
+        return frozenset(instrument_id.value for instrument_id in self.cache.instrument_ids())
 
     def on_quote_tick(self, tick: QuoteTick) -> None:
         """Publish a quote of an instrument a socket asked for."""
         if tick.instrument_id.value in self._wanted:
             self._send("quotes", _quote(tick))
+
+    def on_trade_tick(self, tick: TradeTick) -> None:
+        """Publish a trade of an index a socket asked for, as a quote (bid = ask = price)."""
+        if tick.instrument_id.value in self._wanted:
+            self._send("quotes", _trade_quote(tick))
 
     def on_start(self) -> None:
         """Follow order, position and capital events; start the snapshot timer."""
@@ -176,9 +209,11 @@ class BridgeActor(Actor):
 
     def poll(self) -> None:
         """Publish the polled topics that changed (each interval; once more after the node
-        stopped, so the stream says so)."""
+        stopped, so the stream says so), and tell the instruments the node knows."""
         if self._snapshots is None:
             return
+        if self._known is not None:
+            self._known(self.known_instruments())
         for topic, payload in self._snapshots().items():
             changed = _steady(self.latest.get(topic)) != _steady(payload)
             self.latest[topic] = payload
@@ -197,6 +232,17 @@ def _quote(quote: QuoteTick) -> dict[str, Any]:
         "bid": quote.bid_price.as_double(),
         "ask": quote.ask_price.as_double(),
         "ts": utc(quote.ts_event).isoformat(),
+    }
+
+
+def _trade_quote(trade: TradeTick) -> dict[str, Any]:
+    """The stream's ``quotes`` payload of an index's ``trade``: bid = ask = its price."""
+    price = trade.price.as_double()
+    return {
+        "instrument_id": trade.instrument_id.value,
+        "bid": price,
+        "ask": price,
+        "ts": utc(trade.ts_event).isoformat(),
     }
 
 

@@ -170,7 +170,11 @@ class BridgeRun:
             self.settings.request_timeout_secs,
         )
         environment = self.settings.environment
-        actor.attach(self.hub.publish, lambda: node_snapshots(link, environment))
+        actor.attach(
+            self.hub.publish,
+            lambda: node_snapshots(link, environment),
+            self.hub.set_known_instruments,
+        )
         self._actor = actor
         self.hub.set_snapshot(actor.snapshot)
 

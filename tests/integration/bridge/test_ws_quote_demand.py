@@ -17,6 +17,8 @@ from nautilus_options.bridge.stream import EventHub
 
 CALL = "NIFTY260108C24000.NFO"
 PUT = "NIFTY260108P24000.NFO"
+INDEX = "NIFTY.NSE"
+BOGUS = "BOGUS99.NFO"
 
 
 def test_the_node_is_told_which_instruments_sockets_want_quotes_of() -> None:
@@ -68,3 +70,23 @@ def test_a_paper_node_streams_quotes_of_an_instrument_nobody_holds(tmp_path: Pat
             assert first["instrument_id"] == far
             assert 0 < first["bid"] <= first["ask"]
             assert wait_until(quote, "a later quote")["instrument_id"] == far
+
+
+def test_index_trades_arrive_as_quotes_and_unknown_instruments_are_refused(
+    tmp_path: Path,
+) -> None:
+    with bridge_node(tmp_path) as node:
+        wait_until(lambda: node.client.get("/chain").json()["spot"], "the index's spot")
+        with StreamReader(node.url.replace("http://", "ws://") + "/ws") as reader:
+            reader.start(["quotes"], instruments=[INDEX, BOGUS], token=node.token("read"))
+            refused = reader.until("error")
+            assert (
+                refused["message"] == f"instruments: unknown to the node, not subscribed: {BOGUS}"
+            )
+            assert reader.until("subscribed")["instruments"] == [INDEX]
+            while True:
+                message = reader.until("event")
+                if message["topic"] == "quotes" and message["data"]["instrument_id"] == INDEX:
+                    break
+        quote = message["data"]
+        assert quote["bid"] == quote["ask"] > 0

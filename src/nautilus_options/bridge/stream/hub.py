@@ -9,7 +9,9 @@ Quotes are not sequenced: the hub keeps the latest quote per instrument and send
 ones once per ``quote_flush_s``. A socket asks for the instruments it wants (at most
 ``max_instruments``); the hub tells its quote-demand listener (:meth:`EventHub.on_quote_demand`)
 the instruments some socket subscribed to ``quotes`` wants, each time that set changes, so the
-node subscribes to their quotes, and unsubscribes once no socket wants them.
+node subscribes to their quotes, and unsubscribes once no socket wants them. Once the node
+side said which instruments it knows (:meth:`EventHub.set_known_instruments`), others are
+refused with an ``error`` naming them and left out of ``subscribed``.
 
 Events waiting for the loop are bounded by ``ring_size``: past it (the loop is that far behind,
 or gone) they are dropped from the hand-over, kept in the ring, and every socket is closed with
@@ -129,6 +131,7 @@ class EventHub:
         self._snapshot: SnapshotProvider | None = None
         self._quote_demand: QuoteDemand | None = None
         self._demanded: frozenset[str] = frozenset()
+        self._known: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ any thread
     def set_snapshot(self, fn: SnapshotProvider) -> None:
@@ -138,6 +141,10 @@ class EventHub:
         must return quickly, e.g. by reading a state store the node side keeps up to date.
         """
         self._snapshot = fn
+
+    def set_known_instruments(self, instrument_ids: frozenset[str]) -> None:
+        """The instruments the node knows: quotes of others are refused (any thread)."""
+        self._known = instrument_ids
 
     def on_quote_demand(self, fn: QuoteDemand) -> None:
         """Install the quote-demand listener (see the module docstring)."""
@@ -253,6 +260,16 @@ class EventHub:
         """Add topics and instruments; the first call starts the stream (resume or snapshot)."""
         new_topics: set[str] = {str(topic) for topic in message.topics} - conn.topics
         new_instruments = set(message.instruments) - conn.instruments
+        known = self._known
+        unknown = set() if known is None else new_instruments - known
+        if unknown:
+            conn.push(
+                ErrorMessage(
+                    message=f"instruments: unknown to the node, not subscribed: "
+                    f"{', '.join(sorted(unknown)[:5])}" + (" ..." if len(unknown) > 5 else "")
+                ).model_dump_json()
+            )
+            new_instruments -= unknown
         if len(conn.instruments) + len(new_instruments) > self.max_instruments:
             conn.push(
                 ErrorMessage(
