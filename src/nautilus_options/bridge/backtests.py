@@ -51,6 +51,7 @@ class BacktestRequestError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.message = message
 
 
 class BacktestQueueFullError(RuntimeError):

@@ -84,7 +84,9 @@ def run(body: BacktestRunRequest, backtests: Runs, request: Request) -> Backtest
     try:
         return _job(backtests.start(body.name, body.start, body.end))
     except BacktestRequestError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        # The shape of every other 422: a list of errors with the field's loc, msg and type.
+        error = {"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [error]) from exc
     except BacktestQueueFullError as exc:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS, str(exc), headers={"Retry-After": "30"}
