@@ -107,8 +107,8 @@ class ChainReader:
     def select(self, now_ns: int) -> SpreadPick | SkipReason:
         """The spread to enter now and its legs' contracts, or why nothing qualifies.
 
-        The reason is ``no_expiry``, ``no_index_price``, ``stale_quotes`` (the index's, or
-        a picked leg's, see :meth:`stale`) or ``no_strikes``
+        The reason is ``no_expiry``, ``no_index_price``, ``stale_quotes`` (see
+        :meth:`stale`) or ``no_strikes``
         (see :data:`~nautilus_options.strategy.diagnostics.SkipReason`).
         """
         options = self.options()
@@ -132,7 +132,7 @@ class ChainReader:
         chain = self.chain(series, choice.expiry_ns)
         if chain is None:
             return "no_index_price"
-        if self.stale((), now_ns):
+        if self.stale(now_ns):
             return "stale_quotes"
         selection = select_spread(
             chain,
@@ -146,21 +146,19 @@ class ChainReader:
         if selection is None:
             return "no_strikes"
         legs = tuple(series[(leg.strike, leg.right)] for leg in selection.geometry.legs)
-        if self.stale(legs, now_ns):
-            return "stale_quotes"
         return SpreadPick(selection, legs)
 
-    def stale(self, instruments: tuple[OptionContract, ...], now_ns: int) -> bool:
-        """Whether the index's last trade or a quote of ``instruments`` is too old to act on.
+    def stale(self, now_ns: int) -> bool:
+        """Whether the feed has stopped: the index's last trade is missing or was received
+        more than ``max_quote_age_secs`` before ``now_ns``.
 
-        Too old: missing, or received more than ``max_quote_age_secs`` before ``now_ns``.
+        The index is the feed's pulse: it trades all session long, while a quiet option's
+        quote can rightly stay unchanged for minutes (Kite sends a tick only on a change,
+        and candle data has no row for a minute without trades).
         """
-        oldest = now_ns - round(self._cfg.max_quote_age_secs * NS_PER_SECOND)
         index = self._cache.trade_tick(self._index_id)
-        if index is None or index.ts_init < oldest:
-            return True
-        quotes = (self._cache.quote_tick(instrument.id) for instrument in instruments)
-        return any(quote is None or quote.ts_init < oldest for quote in quotes)
+        oldest = now_ns - round(self._cfg.max_quote_age_secs * NS_PER_SECOND)
+        return index is None or index.ts_init < oldest
 
     def chain(self, series: Series, expiry_ns: int) -> Chain | None:
         """The chain of one expiry's ``series`` (None while the index has no last price)."""

@@ -161,9 +161,9 @@ class OptionsSpreadStrategyConfig(StrategyConfig, kw_only=True, frozen=True):
     leg_timeout_secs : float, default 60.0
         A leg still unfilled after this long is cancelled and the spread entry unwound.
     max_quote_age_secs : float, default 120.0
-        Oldest quote (> 0, seconds) the strategy acts on: while the index's last trade or a
-        leg's quote is older, it neither enters (``stale_quotes``) nor exits by its profit
-        target, stop or time rules (a day without data, a feed that stopped). Settlement at
+        Age (> 0, seconds) of the index's last trade beyond which the feed counts as stopped
+        (a day without data, a dropped connection): the strategy then neither enters
+        (``stale_quotes``) nor exits by its profit target, stop or time rules. Settlement at
         expiry by the venue is unaffected.
     lots : int, default 1
         Lots per spread when ``capital_manager`` is off.

@@ -50,8 +50,8 @@ SkipReason = Literal[
 * ``no_index_price``: the index has no last price yet;
 * ``no_strikes``: no strikes for the strike rule (unlisted wing, a leg without a two-sided
   quote);
-* ``stale_quotes``: the index's last trade or a leg's quote is older than
-  ``max_quote_age_secs`` (a day without data, a feed that stopped);
+* ``stale_quotes``: the index's last trade is older than ``max_quote_age_secs`` (a day
+  without data, a feed that stopped);
 * ``crossed_quotes``: the risk per lot from the quotes was not a positive amount;
 * ``no_margin``: the margin available does not carry one lot (or the broker could not say);
 * ``zero_lots``: the capital manager granted 0 lots.
@@ -70,7 +70,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "no_expiry": "no expiry met the days-to-expiry rule",
     "no_index_price": "no index price yet",
     "no_strikes": "no quoted strikes for the strike rule",
-    "stale_quotes": "quotes older than max_quote_age_secs",
+    "stale_quotes": "index data older than max_quote_age_secs",
     "crossed_quotes": "risk per lot not positive (crossed quotes)",
     "no_margin": "not enough margin for one lot",
     "zero_lots": "sizing returned 0 lots",

@@ -56,7 +56,8 @@ class OptionsSpreadStrategy(Strategy):
     not filled within ``leg_timeout_secs`` unwinds the spread. Exits are checked on every leg
     quote and on the timer; closing buys back the shorts before selling the hedges. Spreads
     held to expiry are settled by the venue at intrinsic value. Neither entries nor these
-    exits act while the index's or a leg's latest quote is older than ``max_quote_age_secs``.
+    exits act while the index's last trade is older than ``max_quote_age_secs`` (the feed
+    has stopped).
 
     The strategy subscribes to the whole chain's quotes so that the cache holds the chain for
     entries, but handles quotes only of the legs of its spreads: their message-bus topics are
@@ -339,8 +340,8 @@ class OptionsSpreadStrategy(Strategy):
     # -- exits -------------------------------------------------------------------------------
 
     def _check_exit(self, spread: ActiveSpread, now_ns: int) -> None:
-        """Close ``spread`` if an exit rule holds, unless its quotes are stale."""
-        if self.chain.stale(spread.instruments, now_ns):
+        """Close ``spread`` if an exit rule holds, unless the feed has stopped."""
+        if self.chain.stale(now_ns):
             return
         reason = self.exit_manager.check(
             now_ns,
