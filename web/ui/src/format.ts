@@ -17,10 +17,10 @@ export function pct(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : `${(value * 100).toFixed(1)}%`;
 }
 
-/** A P&L figure's colour class (AA contrast on the dark background). */
+/** A P&L figure's classes: its colour (AA contrast on the dark background), on one line ("-₹58.50" never breaks after the minus). */
 export function pnlClass(value: number | null | undefined): string {
-  if (!value) return "text-slate-100";
-  return value > 0 ? "text-emerald-300" : "text-rose-300";
+  if (!value) return "whitespace-nowrap text-slate-100";
+  return `whitespace-nowrap ${value > 0 ? "text-emerald-300" : "text-rose-300"}`;
 }
 
 /** Every time and date is shown in India's time, wherever the browser is. */

@@ -1,7 +1,7 @@
 /** Money with the sign first, times and dates in IST, and a human reason for a closed stream. */
 import { describe, expect, it } from "vitest";
 
-import { date, dateTime, money, time } from "../src/format";
+import { date, dateTime, money, pnlClass, time } from "../src/format";
 import { closeText } from "../src/store/live";
 
 describe("formatting", () => {
@@ -10,6 +10,7 @@ describe("formatting", () => {
     expect(money(150000)).toBe("₹1,50,000.00");
     expect(money(0)).toBe("₹0.00");
     expect(money(null)).toBe("—");
+    expect(pnlClass(-58.5).split(" ")).toEqual(["whitespace-nowrap", "text-rose-300"]); // no break after the minus
   });
 
   it("shows times and dates in IST, dates as 01 Dec 2026", () => {
