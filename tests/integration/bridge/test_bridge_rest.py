@@ -77,6 +77,15 @@ def test_chain_has_implied_vols_and_greeks(node: BridgeNode) -> None:
     deltas = [quote["delta"] for quote in priced]
     assert all(0 < delta < 1 for delta in deltas)
     assert deltas[0] > 0.5 > deltas[-1]  # in the money to out of it across the band
+    other = node.client.get("/chain", params={"underlying": "BANKNIFTY"})
+    assert other.status_code == 404
+    assert (
+        other.json()["detail"]
+        == "underlying: the node lists no BANKNIFTY option (no chain to show)"
+    )
+    later = node.client.get("/chain", params={"expiry": "2099-01-01"})
+    assert later.status_code == 404
+    assert later.json()["detail"] == "expiry: no NIFTY expiry on 2099-01-01"
 
 
 def test_preview_prices_a_template_and_refuses_a_naked_short(node: BridgeNode) -> None:
@@ -146,6 +155,8 @@ def test_submit_is_idempotent_and_opens_hedge_first(node: BridgeNode) -> None:
     assert one["status"] == "FILLED"
     assert node.client.post(f"/orders/{one['client_order_id']}/cancel").status_code == 409
     assert node.client.get("/orders/O-unknown").status_code == 404
+    created = [o["ts_init"] for o in ok(node.client.get("/orders"))]
+    assert created == sorted(created, reverse=True)  # newest first by creation
 
 
 def test_spreads_positions_capital_and_account(node: BridgeNode) -> None:
@@ -298,6 +309,7 @@ def test_kill_switch_leaves_no_open_order_or_position(node: BridgeNode) -> None:
     assert node.client.post("/control/kill", json={"confirm": "yes"}).status_code == 400
     killed = ok(node.client.post("/control/kill", json={"confirm": "KILL", "reason": "test"}))
     assert killed["kill_switch"]["triggered"]
+    assert killed["trading_state"] == "HALTED"  # where it goes once flat
     done = wait_for(
         lambda: (s := ok(node.client.get("/control")))["kill_switch"]["done"] and s,
         "the kill switch to flatten",

@@ -320,7 +320,8 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Orders, newest first, filtered by state, strategy, instrument or spread.
+         * @description Orders, newest first (by creation time, ``ts_init``), filtered by state, strategy,
+         *     instrument or spread.
          */
         get: operations["list_orders_api_v1_orders_get"];
         put?: never;
@@ -567,6 +568,9 @@ export interface paths {
         /**
          * Kill
          * @description Cancel every order, flatten hedge-last and halt. ``confirm`` must be ``KILL``.
+         *
+         *     Answers the state trading is moving to (``HALTED``, set once nothing is open:
+         *     ``kill_switch.done``).
          */
         post: operations["kill_api_v1_control_kill_post"];
         delete?: never;
@@ -2976,7 +2980,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such expiry listed */
+            /** @description No option of the underlying, or no such expiry listed */
             404: {
                 headers: {
                     [name: string]: unknown;

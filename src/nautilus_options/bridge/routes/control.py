@@ -37,7 +37,10 @@ async def get_state(node: Node) -> TradingStateOut:
     responses={400: {"description": "Not confirmed"}, 409: {"description": "The node stopped"}},
 )
 async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateOut:
-    """Cancel every order, flatten hedge-last and halt. ``confirm`` must be ``KILL``."""
+    """Cancel every order, flatten hedge-last and halt. ``confirm`` must be ``KILL``.
+
+    Answers the state trading is moving to (``HALTED``, set once nothing is open:
+    ``kill_switch.done``)."""
     request.state.audit_detail = {"reason": body.reason}
     if body.confirm != KILL_WORD:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"confirm: must be {KILL_WORD!r}")
@@ -46,7 +49,7 @@ async def kill(body: KillRequest, node: Node, request: Request) -> TradingStateO
         refuse_when_stopped(node)
         node.controls.kill(f"bridge: {body.reason}")
         node.controls.changed()
-        return _state(node)
+        return TradingStateOut(trading_state="HALTED", kill_switch=kill_switch(node))
 
     return await node.call(run)
 

@@ -32,7 +32,8 @@ async def list_orders(
     spread_id: Identifier | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[OrderOut]:
-    """Orders, newest first, filtered by state, strategy, instrument or spread."""
+    """Orders, newest first (by creation time, ``ts_init``), filtered by state, strategy,
+    instrument or spread."""
 
     def read() -> list[OrderOut]:
         cache = node.node.cache
@@ -44,7 +45,7 @@ async def list_orders(
             and (instrument_id is None or order.instrument_id.value == instrument_id)
             and (spread_id is None or tag_value(order.tags, "spread") == spread_id)
         ]
-        selected.sort(key=lambda order: order.ts_last, reverse=True)
+        selected.sort(key=lambda order: order.ts_init, reverse=True)
         return [order_out(order) for order in selected[:limit]]
 
     return await node.call(read)

@@ -36,6 +36,11 @@ def _options(cache: CacheFacade, underlying: str) -> list[OptionContract]:
     ]
 
 
+def lists_options(cache: CacheFacade, underlying: str) -> bool:
+    """Whether the node lists any option of ``underlying``."""
+    return bool(_options(cache, underlying))
+
+
 def chain_out(
     cache: CacheFacade,
     underlying: str,
