@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
     from nautilus_options.common.progress import TerminalProgress
 
-    with TerminalProgress(transient=False) as progress:
+    with TerminalProgress(transient=False, lines=True) as progress:  # lines in a log
         outcome = run_backtest(settings, progress=progress, note=note)
     _print_summary(Console(), outcome.summary, outcome.out_dir)
     return 0

@@ -87,9 +87,15 @@ class TerminalProgress:
         Where to draw (default: a console on stderr).
     transient : bool, default True
         Remove the bar when the task ends.
+    lines : bool, default False
+        When the console is not a terminal (a log, a pipe), print each stage as a line, and
+        a determinate stage's progress every tenth (``simulating: 30% (2026-01-07 ...)``),
+        so a process reading the output sees progress as it comes.
     """
 
-    def __init__(self, console: Console | None = None, transient: bool = True) -> None:
+    def __init__(
+        self, console: Console | None = None, transient: bool = True, lines: bool = False
+    ) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -112,6 +118,8 @@ class TerminalProgress:
         )
         self._task = self._bar.add_task("starting", total=None, detail="")
         self._unit = ""
+        self._console = console if lines and not console.is_terminal else None
+        self._tenths = 0
 
     def __enter__(self) -> Self:
         self._bar.start()
@@ -128,7 +136,9 @@ class TerminalProgress:
     def stage(self, description: str, total: float | None = None, unit: str = "") -> None:
         """Show a new stage, with an empty bar over ``total`` or a spinner."""
         self._unit = unit
+        self._tenths = 0
         self._bar.reset(self._task, total=total, description=description, detail="")
+        self._line(description)
         if total is not None:
             self.update(0)
 
@@ -144,6 +154,15 @@ class TerminalProgress:
         if not detail and total is not None:
             detail = f"{completed:,.0f}/{total:,.0f} {self._unit}".rstrip()
         self._bar.update(self._task, completed=completed, total=total, detail=detail)
+        tenths = int(completed * 10 // total) if total else 0
+        if tenths > self._tenths:
+            self._tenths = tenths
+            self._line(f"{task.description}: {tenths * 10}% ({detail})")
+
+    def _line(self, text: str) -> None:
+        """Print ``text`` as a line when printing lines (see ``lines``)."""
+        if self._console is not None:
+            self._console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def progress_bar(enabled: bool) -> Progress:

@@ -22,6 +22,9 @@ from nautilus_options.bridge.security.store import CREDENTIALS_FILE, CredentialS
 
 pytestmark = pytest.mark.slow
 
+#: The stages a backtest prints as lines into a log (before its summary).
+STAGES = {"preparing the synthetic NIFTY dataset", "loading market data", "writing outputs"}
+
 _PASSWORD = re.compile(r"created user 'admin' with password (?P<password>\S+) ")
 _URL = re.compile(r"bridge at (?P<url>http://\S+/api/v1)")
 
@@ -89,6 +92,14 @@ def test_a_background_backtest_reports_progress_and_its_report_is_served(
     job = ok(client.post("/backtests/jobs", json=body), 202)
     assert job["status"] == "running"
     assert client.post("/backtests/jobs", json=body).status_code == 409
+    shown = wait_for(
+        lambda: (j := ok(client.get(f"/backtests/jobs/{job['id']}")))["last_line"] and j,
+        "a progress line",
+        300,
+    )
+    # Progress shows while it runs (not only the summary at the end).
+    assert shown["status"] == "running", shown
+    assert shown["last_line"] in STAGES, shown
     done = wait_for(
         lambda: (j := ok(client.get(f"/backtests/jobs/{job['id']}")))["status"] != "running" and j,
         "the backtest to finish",
@@ -103,6 +114,9 @@ def test_a_background_backtest_reports_progress_and_its_report_is_served(
     report = client.get("/backtests/one-day/report.html")
     assert report.status_code == 200
     assert report.headers["content-type"].startswith("text/html")
+    policy = report.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'; script-src 'unsafe-inline';")
+    assert "http" not in policy  # nothing from any host
     assert client.get("/backtests/..%2Fstate/report.html").status_code == 404
     # the one-time password is in no file the server wrote
     for path in root.rglob("*"):

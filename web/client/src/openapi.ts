@@ -649,7 +649,8 @@ export interface paths {
         };
         /**
          * Report
-         * @description A result folder's HTML report.
+         * @description A result folder's HTML report (under a Content-Security-Policy that lets it load
+         *     nothing from any host).
          */
         get: operations["report_api_v1_backtests__name__report_html_get"];
         put?: never;

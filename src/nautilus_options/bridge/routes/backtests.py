@@ -26,6 +26,14 @@ router = APIRouter(prefix="/backtests", tags=["backtests"])
 Name = Annotated[str, Path(pattern=NAME_PATTERN)]
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{8}$")]
 _NO_RESULTS: Responses = {503: {"description": "No results folder configured"}}
+#: Content-Security-Policy of a report: its own inline script and styles (plotly.js is
+#: embedded in the page), data/blob images (plotly's downloads); nothing from any host.
+REPORT_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:; connect-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+_REPORT_HEADERS = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
 
 
 def runs(request: Request) -> BacktestRuns:
@@ -54,11 +62,12 @@ def list_results(backtests: Runs) -> list[BacktestResultOut]:
     responses={404: {"description": "No such report"}, **_NO_RESULTS},
 )
 def report(name: Name, backtests: Runs) -> FileResponse:
-    """A result folder's HTML report."""
+    """A result folder's HTML report (under a Content-Security-Policy that lets it load
+    nothing from any host)."""
     path = backtests.report(name)
     if path is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"name: no report {name!r}")
-    return FileResponse(path, media_type="text/html")
+    return FileResponse(path, media_type="text/html", headers=_REPORT_HEADERS)
 
 
 @router.get("/jobs", responses=_NO_RESULTS)
