@@ -14,8 +14,9 @@ from bridge_http import PASSWORD, login, served
 from nautilus_options.bridge.app import openapi_schema
 from nautilus_options.bridge.audit import AUDIT_FILE
 from nautilus_options.bridge.principal import Scope
+from nautilus_options.bridge.schemas.backtests import BacktestResultOut
 from nautilus_options.bridge.schemas.chain import QuoteGreeks
-from nautilus_options.bridge.schemas.money import BalanceOut
+from nautilus_options.bridge.schemas.money import BalanceOut, CapitalOut
 from nautilus_options.bridge.schemas.numbers import round_significant
 from nautilus_options.bridge.schemas.trading import GreeksOut, PositionOut
 from nautilus_options.bridge.settings import BridgeSettings
@@ -122,3 +123,47 @@ def test_responses_round_money_prices_and_greeks() -> None:
         "free": 1_000_000.0,
     }
     assert math.isnan(round_significant(math.nan))
+
+
+def test_responses_round_ratios() -> None:
+    summary = {
+        "max_drawdown_pct": 0.10562168928814927,
+        "return_pct": -0.010353000000007384,
+        "sharpe": -4.751234567,
+        "win_rate": None,
+        "pnl_total": -103.53,
+        "trades": 3,
+    }
+    result = BacktestResultOut(
+        name="run", modified="2026-01-05T00:00:00Z", has_report=True, summary=summary
+    )
+    assert result.summary == {
+        "max_drawdown_pct": 0.1056,
+        "return_pct": -0.0104,
+        "sharpe": -4.7512,
+        "win_rate": None,
+        "pnl_total": -103.53,
+        "trades": 3,
+    }
+    money = dict.fromkeys(
+        (
+            "capital",
+            "initial_capital",
+            "sizing_capital",
+            "deployed",
+            "peak",
+            "realized_pnl",
+            "commissions",
+            "exercise_charges",
+        ),
+        1.0,
+    )
+    capital = CapitalOut(
+        ts="2026-01-05T00:00:00Z",
+        drawdown_pct=1.4702349871,
+        halted=False,
+        currency="INR",
+        reason="fill",
+        **money,
+    )
+    assert capital.drawdown_pct == 1.4702

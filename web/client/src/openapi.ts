@@ -830,7 +830,10 @@ export interface components {
             modified: string;
             /** Has Report */
             has_report: boolean;
-            /** Summary */
+            /**
+             * Summary
+             * @description The run's summary.json; ratios (*_pct, sharpe, win_rate) to 4 decimals
+             */
             summary: {
                 [key: string]: unknown;
             };

@@ -6,9 +6,10 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from nautilus_options.bridge.backtests import NAME_PATTERN
+from nautilus_options.bridge.schemas.numbers import round_ratios
 
 
 def _iso_day(value: object) -> object:
@@ -29,7 +30,9 @@ class BacktestResultOut(BaseModel):
     name: str
     modified: datetime
     has_report: bool
-    summary: dict[str, Any]
+    summary: Annotated[dict[str, Any], AfterValidator(round_ratios)] = Field(
+        description="The run's summary.json; ratios (*_pct, sharpe, win_rate) to 4 decimals"
+    )
 
 
 class BacktestRunRequest(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from nautilus_options.bridge.schemas.numbers import Money
+from nautilus_options.bridge.schemas.numbers import Money, Ratio
 
 
 class CapitalOut(BaseModel):
@@ -18,7 +18,7 @@ class CapitalOut(BaseModel):
     sizing_capital: Money
     deployed: Money
     peak: Money
-    drawdown_pct: float
+    drawdown_pct: Ratio
     halted: bool
     realized_pnl: Money
     commissions: Money

@@ -5,17 +5,22 @@ Each type rounds when a response model is built, whatever computed the value:
 * :data:`Money` (INR amounts, P&L, charges, margins) to the paisa;
 * :data:`Price` (premiums, marks, strikes, breakevens) to 4 decimals: NSE option ticks are
   0.05, and mids and averages fall between ticks, never finer than this;
-* :data:`Greek` (delta, gamma, theta, vega, implied volatility) to 6 significant digits.
+* :data:`Greek` (delta, gamma, theta, vega, implied volatility) to 6 significant digits;
+* :data:`Ratio` (percentages, the Sharpe ratio, the win rate) to 4 decimals, also in a
+  backtest's summary (:func:`round_ratios`).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-__all__ = ["Greek", "Money", "Price", "round_significant"]
+__all__ = ["RATIO_KEYS", "Greek", "Money", "Price", "Ratio", "round_ratios", "round_significant"]
+
+#: Summary figures that are ratios, besides every ``*_pct``.
+RATIO_KEYS = frozenset({"sharpe", "win_rate"})
 
 
 def round_significant(value: float, digits: int = 6) -> float:
@@ -34,3 +39,18 @@ def round_significant(value: float, digits: int = 6) -> float:
 Money = Annotated[float, AfterValidator(lambda value: round(value, 2))]
 Price = Annotated[float, AfterValidator(lambda value: round(value, 4))]
 Greek = Annotated[float, AfterValidator(round_significant)]
+Ratio = Annotated[float, AfterValidator(lambda value: round(value, 4))]
+
+
+def round_ratios(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` with its ratio figures (``*_pct``, :data:`RATIO_KEYS`) to 4 decimals.
+
+    >>> round_ratios({"return_pct": -0.010353000000007384, "pnl_total": -103.53})
+    {'return_pct': -0.0104, 'pnl_total': -103.53}
+    """
+    return {
+        key: round(value, 4)
+        if isinstance(value, float) and (key.endswith("_pct") or key in RATIO_KEYS)
+        else value
+        for key, value in summary.items()
+    }
