@@ -18,7 +18,6 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +30,7 @@ from nautilus_trader.backtest.config import (
 from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.cache.config import CacheConfig
-from nautilus_trader.common.actor import Actor
-from nautilus_trader.common.config import ActorConfig, LoggingConfig, NautilusConfig
-from nautilus_trader.common.events import TimeEvent
+from nautilus_trader.common.config import LoggingConfig, NautilusConfig
 from nautilus_trader.config import ImportableActorConfig, ImportableStrategyConfig
 from nautilus_trader.model.data import Bar
 from nautilus_trader.model.instruments import OptionContract
@@ -43,7 +40,6 @@ from nautilus_options.common.progress import Progress
 from nautilus_options.compat.parquet import folder_name
 from nautilus_options.data.catalog import settlement_prices
 from nautilus_options.data.selection import read_instruments
-from nautilus_options.domain.time import ist_datetime
 from nautilus_options.environments.backtest_settings import (
     BacktestSettings,
     DataSettings,
@@ -85,7 +81,6 @@ RECORDER_CONFIG_PATH = "nautilus_options.environments.recorder:RunRecorderConfig
 #: Component id of the run's recorder.
 RECORDER_ID = "RunRecorder"
 
-PROGRESS_INTERVAL = timedelta(minutes=15)
 #: Quotes, trades and bars the cache keeps per instrument. The components read only the
 #: latest; Nautilus' default (10,000) keeps every quote of a weekly option, so the cache
 #: would grow with the run's length.
@@ -316,6 +311,7 @@ def run_backtest(
             window_days=settings.data.window_days,
             run_config_id=bare.id,
             listed=lambda new: read_instruments(catalog, new),
+            progress=progress,
         )
         if progress is not None:
             progress.stage("writing outputs")
@@ -382,27 +378,6 @@ def _logging(level: str, out_dir: Path | None) -> LoggingConfig:
         log_file_name=LOG_NAME,
         log_colors=False,
     )
-
-
-class _ProgressActor(Actor):
-    """Shows the simulated time on ``progress`` every :data:`PROGRESS_INTERVAL`."""
-
-    def __init__(self, progress: Progress, start_ns: int, end_ns: int) -> None:
-        super().__init__(ActorConfig(component_id="BacktestProgress"))
-        self._progress = progress
-        self._start_ns = start_ns
-        self._total = max(end_ns - start_ns, 1)
-
-    def on_start(self) -> None:
-        self._progress.stage("simulating", total=self._total)
-        self.clock.set_timer("progress", PROGRESS_INTERVAL, callback=self._on_timer)
-
-    def _on_timer(self, event: TimeEvent) -> None:
-        now = event.ts_event
-        self._progress.update(
-            min(max(now - self._start_ns, 0), self._total),
-            detail=ist_datetime(now).strftime("%Y-%m-%d %H:%M IST"),
-        )
 
 
 def _recorder(engine: BacktestEngine) -> RunRecorder:

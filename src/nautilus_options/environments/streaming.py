@@ -39,8 +39,9 @@ from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 
+from nautilus_options.common.progress import Progress
 from nautilus_options.compat.parquet import data_folder, file_interval, file_name, folder_name
-from nautilus_options.domain.time import NS_PER_DAY
+from nautilus_options.domain.time import NS_PER_DAY, ist_datetime
 from nautilus_options.environments.expired import release_expired
 from nautilus_options.environments.heap import trim_heap
 
@@ -153,6 +154,7 @@ def run_streaming(
     run_config_id: str | None = None,
     listed: Callable[[Sequence[str]], Sequence[Instrument]] | None = None,
     release: bool = True,
+    progress: Progress | None = None,
 ) -> None:
     """Run ``engine`` from ``start`` to ``end`` over ``data_configs``, streamed by window.
 
@@ -171,6 +173,9 @@ def run_streaming(
     done with are purged from the engine's cache
     (:func:`~nautilus_options.environments.expired.release_expired`): what the engine
     holds is then about that of the contracts live at one time, plus those traded.
+
+    With ``progress``, a stage ``simulating`` shows the simulated time reached, updated as
+    each window of the first data config is read.
     """
     known = {i.value for i in engine.cache.instrument_ids()}
     for number, config in enumerate(data_configs):
@@ -178,6 +183,8 @@ def run_streaming(
         windows = catalog_windows(config, start, end, window_days)
         if listed is not None or release:
             windows = _managed(engine, windows, listed, known, release)
+        if progress is not None and number == 0:
+            windows = _reported(engine, windows, progress, start, end)
         engine.add_data_iterator(name, windows)
     engine.run(start=start, end=end, run_config_id=run_config_id)
     engine.clear_data()
@@ -211,6 +218,23 @@ def _managed(
             pa.default_memory_pool().release_unused()
         yield data
         del data  # the engine holds the window while it plays
+
+
+def _reported(
+    engine: BacktestEngine,
+    windows: Iterator[list[Data]],
+    progress: Progress,
+    start: int,
+    end: int,
+) -> Iterator[list[Data]]:
+    """``windows``, showing on ``progress`` the simulated time as each one is asked for."""
+    total = max(end - start, 1)
+    progress.stage("simulating", total=total)
+    for window in windows:
+        now = max(engine.kernel.clock.timestamp_ns(), start)
+        progress.update(min(now - start, total), detail=f"{ist_datetime(now):%Y-%m-%d} IST")
+        yield window
+    progress.update(total)
 
 
 def _instrument_id(item: Data) -> InstrumentId:

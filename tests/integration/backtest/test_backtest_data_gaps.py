@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from nautilus_options.common.progress import SilentProgress
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.nse import IST
 from nautilus_options.domain.time import ist_ns
@@ -124,3 +125,31 @@ def test_no_entry_or_exit_on_a_day_without_data(gap_catalog: Path, tmp_path: Pat
     first = spreads.iloc[0]
     # Its expiry exit came due on the gap day and was taken on the next day with quotes.
     assert _ist_days(pd.Series([first["closed_at"]])) == {DAYS[-1]}
+
+
+def test_the_simulation_shows_the_simulated_time_reached(catalog: Path, tmp_path: Path) -> None:
+    updates: list[tuple[float, str]] = []
+
+    class Recorded(SilentProgress):
+        def stage(self, description: str, total: float | None = None, unit: str = "") -> None:
+            updates.append((-1.0, description))
+
+        def update(self, completed: float, total: float | None = None, detail: str = "") -> None:
+            updates.append((completed, detail))
+
+    settings = settings_from_mapping(
+        {"catalog": str(catalog), "out": str(tmp_path / "out"), "data": {"window_days": 1}}
+    )
+    run_backtest(settings, Recorded())
+    stages = [detail for completed, detail in updates if completed < 0]
+    assert stages.index("simulating") < stages.index("writing outputs")
+    first = updates.index((-1.0, "simulating"))
+    simulated = updates[first + 1 : updates.index((-1.0, "writing outputs"))]
+    shown = [completed for completed, _ in simulated]
+    assert shown == sorted(shown)
+    assert len(shown) >= 3  # one a window (a day), then the end
+    # Each shows the time the engine had reached when it asked for the next window.
+    reached = [detail for _, detail in simulated if detail]
+    assert reached[0] == f"{DAYS[0]} IST"
+    assert set(reached) <= {f"{day} IST" for day in DAYS}
+    assert len(set(reached)) >= 2
