@@ -77,8 +77,7 @@ def _run(args: argparse.Namespace) -> int:
         title="options-nt live",
     )
     outcome = run_with_view(session, "options-nt live", started, stream)
-    report_outcome("options-nt live", outcome.summary, outcome.files, args.json)
-    return 3 if outcome.summary.get("killed") else 0
+    return report_outcome("options-nt live", outcome, args.json)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

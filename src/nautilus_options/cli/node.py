@@ -7,9 +7,12 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from nautilus_options.errors import ConfigError
+
+if TYPE_CHECKING:
+    from nautilus_options.environments.session import SessionOutcome
 
 #: Prints one line of a command's own output (stdout, or stderr under ``--json``).
 Say = Callable[[str], None]
@@ -109,23 +112,39 @@ def recording_line(replay_file: Path | None) -> str | None:
     )
 
 
-def report_outcome(
-    command: str, summary: dict[str, Any], files: dict[str, Path], as_json: bool
-) -> None:
-    """The command's last line: one JSON object, or how the session ended."""
+#: Exit status of a session whose kill switch fired.
+KILLED = 3
+#: Exit status of a session whose node stopped on its own (an error; see its log).
+STOPPED_UNEXPECTEDLY = 4
+
+
+def report_outcome(command: str, outcome: SessionOutcome, as_json: bool) -> int:
+    """Print how the session ended (one JSON object under ``as_json``); its exit status.
+
+    A node that stopped on its own is also said on stdout (stderr under ``as_json``),
+    naming its log: 0 is a clean stop, :data:`KILLED` and :data:`STOPPED_UNEXPECTEDLY`.
+    """
+    summary, files = outcome.summary, outcome.files
+    if outcome.stopped_unexpectedly:
+        log = files.get("log", outcome.out_dir)
+        line = f"{command}: the node stopped unexpectedly: see {log}"
+        print(line, file=sys.stderr if as_json else sys.stdout, flush=True)
     if as_json:
         print(json.dumps({"summary": summary, "files": {k: str(v) for k, v in files.items()}}))
-        return
-    held = summary.get("open_spreads", 0)
-    left = f"; {held} spread(s) left open" if held else ""
-    if summary.get("killed"):
-        line = f"{command}: KILLED ({summary['killed']}): orders cancelled, flat, halted"
     else:
-        line = (
-            f"{command}: stopped; {summary.get('trades', 0)} closed spreads, "
-            f"P&L {summary.get('pnl_total', 0):+,.0f} INR{left}"
-        )
-    print(f"{line}; report {files['report']}", flush=True)
+        held = summary.get("open_spreads", 0)
+        left = f"; {held} spread(s) left open" if held else ""
+        if summary.get("killed"):
+            line = f"{command}: KILLED ({summary['killed']}): orders cancelled, flat, halted"
+        else:
+            line = (
+                f"{command}: stopped; {summary.get('trades', 0)} closed spreads, "
+                f"P&L {summary.get('pnl_total', 0):+,.0f} INR{left}"
+            )
+        print(f"{line}; report {files['report']}", flush=True)
+    if outcome.stopped_unexpectedly:
+        return STOPPED_UNEXPECTEDLY
+    return KILLED if summary.get("killed") else 0
 
 
 def add_node_options(parser: argparse.ArgumentParser) -> None:

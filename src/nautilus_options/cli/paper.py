@@ -88,8 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if simulator is not None:
             simulator.stop()
-    report_outcome("options-nt paper", outcome.summary, outcome.files, args.json)
-    return 3 if outcome.summary.get("killed") else 0
+    return report_outcome("options-nt paper", outcome, args.json)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

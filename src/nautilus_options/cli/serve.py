@@ -25,7 +25,8 @@ port taken) creates no user, so the next start still prints one. Unsafe settings
 a non-loopback address without TLS, CORS for every origin) are printed as warnings at start.
 
 A node that stops on its own (Nautilus shut it down after an error) ends ``serve``: it says
-so on stdout, naming the node's log, and exits with :data:`STOPPED_UNEXPECTEDLY`.
+so on stdout, naming the node's log, and exits with
+:data:`~nautilus_options.cli.node.STOPPED_UNEXPECTEDLY` (as ``paper`` and ``live`` do).
 """
 
 from __future__ import annotations
@@ -47,8 +48,6 @@ _SCOPES = ("read", "trade", "admin")
 #: The audit log's client of changes made on the command line.
 CLI_CLIENT = "cli"
 _TTL_UNITS = {"d": "days", "h": "hours"}
-#: Exit code of a serve whose node stopped on its own (3: the kill switch fired).
-STOPPED_UNEXPECTEDLY = 4
 
 
 def _bridge_settings(args: argparse.Namespace, environment: str) -> Any:
@@ -202,7 +201,7 @@ def _serve_node(
     environment: str,
     session_kind: str,
 ) -> int:
-    from nautilus_options.cli.node import stop_rules
+    from nautilus_options.cli.node import report_outcome, stop_rules
     from nautilus_options.environments.serve import BridgeRun, run_with_bridge
     from nautilus_options.environments.session import NodeSession
 
@@ -223,18 +222,7 @@ def _serve_node(
         on_serving=lambda url: _announce(bridge_settings, url, stop_line),
     )
     outcome = run_with_bridge(session, bridge)
-    if outcome.stopped_unexpectedly:
-        log = outcome.files.get("log", out_dir)
-        line = f"options-nt serve: the node stopped unexpectedly: see {log}"
-        print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
-    if args.json:
-        files = {name: str(path) for name, path in outcome.files.items()}
-        print(json.dumps({"summary": outcome.summary, "files": files}))
-    else:
-        print(f"options-nt serve: stopped; report {outcome.files['report']}", flush=True)
-    if outcome.stopped_unexpectedly:
-        return STOPPED_UNEXPECTEDLY
-    return 3 if outcome.summary.get("killed") else 0
+    return report_outcome("options-nt serve", outcome, args.json)
 
 
 def _stamp() -> str:

@@ -10,7 +10,7 @@ from bridge_node import TIMEOUT, bridge_node
 from stopping_serve import STOP_FILE_ENV
 from ws_harness import StreamReader
 
-from nautilus_options.cli.serve import STOPPED_UNEXPECTEDLY
+from nautilus_options.cli.node import STOPPED_UNEXPECTEDLY
 
 pytestmark = pytest.mark.slow
 

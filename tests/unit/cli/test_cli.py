@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -93,3 +94,33 @@ def test_paper_and_live_apply_the_command_line_over_the_run_file(tmp_path: Path)
         )
     )
     assert (live.live.session, live.node.max_lots, live.node.on_stop) == ("nse", 2, "flatten")
+
+
+@pytest.mark.parametrize(
+    ("killed", "unexpected", "status", "said"),
+    [
+        (None, False, 0, "options-nt paper: stopped; 2 closed spreads"),
+        ("SIGUSR1", False, 3, "options-nt paper: KILLED (SIGUSR1)"),
+        (None, True, 4, "options-nt paper: the node stopped unexpectedly: see "),
+    ],
+)
+def test_a_session_ends_with_a_status_saying_how_it_ended(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    killed: str | None,
+    unexpected: bool,
+    status: int,
+    said: str,
+) -> None:
+    from nautilus_options.cli.node import report_outcome
+    from nautilus_options.environments.session import SessionOutcome
+
+    files = {"report": tmp_path / "report.html", "log": tmp_path / "nautilus.log"}
+    summary = {"trades": 2, "pnl_total": 10.0, "killed": killed}
+    outcome = SessionOutcome(summary, tmp_path, files, stopped_unexpectedly=unexpected)
+    assert report_outcome("options-nt paper", outcome, as_json=False) == status
+    assert capsys.readouterr().out.splitlines()[0].startswith(said)
+    assert report_outcome("options-nt paper", outcome, as_json=True) == status
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"] == summary
+    assert ("stopped unexpectedly" in captured.err) is unexpected
