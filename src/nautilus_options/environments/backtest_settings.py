@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
-import yaml
 
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.common.config import (
@@ -18,6 +16,7 @@ from nautilus_options.common.config import (
     check_fields,
     decode,
 )
+from nautilus_options.common.settings_text import parse_settings_text
 from nautilus_options.domain.time import parse_bound
 from nautilus_options.errors import ConfigError
 from nautilus_options.monitor.config import SpreadMonitorConfig
@@ -189,11 +188,7 @@ def read_run_file(path: str | Path) -> dict[str, Any]:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError("config", f"cannot read run file {file}: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        where = str(exc).replace('"<unicode string>"', str(file))
-        raise ConfigError("config", f"{file} is not valid JSON/YAML: {where}") from None
+    data = parse_settings_text(text, file, "config")
     if data is None:
         return {}
     if not isinstance(data, dict):

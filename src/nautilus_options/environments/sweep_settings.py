@@ -32,10 +32,10 @@ from typing import Any, Literal
 
 import msgspec
 import numpy as np
-import yaml
 
 from nautilus_options.capital.config import CapitalManagerConfig
 from nautilus_options.common.config import NonNegativeInt, PositiveInt, check_fields, decode
+from nautilus_options.common.settings_text import parse_settings_text
 from nautilus_options.domain.time import parse_bound
 from nautilus_options.environments.backtest_settings import BacktestSettings, settings_from_mapping
 from nautilus_options.errors import ConfigError
@@ -341,10 +341,7 @@ def _read(file: Path, key: str) -> dict[str, Any]:
     except OSError as exc:
         where = file if file.is_absolute() else f"{file} ({file.absolute()})"
         raise ConfigError(key, f"cannot read {where}: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(key, f"{file} is not valid JSON/YAML: {exc}") from None
+    data = parse_settings_text(text, file, key)
     if not isinstance(data, dict):
         raise ConfigError(key, f"{file} must hold a mapping of settings")
     return data

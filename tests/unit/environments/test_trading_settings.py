@@ -95,7 +95,7 @@ def test_a_simulator_url_without_its_scheme_and_a_yaml_typo_are_named(tmp_path: 
         trading_settings_from_mapping({"paper": {"url": "127.0.0.1:8765"}}, source="run.yaml")
     typo = tmp_path / "run.yaml"
     typo.write_text("strategy:\n  wing_width: [\n")
-    with pytest.raises(ConfigError, match=rf"in {typo}, line 3"):
+    with pytest.raises(ConfigError, match=rf"{typo}, line 3, column 1: not valid YAML"):
         load_trading_settings(typo)
 
 
