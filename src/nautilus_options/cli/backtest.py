@@ -56,14 +56,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object with the summary on stdout, and nothing else "
-        "(Nautilus logs go to nautilus.log in --out, errors also to stderr)",
+        help="print one JSON object on stdout, and nothing else: the summary, or "
+        '{"error": {"field": ..., "message": ...}} (Nautilus logs go to nautilus.log in '
+        "--out, errors also to stderr)",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the backtest described by ``args``; return the exit code."""
+    """Run the backtest described by ``args``; return the exit code.
+
+    Under ``--json`` an error is also printed as ``{"error": {"field", "message"}}`` on
+    stdout (:func:`~nautilus_options.cli.json_errors.errors_as_json`).
+    """
+    from nautilus_options.cli.json_errors import errors_as_json
+
+    with errors_as_json(args.json):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from nautilus_options.environments.backtest import (
         load_settings,
         run_backtest,

@@ -145,7 +145,9 @@ def test_cli_reports_the_bad_key_and_exits_2(
     code = main(["backtest", "--config", str(path), "--catalog", str(tmp_path), "--json"])
     captured = capsys.readouterr()
     assert code == 2
-    assert captured.out == ""
+    error = json.loads(captured.out)["error"]
+    assert error["field"] == "strategy.spread_typ"
+    assert error["message"].startswith("unknown key")
     assert "strategy.spread_typ: unknown key" in captured.err
 
 
@@ -175,8 +177,25 @@ def test_cli_names_a_missing_run_file(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_cli_names_a_missing_catalog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backtest", "--catalog", str(tmp_path / "missing"), "--json"]) == 2
     captured = capsys.readouterr()
-    assert captured.out == ""
+    error = json.loads(captured.out)["error"]
+    assert error["field"] is None
+    assert "missing" in error["message"]
     assert "missing" in captured.err
+
+
+def test_a_failed_json_run_prints_one_json_error_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate_market(SyntheticMarketConfig(days=1, strikes_each_side=6, expiries=2), tmp_path)
+    outside = ["--start", "2030-01-01", "--end", "2030-01-05"]
+    assert main(["backtest", "--catalog", str(tmp_path), *outside, "--json"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.out.splitlines()
+    error = json.loads(line)["error"]
+    assert error["field"] == "start"
+    assert error["message"].startswith("the catalog holds no data for the period")
+    (stderr,) = captured.err.splitlines()
+    assert stderr == f"options-nt: error: start: {error['message']}"
 
 
 def test_run_config_references_components_by_import_path(tmp_path: Path) -> None:
