@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
-from datetime import tzinfo
+from collections.abc import Collection, Sequence
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -187,29 +187,37 @@ def mark_to_market(capital: pd.Series, snapshots: pd.DataFrame) -> pd.Series:
     return realized + by_spread.reindex(grid).ffill().fillna(0.0).sum(axis=1)
 
 
-def daily_equity(equity: pd.Series) -> pd.Series:
+def daily_equity(equity: pd.Series, days_without_data: Collection[date] = ()) -> pd.Series:
     """Closing ``equity`` of every NSE trading day from the first to the last value.
 
     Days are IST days; trading days without a change carry the previous close forward, so
-    they count as flat days. Weekends and exchange holidays are left out.
+    they count as flat days. Weekends, exchange holidays and ``days_without_data`` (trading
+    days the run had no market data for) are left out: a change on such a day falls into
+    the next day's close.
     """
     if equity.empty:
         return equity
     index = pd.DatetimeIndex(equity.index).tz_convert(IST)
     closes = equity.groupby(index.normalize()).last()
+    skipped = set(days_without_data)
     sessions = trading_days(closes.index[0].date(), closes.index[-1].date())
-    days = pd.DatetimeIndex([pd.Timestamp(day, tz=IST) for day in sessions])
+    days = pd.DatetimeIndex([pd.Timestamp(day, tz=IST) for day in sessions if day not in skipped])
     return closes.reindex(closes.index.union(days)).ffill().loc[days]
 
 
-def sharpe_ratio(equity: pd.Series, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float | None:
+def sharpe_ratio(
+    equity: pd.Series,
+    periods_per_year: int = TRADING_DAYS_PER_YEAR,
+    days_without_data: Collection[date] = (),
+) -> float | None:
     """Annualised Sharpe ratio of the daily returns of ``equity`` (zero risk-free rate).
 
     ``mean / std (ddof 1) * sqrt(periods_per_year)`` over the trading-day closes of
-    :func:`daily_equity`; the first day's return is measured from the first ``equity``
-    value. None with fewer than two daily returns or when they do not vary.
+    :func:`daily_equity`, so trading days in ``days_without_data`` give no return; the
+    first day's return is measured from the first ``equity`` value. None with fewer than
+    two daily returns or when they do not vary.
     """
-    daily = daily_equity(equity)
+    daily = daily_equity(equity, days_without_data)
     if daily.empty:
         return None
     # The first day's return is measured from the starting value.
@@ -232,6 +240,7 @@ def summarize(
     capital: pd.Series,
     initial_capital: float,
     equity: pd.Series | None = None,
+    days_without_data: Collection[date] = (),
 ) -> dict[str, Any]:
     """Headline figures of a run (keys :data:`SUMMARY_KEYS`).
 
@@ -241,7 +250,8 @@ def summarize(
     ``ending_capital`` is the last ``capital`` value (``initial_capital`` when empty) and
     ``open_pnl`` what the spreads still open add to it at the end (the last ``equity`` value
     minus ``ending_capital``). The drawdown (INR, and percent of the peak) and the Sharpe
-    ratio come from ``equity``, the marked-to-market curve (``capital`` when None). Money
+    ratio come from ``equity``, the marked-to-market curve (``capital`` when None); the
+    Sharpe ratio leaves out ``days_without_data`` (:func:`sharpe_ratio`). Money
     amounts are rounded to the paisa; percentages (``*_pct``) are in percent, ``win_rate`` is
     a fraction.
     """
@@ -263,7 +273,7 @@ def summarize(
         "settlement_charges": _paise(spreads["settlement_charges"].sum()),
         "max_drawdown": _paise(drawdown_amount),
         "max_drawdown_pct": drawdown_pct * 100.0,
-        "sharpe": sharpe_ratio(equity),
+        "sharpe": sharpe_ratio(equity, days_without_data=days_without_data),
         "initial_capital": float(initial_capital),
         "ending_capital": _paise(ending),
         "return_pct": (ending / initial_capital - 1.0) * 100.0 if initial_capital else None,

@@ -323,6 +323,7 @@ def run_backtest(
             start=start,
             end=end,
             tearsheet=settings.tearsheet,
+            days_without_data=period.missing_days,
         )
     finally:
         node.dispose()

@@ -26,8 +26,8 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from collections.abc import Callable, Collection, Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +134,13 @@ def write_outputs(
     start: int,
     end: int,
     tearsheet: bool,
+    days_without_data: Collection[date] = (),
 ) -> tuple[dict[str, Any], dict[str, Path]]:
     """Write the reports of a finished backtest; return its summary and output files.
 
-    :func:`write_run_outputs` with the run's period (``start`` and ``end``, UNIX ns) and,
-    unless disabled, Nautilus' tearsheet of the engine. ``summary.json`` is left to the
-    caller, which may add to the summary.
+    :func:`write_run_outputs` with the run's period (``start`` and ``end``, UNIX ns), its
+    ``days_without_data`` and, unless disabled, Nautilus' tearsheet of the engine.
+    ``summary.json`` is left to the caller, which may add to the summary.
     """
 
     def write_tearsheet(path: Path) -> None:
@@ -154,6 +155,7 @@ def write_outputs(
         start=pd.Timestamp(start, unit="ns", tz="UTC"),
         end=pd.Timestamp(end, unit="ns", tz="UTC"),
         tearsheet=write_tearsheet if tearsheet else None,
+        days_without_data=days_without_data,
     )
 
 
@@ -166,6 +168,7 @@ def write_run_outputs(
     end: pd.Timestamp | datetime | None,
     title: str = "options-nt backtest",
     tearsheet: Callable[[Path], None] | None = None,
+    days_without_data: Collection[date] = (),
 ) -> tuple[dict[str, Any], dict[str, Path]]:
     """Write the reports of a finished run from its recorder; return its summary and files.
 
@@ -188,6 +191,8 @@ def write_run_outputs(
         Title of ``report.html``.
     tearsheet : Callable[[Path], None], optional
         Writes a tearsheet to the path it is given (linked from the report).
+    days_without_data : Collection[date]
+        Trading days within the run without market data, left out of the daily returns.
     """
     written = (*STREAMS, "orders", "positions", "spreads", "summary", "report")
     files = {name: out_dir / OUTPUT_FILES[name] for name in written}
@@ -199,7 +204,7 @@ def write_run_outputs(
     spreads = spreads_frame(recorder.spreads())
     spreads.to_csv(files["spreads"], index=False)
     realized, snapshots, equity = read_equity(out_dir)
-    summary = summarize(spreads, realized, initial_capital, equity)
+    summary = summarize(spreads, realized, initial_capital, equity, days_without_data)
     summary["start"] = _iso(start)
     summary["end"] = _iso(end)
     summary.update(entry_summary(recorder.entry_diagnostics().values(), summary))

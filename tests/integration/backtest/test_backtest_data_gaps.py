@@ -16,12 +16,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from nautilus_options.backtest.statistics import sharpe_ratio
 from nautilus_options.common.progress import SilentProgress
 from nautilus_options.data.synthetic import SyntheticMarketConfig, generate_market
 from nautilus_options.domain.nse import IST
 from nautilus_options.domain.time import ist_ns
 from nautilus_options.environments.backtest import run_backtest, settings_from_mapping
 from nautilus_options.environments.data_window import run_period
+from nautilus_options.environments.outputs import read_equity
 from nautilus_options.errors import ConfigError
 
 pytestmark = pytest.mark.slow
@@ -117,6 +119,10 @@ def test_no_entry_or_exit_on_a_day_without_data(gap_catalog: Path, tmp_path: Pat
     summary, notes, out = _run(gap_catalog, tmp_path / "gap", strategy=strategy)
     assert summary["days_without_data"] == [GAP.isoformat()]
     assert any(GAP.isoformat() in note for note in notes)
+    # The day without data is no flat day of the Sharpe ratio's daily returns.
+    equity = read_equity(out)[2]
+    assert summary["sharpe"] == pytest.approx(sharpe_ratio(equity, days_without_data=[GAP]))
+    assert summary["sharpe"] != pytest.approx(sharpe_ratio(equity))
     assert summary["entry_skips"].get("stale_quotes", 0) > 0
     fills = pd.read_csv(out / "fills.csv")
     assert GAP.isoformat() not in _ist_days(fills["ts_event"])

@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -107,6 +108,30 @@ def test_sharpe_ratio_of_daily_returns_from_the_starting_value() -> None:
     assert sharpe_ratio(equity) == pytest.approx(expected)
     assert sharpe_ratio(_equity([100, 100, 100])) is None
     assert sharpe_ratio(_equity([100])) is None
+
+
+def test_days_without_data_give_no_daily_return() -> None:
+    # Mon 5, Tue 6, Thu 8 and Fri 9 January 2026; the catalog holds nothing for Wed 7.
+    index = pd.to_datetime(
+        [
+            "2026-01-05 03:45",
+            "2026-01-05 10:00",
+            "2026-01-06 10:00",
+            "2026-01-08 10:00",
+            "2026-01-09 10:00",
+        ],
+        utc=True,
+    )
+    equity = pd.Series([100.0, 101.0, 100.0, 102.0, 99.0], index=index)
+    gap = [date(2026, 1, 7)]
+    assert [day.day for day in daily_equity(equity, gap).index] == [5, 6, 8, 9]
+    returns = pd.Series([0.01, -1 / 101, 0.02, -3 / 102])
+    expected = returns.mean() / returns.std() * math.sqrt(252)
+    assert sharpe_ratio(equity, days_without_data=gap) == pytest.approx(expected)
+    flat = pd.Series([*returns[:2], 0.0, *returns[2:]])  # the gap as a flat day
+    assert sharpe_ratio(equity) == pytest.approx(flat.mean() / flat.std() * math.sqrt(252))
+    summary = summarize(_spreads([1.0]), equity, 100.0, days_without_data=gap)
+    assert summary["sharpe"] == pytest.approx(expected)
 
 
 def test_summary_counts_closed_spreads_and_sums_net_pnl() -> None:
