@@ -31,7 +31,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--address", metavar="RAY", help="Ray cluster to join (default: a local Ray)"
     )
-    parser.add_argument("--out", metavar="DIR", help="output folder (replaces the file's out)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder (replaces the file's out, which is relative to the file)",
+    )
     parser.add_argument(
         "--num-cpus", type=int, metavar="N", help="CPUs of the local Ray (default: all)"
     )
@@ -49,13 +53,14 @@ def run(args: argparse.Namespace) -> int:
     from nautilus_options.environments.sweep import run_sweep
     from nautilus_options.environments.sweep_settings import load_sweep, walk_forward_notes
 
-    for note in walk_forward_notes(load_sweep(args.config)[0]):
-        print(f"options-nt: note: {note}", file=sys.stderr)
+    for line in walk_forward_notes(load_sweep(args.config)[0]):
+        _note(line)
     options = {
         "address": args.address,
         "out": args.out,
         "num_cpus": args.num_cpus,
         "verbose": args.verbose,
+        "note": _note,
     }
     if args.json:
         outcome = run_sweep(args.config, **options)
@@ -66,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
     with TerminalProgress(transient=False) as progress:
         outcome = run_sweep(args.config, progress=progress, **options)
     best = outcome.summary["best"]
+    if resumed := outcome.summary["resumed_runs"]:
+        print(f"Resumed: {resumed} finished run(s) in {outcome.out_dir} kept, not run again")
     print(f"{outcome.summary['parameter_sets']} parameter sets; best {best}")
     print(f"Outputs: {outcome.out_dir}  (open {outcome.files['report']})")
     return 0
+
+
+def _note(line: str) -> None:
+    print(f"options-nt: note: {line}", file=sys.stderr)

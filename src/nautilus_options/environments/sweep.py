@@ -23,6 +23,7 @@ set, in-sample and out-of-sample figures side by side), ``report.html`` and
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,11 @@ import numpy as np
 import pandas as pd
 
 from nautilus_options.common.progress import Progress
+from nautilus_options.domain.nse import CALENDAR_END, CALENDAR_START, trading_days
+from nautilus_options.domain.time import ist_date
 from nautilus_options.environments.backtest import resolve_catalog, run_backtest, run_period
 from nautilus_options.environments.backtest_settings import settings_from_mapping
+from nautilus_options.environments.data_window import RunPeriod
 from nautilus_options.environments.outputs import read_equity
 from nautilus_options.environments.sweep_report import write_results
 from nautilus_options.environments.sweep_settings import (
@@ -57,16 +61,20 @@ from nautilus_options.errors import ConfigError, OptionsNTError
 
 __all__ = [
     "DRAWDOWN_FLOOR",
+    "FEW_TRADING_DAYS",
     "FINGERPRINT_FILE",
     "RUNS_FILE",
+    "CoveredPeriod",
     "SweepOutcome",
     "check_address",
     "check_periods",
     "claim_out_dir",
+    "covered_notes",
     "daily_equity",
     "execute_run",
     "fingerprint",
     "objective_value",
+    "rejudge",
     "remote_run",
     "run_sweep",
 ]
@@ -77,7 +85,62 @@ RUNS_FILE = "runs.jsonl"
 FINGERPRINT_FILE = "sweep_base.json"
 #: The smallest drawdown ``pnl_over_drawdown`` divides by, as a share of the initial capital.
 DRAWDOWN_FLOOR = 0.01
-_FIGURES = ("trades", "pnl_total", "sharpe", "max_drawdown", "win_rate", "ending_capital")
+#: A period with fewer trading days than this gets a warning: its Sharpe ratio, annualised
+#: from so few daily returns, is meaningless.
+FEW_TRADING_DAYS = 5
+_FIGURES = (
+    "trades",
+    "open_spreads",
+    "pnl_total",
+    "sharpe",
+    "max_drawdown",
+    "win_rate",
+    "initial_capital",
+    "ending_capital",
+)
+
+
+@dataclass(frozen=True)
+class CoveredPeriod:
+    """A sweep's period as its runs simulate it: the asked bounds and the days with data."""
+
+    asked: tuple[str | None, str | None]
+    period: RunPeriod
+
+    @property
+    def trading_days(self) -> int:
+        """NSE trading days of the period with index data."""
+        first, last = ist_date(self.period.start), ist_date(self.period.end)
+        if first >= CALENDAR_START and last <= CALENDAR_END:
+            days = len(trading_days(first, last))
+        else:
+            days = int(np.busday_count(first, last + timedelta(days=1)))
+        return days - len(self.period.missing_days)
+
+    @property
+    def dates(self) -> tuple[date, date]:
+        """The first and last IST day simulated."""
+        return ist_date(self.period.start), ist_date(self.period.end)
+
+    def notes(self) -> list[str]:
+        """The backtest's notes on the period, and a warning when it is short."""
+        lines = self.period.notes(self.asked)
+        if (days := self.trading_days) < FEW_TRADING_DAYS:
+            lines.append(
+                f"the run covers only {days} trading day(s): its sharpe, annualised from so "
+                f"few daily returns, means little (give {FEW_TRADING_DAYS} or more)"
+            )
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        """The period as JSON data: covered ``start``/``end``, trading days, days without data."""
+        first, last = self.dates
+        return {
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+            "trading_days": self.trading_days,
+            "days_without_data": [day.isoformat() for day in self.period.missing_days],
+        }
 
 
 @dataclass(frozen=True)
@@ -96,7 +159,7 @@ def objective_value(
     """The ``objective`` of a backtest summary; NaN when undefined (no spread, no Sharpe).
 
     A run that opened no spread has no objective, so it ranks last whatever the others lost.
-    ``pnl_over_drawdown`` reads the run's ``equity`` curve (marked to market): with the P&L
+    ``pnl_over_drawdown`` reads the run's daily ``equity`` (marked to market): with the P&L
     ``p`` (last equity less the initial capital) and the maximum drawdown ``d`` of that curve,
     both in units of a floor of 1 % of the initial capital (``d`` at least 1), it is ``p / d``
     for a gain and ``p * d`` for a loss. It rises with the P&L and falls as the drawdown
@@ -128,24 +191,46 @@ def execute_run(
 ) -> dict[str, Any]:
     """Run one backtest of a sweep; its row for ``runs.jsonl``.
 
-    The row holds the run id, period, parameters, headline figures, the objective, the daily
-    equity (``[[date, value], ...]``), the wall time and the process's peak memory (MB).
-    ``source`` (the sweep file) is named in errors.
+    The row holds the run id, period, parameters, headline figures, the objective (of the
+    daily equity, so it can be recomputed from the row, see :func:`rejudge`), the daily
+    equity (``[[date, value], ...]``), the trading days without data (ISO dates), the wall
+    time and the process's peak memory (MB). ``source`` (the sweep file) is named in errors.
     """
     started = time.perf_counter()
     settings = run_settings(base, params, out=out, period=period, source=source)
     outcome = run_backtest(settings)
-    curve = read_equity(outcome.out_dir)[2]
+    equity = daily_equity(read_equity(outcome.out_dir)[2])
     return {
         "run_id": run_id(params),
         "period": period_name,
         "params": dict(params),
         **{key: outcome.summary.get(key) for key in _FIGURES},
-        "objective": objective_value(outcome.summary, objective, curve.to_list()),
-        "equity": daily_equity(curve),
+        "objective": objective_value(outcome.summary, objective, [v for _, v in equity]),
+        "equity": equity,
+        "days_without_data": outcome.summary.get("days_without_data", []),
         "wall_secs": round(time.perf_counter() - started, 2),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
+
+
+def rejudge(
+    row: Mapping[str, Any], objective: str, base: Mapping[str, Any], source: str
+) -> dict[str, Any]:
+    """A ``runs.jsonl`` row with its objective recomputed for ``objective``.
+
+    The row's figures and daily equity are all :func:`objective_value` reads. A row written
+    before rows held ``open_spreads`` and ``initial_capital`` takes the capital from its
+    settings, and counts as having opened a spread when it closed one or had an objective.
+    """
+    summary = dict(row)
+    if "initial_capital" not in row:
+        settings = run_settings(base, row["params"], out="", period=None, source=source)
+        summary["initial_capital"] = settings.capital.initial_capital
+    if "open_spreads" not in row:
+        judged = row.get("objective") is not None and row["objective"] == row["objective"]
+        summary["open_spreads"] = int(judged)
+    equity = [value for _, value in row.get("equity") or []]
+    return {**row, "objective": objective_value(summary, objective, equity)}
 
 
 def remote_run(
@@ -204,6 +289,7 @@ def run_sweep(
     num_cpus: int | None = None,
     progress: Progress | None = None,
     verbose: bool = False,
+    note: Callable[[str], None] | None = None,
 ) -> SweepOutcome:
     """Run the sweep of a sweep file on Ray and write its results.
 
@@ -214,14 +300,18 @@ def run_sweep(
     address : str, optional
         A Ray cluster to join (``ray://host:10001`` or ``host:6379``); local Ray when None.
     out : str, optional
-        Output folder, replacing the file's ``out``; runs already in its ``runs.jsonl`` are
-        skipped.
+        Output folder (relative to the current folder), replacing the file's ``out``
+        (relative to the sweep file); runs already in its ``runs.jsonl`` are skipped and
+        their objective recomputed for the file's ``objective``.
     num_cpus : int, optional
         CPUs of the local Ray (all when None; ignored with ``address``).
     progress : Progress, optional
         Shows the runs done.
     verbose : bool, default False
         Let Ray log (its start, its warnings) on stderr.
+    note : Callable[[str], None], optional
+        Told, before Ray starts, each line a user should know about a period (clipped to the
+        days with data, days without data, too few trading days; see :func:`covered_notes`).
 
     Raises
     ------
@@ -232,16 +322,20 @@ def run_sweep(
     """
     started = time.perf_counter()
     sweep, base = load_sweep(config)
-    if address is not None:
-        check_address(address)
-    out_dir = _out_dir(out or sweep.out)
+    out_dir = _out_dir(out, sweep.out, Path(config))
     periods = _periods(sweep)
     for params in parameter_sets(sweep) if sweep.sampler != "tpe" else []:
         run_settings(base, params, out=str(out_dir), period=None, source=str(config))
-    check_periods(base, periods, config)
+    covered = check_periods(base, periods, config)
+    for line in itertools.chain.from_iterable(covered_notes(covered).values()):
+        if note is not None:
+            note(line)
+    if address is not None:
+        check_address(address)
     journal = out_dir / RUNS_FILE
     rows = _read_journal(journal)
     claim_out_dir(out_dir, fingerprint(base, periods, str(config)), resuming=bool(rows))
+    rows = [rejudge(row, sweep.objective, base, str(config)) for row in rows]
     done = {(row["run_id"], row["period"]) for row in rows}
     resumed = len(rows)
     proposer = _proposer(sweep, rows)
@@ -265,8 +359,10 @@ def run_sweep(
             ray.shutdown()
     if progress is not None:
         progress.stage("writing the report")
-    results, files = write_results(rows, sweep, out_dir)
+    dated = {name: period.as_dict() for name, period in covered.items()}
+    results, files = write_results(rows, sweep, out_dir, dated, covered_notes(covered))
     summary = _summary(results, sweep, resumed, time.perf_counter() - started)
+    summary["periods"] = dated
     files["summary"] = out_dir / "summary.json"
     files["runs"] = journal
     summary["files"] = {name: str(path) for name, path in files.items()}
@@ -372,8 +468,8 @@ def _periods(sweep: SweepSettings) -> dict[str, Period | None]:
 
 def check_periods(
     base: Mapping[str, Any], periods: Mapping[str, Period | None], source: str | Path
-) -> None:
-    """Refuse, before any run, a period in which the catalog holds no data.
+) -> dict[str, CoveredPeriod]:
+    """Each period as its runs will simulate it; refuse one in which the catalog holds no data.
 
     Raises
     ------
@@ -381,12 +477,23 @@ def check_periods(
         Naming ``walk_forward.<period>.start`` (``start`` of the base run without a split)
         and ``source``.
     """
+    covered = {}
     for name, period in periods.items():
         settings = run_settings(base, {}, out="", period=period, source=str(source))
         try:
-            run_period(settings, resolve_catalog(settings))
+            clipped = run_period(settings, resolve_catalog(settings))
         except ConfigError as exc:
             raise _period_error(exc.field, f"{_message(exc)} (in {source})", name) from None
+        covered[name] = CoveredPeriod(asked=(settings.start, settings.end), period=clipped)
+    return covered
+
+
+def covered_notes(covered: Mapping[str, CoveredPeriod]) -> dict[str, list[str]]:
+    """Each period's notes (:meth:`CoveredPeriod.notes`), those of a split naming it."""
+    return {
+        name: [line if name == "full" else f"walk_forward.{name}: {line}" for line in p.notes()]
+        for name, p in covered.items()
+    }
 
 
 def _message(exc: ConfigError) -> str:
@@ -502,8 +609,15 @@ def _read_journal(journal: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _out_dir(out: str | None) -> Path:
-    path = Path(out) if out else Path("out") / f"sweep-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+def _out_dir(out: str | None, configured: str | None, config: Path) -> Path:
+    """The output folder: ``--out`` (from the current folder), else the file's ``out``
+    (from the sweep file's folder), else ``out/sweep-<UTC timestamp>``."""
+    if out:
+        path = Path(out)
+    elif configured:
+        path = config.parent / Path(configured).expanduser()
+    else:
+        path = Path("out") / f"sweep-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     try:
         path.expanduser().mkdir(parents=True, exist_ok=True)
     except OSError as exc:
