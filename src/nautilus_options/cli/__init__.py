@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections.abc import Sequence
 
@@ -49,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code.
 
     Errors raised on purpose by options-nt are printed as one line on stderr with exit
-    code 2; anything else propagates with its traceback.
+    code 2 (and, for a command given ``--json``, as the one JSON object its stdout promises,
+    :func:`~nautilus_options.cli.json_errors.error_object`); anything else propagates with
+    its traceback.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -60,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args))
     except OptionsNTError as exc:
+        if getattr(args, "json", False):
+            from nautilus_options.cli.json_errors import error_object
+
+            print(json.dumps(error_object(exc)), flush=True)
         print(f"options-nt: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -64,18 +64,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the backtest described by ``args``; return the exit code.
-
-    Under ``--json`` an error is also printed as ``{"error": {"field", "message"}}`` on
-    stdout (:func:`~nautilus_options.cli.json_errors.errors_as_json`).
-    """
-    from nautilus_options.cli.json_errors import errors_as_json
-
-    with errors_as_json(args.json):
-        return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Run the backtest described by ``args``; return the exit code."""
     from nautilus_options.environments.backtest import (
         load_settings,
         run_backtest,

@@ -138,6 +138,7 @@ def _run_results(args: argparse.Namespace) -> int:
 
 
 def _run_paper(args: argparse.Namespace) -> int:
+    from nautilus_options.cli.node import check_kill_file
     from nautilus_options.cli.paper import _settings as paper_settings
     from nautilus_options.environments.outputs import prepare_out_dir
     from nautilus_options.environments.paper import (
@@ -149,6 +150,7 @@ def _run_paper(args: argparse.Namespace) -> int:
     from nautilus_options.environments.serve import with_bridge
 
     settings = paper_settings(args)
+    check_kill_file(settings.node.kill_file)
     out_dir = prepare_out_dir(settings.backtest.out or f"out/serve-{_stamp()}")
     simulator = None
     if settings.paper.url is None:
@@ -170,6 +172,7 @@ def _run_paper(args: argparse.Namespace) -> int:
 
 def _run_live(args: argparse.Namespace) -> int:
     from nautilus_options.cli.live import _settings as live_settings
+    from nautilus_options.cli.node import check_kill_file
     from nautilus_options.environments.live import (
         build_live_config,
         check_live_start,
@@ -180,6 +183,7 @@ def _run_live(args: argparse.Namespace) -> int:
 
     settings = live_settings(args)
     credentials = check_live_start(settings, confirmed=args.confirm_live)
+    check_kill_file(settings.node.kill_file)
     checks = run_preflight(settings, credentials)
     for check in checks:
         print(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}", flush=True)

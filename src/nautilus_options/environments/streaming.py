@@ -227,14 +227,14 @@ def _reported(
     start: int,
     end: int,
 ) -> Iterator[list[Data]]:
-    """``windows``, showing on ``progress`` the simulated time as each one is asked for."""
-    total = max(end - start, 1)
-    progress.stage("simulating", total=total)
+    """``windows``, showing on ``progress`` the simulated days as each one is asked for."""
+    total = max(end - start, 1) / NS_PER_DAY
+    progress.stage("simulating", total=total, unit="days")
     for window in windows:
-        now = max(engine.kernel.clock.timestamp_ns(), start)
-        progress.update(min(now - start, total), detail=f"{ist_datetime(now):%Y-%m-%d} IST")
+        now = min(max(engine.kernel.clock.timestamp_ns(), start), end)
+        progress.update((now - start) / NS_PER_DAY, detail=f"{ist_datetime(now):%Y-%m-%d} IST")
         yield window
-    progress.update(total)
+    progress.update(total, detail=f"{ist_datetime(end):%Y-%m-%d} IST")
 
 
 def _instrument_id(item: Data) -> InstrumentId:

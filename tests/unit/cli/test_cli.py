@@ -124,3 +124,23 @@ def test_a_session_ends_with_a_status_saying_how_it_ended(
     captured = capsys.readouterr()
     assert json.loads(captured.out)["summary"] == summary
     assert ("stopped unexpectedly" in captured.err) is unexpected
+
+
+@pytest.mark.parametrize("command", ["paper", "serve"])
+def test_a_refused_json_start_prints_one_json_error_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # (live is refused for its credentials first, see tests/integration/live)
+    kill_file = tmp_path / "KILL"
+    kill_file.touch()
+    args = [command, "--kill-file", str(kill_file), "--out", str(tmp_path / "out"), "--json"]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {
+        "error": {
+            "field": "node.kill_file",
+            "message": f"{kill_file} exists: the kill switch fired before; remove the file "
+            "to start",
+        }
+    }
+    assert captured.err.startswith("options-nt: error: node.kill_file: ")
