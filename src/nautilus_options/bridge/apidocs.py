@@ -1,4 +1,4 @@
-"""The API docs page (Swagger UI) served from the installed ``swagger-ui-bundle`` package.
+"""The API docs page (Swagger UI 5) served from the assets of the installed ``fastapi-offline``.
 
 FastAPI's default docs page loads its script and style from a CDN: a desk without internet
 gets a blank page, and a page that holds a token would run third-party script. Here the page,
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import swagger_ui_bundle
+import fastapi_offline
 from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import FileResponse, HTMLResponse
 
@@ -21,11 +21,11 @@ DOCS_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-_ASSET_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+_ASSET_DIR = Path(fastapi_offline.__file__).parent / "static"
 _ASSETS = {
     "swagger-ui.css": "text/css",
     "swagger-ui-bundle.js": "text/javascript",
-    "favicon-32x32.png": "image/png",
+    "favicon.png": "image/png",
 }
 _HEADERS = {"Content-Security-Policy": DOCS_CSP, "X-Content-Type-Options": "nosniff"}
 
@@ -44,7 +44,7 @@ def docs_router(docs_path: str, openapi_url: str) -> APIRouter:
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>options-nt bridge - API docs</title>
 <link rel="stylesheet" href="{assets}/swagger-ui.css">
-<link rel="icon" href="{assets}/favicon-32x32.png">
+<link rel="icon" href="{assets}/favicon.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
