@@ -3,6 +3,9 @@
  * trader filled is either a valid number within the bridge's limits or an error naming it, never
  * a `null` (which the bridge reads as "use the strategy's setting").
  */
+import type { components } from "@options-nt/client";
+
+type Schemas = components["schemas"];
 
 /** The bridge's limits (`SpreadRequest.lots`, `TemplateRequest.strike_value` / `wing_width`). */
 export const LIMITS = {
@@ -47,4 +50,12 @@ export function checkLots(text: string): Checked<number> {
   if (!/^\d+$/.test(trimmed)) return { value: null, error: `Lots: "${text}" is not a whole number` };
   const value = Number(trimmed);
   return value >= min && value <= max ? { value, error: null } : { value: null, error: `Lots: ${value} is outside ${min} to ${max}` };
+}
+
+/**
+ * The request that places exactly the previewed legs: the bridge's legs form, built from the
+ * preview's answer, so a template's strikes are not chosen again (on moved prices) at submit.
+ */
+export function previewedRequest(preview: Pick<Schemas["SpreadPreview"], "lots" | "legs">): Schemas["SpreadRequest"] {
+  return { template: null, legs: preview.legs.map(({ instrument_id, side }) => ({ instrument_id, side })), lots: preview.lots };
 }

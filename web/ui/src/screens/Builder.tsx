@@ -11,7 +11,7 @@ import { PayoffChart } from "../components/PayoffChart";
 import { Button, Cell, ErrorText, Field, Figure, INPUT, Panel, Table } from "../components/ui";
 import { unwrap, useApp, useLive, usePoll } from "../context";
 import { date, money, num, time } from "../format";
-import { checkLots, checkStrikeValue, checkWingWidth, LIMITS } from "../spreadForm";
+import { checkLots, checkStrikeValue, checkWingWidth, LIMITS, previewedRequest } from "../spreadForm";
 
 type Schemas = components["schemas"];
 type SpreadRequest = Schemas["SpreadRequest"];
@@ -220,6 +220,26 @@ function PreviewPanel({ preview }: { preview: Preview }) {
   );
 }
 
+/** What the confirmation names: the spread, its risk and exactly the legs that are sent. */
+export function SubmitSummary({ preview }: { preview: Preview }) {
+  return (
+    <>
+      <p>
+        {preview.lots} lot{preview.lots === 1 ? "" : "s"} of {preview.spread_type.replaceAll("_", " ")} on {preview.underlying} {date(preview.expiry)}: max loss{" "}
+        {money(preview.max_loss)}, margin {money(preview.margin.total)}, charges {money(preview.charges_entry)}.
+      </p>
+      <ul aria-label="legs sent" className="list-disc pl-5">
+        {preview.legs.map((leg) => (
+          <li key={leg.instrument_id} data-testid="confirm-leg">
+            {leg.side} {num(leg.strike)} {leg.right}
+          </li>
+        ))}
+      </ul>
+      <p>These legs are sent as previewed, hedges first; prices may have moved since the preview.</p>
+    </>
+  );
+}
+
 function SubmissionPanel({ submission }: { submission: Submission }) {
   const live = useLive();
   const orders = Object.values(live.orders)
@@ -294,13 +314,13 @@ export function Builder() {
     }
   };
 
-  const submit = async () => {
+  const submit = async (previewed: Preview) => {
     setConfirming(false);
     setBusy(true);
     setError(null);
     const key = newKey();
     try {
-      setSubmission(await unwrap(rest.POST("/api/v1/manual/submit", { body: { ...request, idempotency_key: key } })));
+      setSubmission(await unwrap(rest.POST("/api/v1/manual/submit", { body: { ...previewedRequest(previewed), idempotency_key: key } })));
       await follow(key);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -347,15 +367,10 @@ export function Builder() {
         open={confirming && preview !== null}
         title="Submit this spread?"
         confirmLabel="Submit spread"
-        onConfirm={() => void submit()}
+        onConfirm={() => void (preview && submit(preview))}
         onCancel={() => setConfirming(false)}
       >
-        {preview ? (
-          <p>
-            {preview.lots} lot{preview.lots === 1 ? "" : "s"} of {preview.spread_type.replaceAll("_", " ")} on {preview.underlying} {date(preview.expiry)}: max loss{" "}
-            {money(preview.max_loss)}, margin {money(preview.margin.total)}, charges {money(preview.charges_entry)}. Legs are placed hedges first; prices may have moved since the preview.
-          </p>
-        ) : null}
+        {preview ? <SubmitSummary preview={preview} /> : null}
       </ConfirmDialog>
     </div>
   );
