@@ -3,7 +3,7 @@
  *
  * | route                      | what                                                       |
  * |----------------------------|------------------------------------------------------------|
- * | `POST /session/login`      | `{username, password}`: logs in to the bridge (telling it the browser's address in `X-Forwarded-For`), sets the session cookie; rate limited per browser address |
+ * | `POST /session/login`      | `{username, password}`: logs in to the bridge (telling it the browser's address in `X-Forwarded-For`), sets the session cookie; failed logins rate limited per browser address |
  * | `GET /session`             | the logged-in user, scopes, environment and the CSRF token |
  * | `POST /session/logout`     | revokes the bridge tokens, clears the cookie               |
  * | `GET /web/config`          | `{mode: "server"}`: the page logs in here (the bridge says `bridge` when it serves the page) |
@@ -60,12 +60,16 @@ export function createWebServer(config: ServerConfig): WebServer {
 
   app.post("/session/login", express.json({ limit: "4kb" }), async (request: Request, response: Response) => {
     const client = request.ip ?? "unknown";
-    const wait = logins.hit(client);
+    const wait = logins.wait(client);
     if (wait > 0) {
       response.setHeader("Retry-After", String(wait));
-      response.status(429).json({ detail: "too many logins from this address: try again later" });
+      response.status(429).json({ detail: "too many failed logins from this address: try again later" });
       return;
     }
+    // Only failed attempts count towards the limit.
+    response.on("finish", () => {
+      if (response.statusCode >= 400) logins.fail(client);
+    });
     const { username, password } = (request.body ?? {}) as { username?: unknown; password?: unknown };
     if (typeof username !== "string" || typeof password !== "string" || !username || !password) {
       response.status(422).json({ detail: "username and password are required" });

@@ -28,7 +28,7 @@ export interface ServerConfig {
   secureCookies: boolean;
   /** Idle sessions end after this long. */
   sessionIdleMs: number;
-  /** Logins allowed per client address per window. */
+  /** Failed logins allowed per client address per window (successes are not counted). */
   loginLimit: number;
   loginWindowMs: number;
   /** Express's `trust proxy`: the proxies whose `X-Forwarded-For` is believed, or none. */

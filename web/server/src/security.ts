@@ -33,7 +33,11 @@ export function securityHeaders(secure: boolean) {
   };
 }
 
-/** A fixed-window counter per key: at most `limit` hits per `windowMs`. */
+/**
+ * A fixed-window counter of failures per key: once `limit` failures fell in a window, every
+ * attempt waits for its end. Successes are not counted (a trader logging in often is not
+ * guessing).
+ */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; hits: number }>();
 
@@ -43,17 +47,26 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Count a hit; the seconds to wait when over the limit, else 0. */
-  hit(key: string): number {
-    const now = this.now();
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      window = { start: now, hits: 0 };
+  /** The seconds to wait when the key's failures reached the limit, else 0. */
+  wait(key: string): number {
+    const window = this.current(key);
+    if (!window || window.hits < this.limit) return 0;
+    return Math.ceil((window.start + this.windowMs - this.now()) / 1000);
+  }
+
+  /** Count a failure of the key. */
+  fail(key: string): void {
+    let window = this.current(key);
+    if (!window) {
+      window = { start: this.now(), hits: 0 };
       this.windows.set(key, window);
     }
     window.hits += 1;
-    if (window.hits <= this.limit) return 0;
-    return Math.ceil((window.start + this.windowMs - now) / 1000);
+  }
+
+  private current(key: string): { start: number; hits: number } | undefined {
+    const window = this.windows.get(key);
+    return window && this.now() - window.start < this.windowMs ? window : undefined;
   }
 
   /** Forget windows that ended (called now and then). */
