@@ -67,7 +67,7 @@ function Shell({ value, onLogout }: { value: AppContextValue; onLogout: () => vo
             ))}
           </nav>
           <span className="ml-auto flex items-center gap-2 text-sm">
-            <TradingStateBadge state={live.status?.trading_state} />
+            <TradingStateBadge state={live.status?.trading_state} unreachable={fresh === "disconnected"} />
             <ConnectionBadge freshness={fresh} />
             <span className="text-slate-300">{value.session.username}</span>
             <button type="button" className="rounded px-2 py-1 text-slate-200 hover:bg-slate-800" onClick={onLogout}>

@@ -37,7 +37,8 @@ export function killDialog(state: KillDialog, action: KillDialogAction): KillDia
   }
 }
 
-export function KillSwitch({ triggered }: { triggered: boolean }) {
+/** `blocked`: why it cannot be fired now (unreachable, stopped, fired), or null. */
+export function KillSwitch({ triggered, blocked }: { triggered: boolean; blocked: string | null }) {
   const { rest, session } = useApp();
   const [dialog, dispatch] = useReducer(killDialog, CLOSED);
   const admin = session.scopes.includes("admin");
@@ -56,13 +57,20 @@ export function KillSwitch({ triggered }: { triggered: boolean }) {
       <button
         type="button"
         data-testid="kill-switch"
-        disabled={!admin || triggered}
+        disabled={!admin || blocked !== null}
+        title={blocked ?? undefined}
         onClick={() => dispatch({ kind: "open" })}
         className="w-full rounded-lg border-2 border-red-400 bg-red-700 px-6 py-4 text-xl font-extrabold tracking-wider text-white hover:bg-red-600 disabled:border-slate-600 disabled:bg-slate-800 disabled:text-slate-300"
       >
         {triggered ? "KILL SWITCH FIRED" : "KILL SWITCH"}
       </button>
-      {!admin ? <p className="mt-1 text-xs text-slate-300">Needs the admin scope.</p> : null}
+      {!admin ? (
+        <p className="mt-1 text-xs text-slate-300">Needs the admin scope.</p>
+      ) : blocked !== null && !triggered ? (
+        <p className="mt-1 text-xs text-slate-300" data-testid="kill-blocked">
+          {blocked}.
+        </p>
+      ) : null}
       <ConfirmDialog
         open={dialog.open}
         title="Fire the kill switch?"

@@ -1,4 +1,5 @@
 /** The always-visible header pieces: the environment, the trading state, the connection. */
+import { UNKNOWN } from "../nodeControls";
 import type { Freshness } from "../store/live";
 
 export const STALE_AFTER_MS = 15_000;
@@ -22,7 +23,15 @@ const STATE_STYLE: Record<string, string> = {
   HALTED: "bg-red-700 text-white",
 };
 
-export function TradingStateBadge({ state }: { state: string | null | undefined }) {
+/** The trading state; greyed and "unknown" while the bridge is unreachable (`state` is then stale). */
+export function TradingStateBadge({ state, unreachable = false }: { state: string | null | undefined; unreachable?: boolean }) {
+  if (unreachable) {
+    return (
+      <span data-testid="trading-state" data-unknown="true" className="rounded bg-slate-800 px-2 py-0.5 text-sm font-medium text-slate-300">
+        {UNKNOWN}
+      </span>
+    );
+  }
   return (
     <span data-testid="trading-state" className={`rounded px-2 py-0.5 text-sm font-bold ${STATE_STYLE[state ?? ""] ?? "bg-slate-700 text-white"}`}>
       {state ?? "…"}

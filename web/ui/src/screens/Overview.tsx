@@ -7,6 +7,7 @@ import { ConnectionBadge, STALE_AFTER_MS, TradingStateBadge } from "../component
 import { Button, ErrorText, Figure, Panel } from "../components/ui";
 import { unwrap, useApp, useLive, useNow } from "../context";
 import { ageSeconds, money, num, pnlClass, time } from "../format";
+import { nodeControls, UNKNOWN } from "../nodeControls";
 import { freshness } from "../store/live";
 
 /** IST (UTC+05:30, no daylight saving): the NSE's day. */
@@ -29,8 +30,12 @@ export function Overview() {
   const before = live.capitalHistory.filter((c) => Date.parse(c.ts) < startOfIstDay(now)).at(-1);
   const todayBase = before?.capital ?? capital?.initial_capital ?? null;
   const todayPnl = capital && todayBase !== null ? capital.capital - todayBase + openPnl : null;
-  const status = live.status;
   const fresh = freshness(live, now, STALE_AFTER_MS);
+  const node = nodeControls(live.status, fresh);
+  const status = node.status;
+  /** A node field, "unknown" (greyed) while the bridge is unreachable, "—" before any status. */
+  const field = (text: (s: NonNullable<typeof status>) => string) =>
+    node.unreachable ? <span className="text-slate-400">{UNKNOWN}</span> : status ? text(status) : "—";
   const trade = session.scopes.includes("trade") || session.scopes.includes("admin");
   const control = async (path: "/api/v1/control/reduce" | "/api/v1/control/resume") => {
     try {
@@ -81,9 +86,9 @@ export function Overview() {
       <div className="grid content-start gap-4">
         <Panel title="Trading">
           <div className="mb-3 flex items-center gap-2 text-sm">
-            State <TradingStateBadge state={status?.trading_state} />
+            State <TradingStateBadge state={status?.trading_state} unreachable={node.unreachable} />
           </div>
-          <KillSwitch triggered={status?.kill_switch.triggered ?? false} />
+          <KillSwitch triggered={status?.kill_switch.triggered ?? false} blocked={node.killBlocked} />
           {status?.kill_switch.triggered ? (
             <p className="mt-2 text-sm text-slate-200" data-testid="kill-progress">
               {status.kill_switch.done ? "Kill switch done: everything flat, trading HALTED." : "Kill switch running: cancelling and closing…"}
@@ -111,11 +116,11 @@ export function Overview() {
               {live.lastDataAt === null ? "—" : `${time(new Date(live.lastDataAt).toISOString())} (${ageSeconds(new Date(live.lastDataAt).toISOString(), now)} s ago)`}
             </dd>
             <dt className="text-slate-300">Market data</dt>
-            <dd>{status ? (status.data_connected ? "connected" : "DISCONNECTED") : "—"}</dd>
+            <dd data-testid="data-client">{field((s) => (s.data_connected ? "connected" : "DISCONNECTED"))}</dd>
             <dt className="text-slate-300">Execution</dt>
-            <dd>{status ? (status.exec_connected ? "connected" : "DISCONNECTED") : "—"}</dd>
+            <dd data-testid="exec-client">{field((s) => (s.exec_connected ? "connected" : "DISCONNECTED"))}</dd>
             <dt className="text-slate-300">Market session</dt>
-            <dd>{status ? `${status.market_session.kind}, ${status.market_session.is_open ? "open" : "closed"}` : "—"}</dd>
+            <dd>{field((s) => `${s.market_session.kind}, ${s.market_session.is_open ? "open" : "closed"}`)}</dd>
             <dt className="text-slate-300">Events</dt>
             <dd data-testid="events">
               {live.eventsApplied} (seq {live.position?.seq ?? "—"}, {live.resumes} resumes, {live.snapshots} snapshots)

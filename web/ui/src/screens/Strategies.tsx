@@ -3,7 +3,10 @@ import type { components } from "@options-nt/client";
 import { useState } from "react";
 
 import { Button, Cell, ErrorText, Panel, Table } from "../components/ui";
-import { unwrap, useApp, usePoll } from "../context";
+import { STALE_AFTER_MS } from "../components/Status";
+import { unwrap, useApp, useLive, useNow, usePoll } from "../context";
+import { nodeControls } from "../nodeControls";
+import { freshness } from "../store/live";
 
 type StrategyInfo = components["schemas"]["StrategyInfo"];
 
@@ -18,6 +21,8 @@ export function Strategies() {
   const [config, setConfig] = useState<{ id: string; text: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const trade = session.scopes.includes("trade") || session.scopes.includes("admin");
+  const live = useLive();
+  const node = nodeControls(live.status, freshness(live, useNow(), STALE_AFTER_MS));
   const act = async (id: string, action: "start" | "stop") => {
     try {
       setError(null);
@@ -48,13 +53,18 @@ export function Strategies() {
               <Cell>{s.open_orders}</Cell>
               <Cell>{s.open_positions}</Cell>
               <Cell className="flex gap-2">
-                <Button disabled={!trade || s.state === "RUNNING"} onClick={() => void act(s.strategy_id, "start")} aria-label={`start ${s.strategy_id}`}>
+                <Button
+                  disabled={!trade || s.state === "RUNNING" || node.startBlocked !== null}
+                  title={node.startBlocked ?? undefined}
+                  onClick={() => void act(s.strategy_id, "start")}
+                  aria-label={`start ${s.strategy_id}`}
+                >
                   Start
                 </Button>
                 <Button
                   tone="danger"
-                  disabled={!trade || s.state !== "RUNNING" || s.protected === true}
-                  title={stopHint(s)}
+                  disabled={!trade || s.state !== "RUNNING" || s.protected === true || node.strategiesBlocked !== null}
+                  title={stopHint(s) ?? node.strategiesBlocked ?? undefined}
                   onClick={() => void act(s.strategy_id, "stop")}
                   aria-label={`stop ${s.strategy_id}`}
                 >
