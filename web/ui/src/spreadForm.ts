@@ -14,10 +14,13 @@ export const LIMITS = {
   wingWidth: { above: 0, max: 10_000 },
 } as const;
 
-/** Digits grouped in thousands ("1,000,000") or the Indian way ("10,00,000"), or not at all. */
-const GROUPED = /^(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3}|\d+)(?:\.\d+)?$|^\.\d+$/;
+/**
+ * Digits grouped in thousands ("1,000,000") or the Indian way ("10,00,000"), or not at all,
+ * with an optional minus sign (a negative number is a number, refused by its range).
+ */
+const GROUPED = /^-?(?:(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3}|\d+)(?:\.\d+)?|\.\d+)$/;
 
-/** A typed decimal ("1,000", "1,00,000", "0.25"), or null when it is not one. */
+/** A typed decimal ("1,000", "1,00,000", "0.25", "-5"), or null when it is not one. */
 export function parseDecimal(text: string): number | null {
   const trimmed = text.trim();
   return GROUPED.test(trimmed) ? Number(trimmed.replaceAll(",", "")) : null;
@@ -31,7 +34,7 @@ function optionalDecimal(label: string, text: string, ok: (v: number) => boolean
   if (text.trim() === "") return { value: undefined, error: null };
   const value = parseDecimal(text);
   if (value === null) return { value: null, error: `${label}: "${text}" is not a number` };
-  return ok(value) ? { value, error: null } : { value: null, error: `${label}: ${value} is outside ${range}` };
+  return ok(value) ? { value, error: null } : { value: null, error: `${label}: ${value} is outside the allowed range, ${range}` };
 }
 
 export function checkStrikeValue(text: string): Checked<number | undefined> {
@@ -41,15 +44,15 @@ export function checkStrikeValue(text: string): Checked<number | undefined> {
 
 export function checkWingWidth(text: string): Checked<number | undefined> {
   const { above, max } = LIMITS.wingWidth;
-  return optionalDecimal("Wing width", text, (v) => v > above && v <= max, `more than ${above} up to ${max}`);
+  return optionalDecimal("Wing width", text, (v) => v > above && v <= max, `above ${above} up to ${max}`);
 }
 
 export function checkLots(text: string): Checked<number> {
   const { min, max } = LIMITS.lots;
   const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) return { value: null, error: `Lots: "${text}" is not a whole number` };
+  if (!/^-?\d+$/.test(trimmed)) return { value: null, error: `Lots: "${text}" is not a whole number` };
   const value = Number(trimmed);
-  return value >= min && value <= max ? { value, error: null } : { value: null, error: `Lots: ${value} is outside ${min} to ${max}` };
+  return value >= min && value <= max ? { value, error: null } : { value: null, error: `Lots: ${value} is outside the allowed range, ${min} to ${max}` };
 }
 
 /**

@@ -1,9 +1,9 @@
-/** The spread builder submits exactly the previewed legs and its confirmation lists them. */
+/** The spread builder: exactly the previewed legs submitted and listed; lots typed as text. */
 import type { components } from "@options-nt/client";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { SubmitSummary } from "../src/screens/Builder";
+import { LotsField, SubmitSummary } from "../src/screens/Builder";
 import { previewedRequest } from "../src/spreadForm";
 
 type Preview = components["schemas"]["SpreadPreview"];
@@ -54,5 +54,15 @@ describe("submitting a previewed spread", () => {
     const markup = renderToStaticMarkup(<SubmitSummary preview={PREVIEW} />);
     const legs = [...markup.matchAll(/data-testid="confirm-leg">([^<]*)</g)].map((m) => m[1]);
     expect(legs).toEqual(["BUY 25,550 PE", "SELL 25,750 PE"]);
+  });
+});
+
+describe("the lots field", () => {
+  it("is a text box with a numeric keypad, so what was typed reaches the check and its message", () => {
+    const markup = renderToStaticMarkup(<LotsField text="abc" invalid onChange={() => undefined} />);
+    expect(markup).toMatch(/type="text"/);
+    expect(markup).toMatch(/inputMode="numeric"/);
+    expect(markup).toMatch(/value="abc"/);
+    expect(markup).toMatch(/aria-invalid="true"/);
   });
 });

@@ -12,7 +12,9 @@ describe("typed numbers", () => {
     expect(parseDecimal("10,00,000")).toBe(1_000_000);
     expect(parseDecimal(" 0.25 ")).toBe(0.25);
     expect(parseDecimal("150")).toBe(150);
-    for (const bad of ["abc", "1,00", "1,0000", "1e3", "12a", "-", "1.2.3", ",100"]) expect(parseDecimal(bad)).toBeNull();
+    expect(parseDecimal("-5")).toBe(-5);
+    expect(parseDecimal("-1,000.5")).toBe(-1000.5);
+    for (const bad of ["abc", "1,00", "1,0000", "1e3", "12a", "-", "--5", "5-", "1.2.3", ",100"]) expect(parseDecimal(bad)).toBeNull();
   });
 
   it("refuse what they cannot read, naming the field, and leave empty to the strategy", () => {
@@ -23,9 +25,16 @@ describe("typed numbers", () => {
     expect(checkStrikeValue("")).toEqual({ value: undefined, error: null });
   });
 
+  it("say a negative number is out of range, with the allowed range, not that it is no number", () => {
+    expect(checkStrikeValue("-5").error).toBe("Strike value: -5 is outside the allowed range, 0 to 100000");
+    expect(checkWingWidth("-5").error).toBe("Wing width: -5 is outside the allowed range, above 0 up to 10000");
+    expect(checkLots("-5").error).toBe("Lots: -5 is outside the allowed range, 1 to 1000");
+    expect(checkLots("abc").error).toBe('Lots: "abc" is not a whole number');
+  });
+
   it("take lots as a whole number in the bridge's range, never turning -5 or 0 into 1", () => {
-    expect(checkLots("-5").error).toBe('Lots: "-5" is not a whole number');
-    expect(checkLots("0").error).toBe("Lots: 0 is outside 1 to 1000");
+    expect(checkLots("-5").value).toBeNull();
+    expect(checkLots("0").error).toBe("Lots: 0 is outside the allowed range, 1 to 1000");
     expect(checkLots("2.5").value).toBeNull();
     expect(checkLots("1000")).toEqual({ value: 1000, error: null });
     expect(checkLots("1001").error).toMatch(/^Lots: 1001/);

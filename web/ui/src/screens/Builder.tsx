@@ -220,6 +220,15 @@ function PreviewPanel({ preview }: { preview: Preview }) {
   );
 }
 
+/** Lots as typed text (a number box would hand over "" for "abc"), so the message echoes it. */
+export function LotsField({ text, invalid, onChange }: { text: string; invalid: boolean; onChange: (text: string) => void }) {
+  return (
+    <Field label="Lots">
+      <input className={`${INPUT} w-24`} type="text" inputMode="numeric" value={text} aria-invalid={invalid} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}
+
 /** What the confirmation names: the spread, its risk and exactly the legs that are sent. */
 export function SubmitSummary({ preview }: { preview: Preview }) {
   return (
@@ -341,17 +350,7 @@ export function Builder() {
         </div>
         {mode === "template" ? <Template onChange={changeShape} /> : <Legs onChange={changeShape} />}
         <div className="mt-3 flex items-end gap-3">
-          <Field label="Lots">
-            <input
-              className={`${INPUT} w-24`}
-              type="number"
-              min={LIMITS.lots.min}
-              max={LIMITS.lots.max}
-              value={lotsText}
-              aria-invalid={lots.error !== null}
-              onChange={(e) => (setLotsText(e.target.value), setPreview(null))}
-            />
-          </Field>
+          <LotsField text={lotsText} invalid={lots.error !== null} onChange={(text) => (setLotsText(text), setPreview(null))} />
           <Button onClick={() => void doPreview()} disabled={busy || invalid !== null}>
             Preview
           </Button>
