@@ -3,7 +3,7 @@ import type { components } from "@options-nt/client";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { LotsField, SubmitSummary } from "../src/screens/Builder";
+import { LotsField, PreviewPanel, SubmitSummary } from "../src/screens/Builder";
 import { previewedRequest } from "../src/spreadForm";
 
 type Preview = components["schemas"]["SpreadPreview"];
@@ -64,5 +64,15 @@ describe("the lots field", () => {
     expect(markup).toMatch(/inputMode="numeric"/);
     expect(markup).toMatch(/value="abc"/);
     expect(markup).toMatch(/aria-invalid="true"/);
+  });
+});
+
+describe("the preview", () => {
+  it("shows breakevens to the paisa like prices, and no legend for a curve it does not draw", () => {
+    const markup = renderToStaticMarkup(<PreviewPanel preview={PREVIEW} />);
+    expect(markup).toContain("25,709.75");
+    expect(markup.match(/<polyline/g)).toHaveLength(1); // at expiry only: a preview has no "now"
+    expect(markup).not.toContain("now (Black-76");
+    expect(markup).toContain("vertical: breakevens");
   });
 });

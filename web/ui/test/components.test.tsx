@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { LineChart } from "../src/components/LineChart";
+import { leftPadding, LineChart } from "../src/components/LineChart";
 import { PayoffChart } from "../src/components/PayoffChart";
 import { ConnectionBadge, EnvironmentBanner, StaleWarning, TradingStateBadge } from "../src/components/Status";
 import { newKey } from "../src/screens/Builder";
@@ -61,6 +61,24 @@ describe("charts", () => {
     expect(html).toContain("spot 26");
     expect(html).toContain("BE 25");
     expect(html.match(/<polyline/g)).toHaveLength(2); // at expiry and now
+    expect(html).toContain("now (Black-76");
+  });
+
+  it("keeps the y labels clear of the axis and the line, however wide", () => {
+    const points = [
+      { x: 0, y: 10_00_000 },
+      { x: 1, y: 10_12_345.67 },
+    ];
+    const format = (y: number) => `₹${y.toFixed(2)}`;
+    const html = renderToStaticMarkup(<LineChart label="capital" formatY={format} series={[{ name: "capital", points, className: "" }]} />);
+    const axis = Number(/<line x1="([\d.]+)" x2="\1"/.exec(html)?.[1]);
+    const labels = [...html.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="end"[^>]*>([^<]+)</g)].slice(0, 2); // the x axis' end follows
+    expect(labels.map((m) => m[2])).toEqual(["₹1012345.67", "₹1000000.00"]);
+    for (const [, x, text] of labels) {
+      expect(Number(x)).toBeLessThan(axis); // right-aligned before the axis
+      expect(Number(x) - (text ?? "").length * 7).toBeGreaterThanOrEqual(0); // and inside the chart
+    }
+    expect(leftPadding(["₹10,00,00,000.00"])).toBeGreaterThan(leftPadding(["₹1.00"]));
   });
 
   it("says so when there is not enough to draw", () => {

@@ -29,10 +29,10 @@ describe("an ended login", () => {
     expect(expired).toHaveBeenCalledWith(SESSION_GONE);
   });
 
-  it("is explained on the login form", () => {
+  it("is explained on the login form, announced at once (an alert)", () => {
     const html = renderToStaticMarkup(<Login login={async () => ({ username: "", scopes: [] })} onLogin={() => undefined} notice={REFUSED} />);
     expect(html).toContain(REFUSED);
-    expect(html).toContain('role="status"');
-    expect(renderToStaticMarkup(<Login login={async () => ({ username: "", scopes: [] })} onLogin={() => undefined} />)).not.toContain('role="status"');
+    expect(html).toContain('role="alert"');
+    expect(renderToStaticMarkup(<Login login={async () => ({ username: "", scopes: [] })} onLogin={() => undefined} />)).not.toContain('role="alert"');
   });
 });

@@ -8,6 +8,8 @@ Each type rounds when a response model is built, whatever computed the value:
 * :data:`Greek` (delta, gamma, theta, vega, implied volatility) to 6 significant digits;
 * :data:`Ratio` (percentages, the Sharpe ratio, the win rate) to 4 decimals, also in a
   backtest's summary (:func:`round_ratios`).
+
+A value that rounds to zero is ``0.0``, never ``-0.0`` (a tiny loss is no negative zero).
 """
 
 from __future__ import annotations
@@ -17,10 +19,30 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-__all__ = ["RATIO_KEYS", "Greek", "Money", "Price", "Ratio", "round_ratios", "round_significant"]
+__all__ = [
+    "RATIO_KEYS",
+    "Greek",
+    "Money",
+    "Price",
+    "Ratio",
+    "round_decimals",
+    "round_ratios",
+    "round_significant",
+]
 
 #: Summary figures that are ratios, besides every ``*_pct``.
 RATIO_KEYS = frozenset({"sharpe", "win_rate"})
+
+
+def round_decimals(value: float, digits: int) -> float:
+    """``value`` to ``digits`` decimals, with a negative zero made ``0.0``.
+
+    >>> round_decimals(-0.001, 2)
+    0.0
+    >>> round_decimals(-1.23456, 4)
+    -1.2346
+    """
+    return round(value, digits) + 0.0  # -0.0 + 0.0 is 0.0
 
 
 def round_significant(value: float, digits: int = 6) -> float:
@@ -31,15 +53,17 @@ def round_significant(value: float, digits: int = 6) -> float:
     >>> round_significant(1234.5000000001)
     1234.5
     """
-    if value == 0 or not math.isfinite(value):
+    if value == 0:
+        return 0.0
+    if not math.isfinite(value):
         return value
     return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
-Money = Annotated[float, AfterValidator(lambda value: round(value, 2))]
-Price = Annotated[float, AfterValidator(lambda value: round(value, 4))]
+Money = Annotated[float, AfterValidator(lambda value: round_decimals(value, 2))]
+Price = Annotated[float, AfterValidator(lambda value: round_decimals(value, 4))]
 Greek = Annotated[float, AfterValidator(round_significant)]
-Ratio = Annotated[float, AfterValidator(lambda value: round(value, 4))]
+Ratio = Annotated[float, AfterValidator(lambda value: round_decimals(value, 4))]
 
 
 def round_ratios(summary: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +73,7 @@ def round_ratios(summary: dict[str, Any]) -> dict[str, Any]:
     {'return_pct': -0.0104, 'pnl_total': -103.53}
     """
     return {
-        key: round(value, 4)
+        key: round_decimals(value, 4)
         if isinstance(value, float) and (key.endswith("_pct") or key in RATIO_KEYS)
         else value
         for key, value in summary.items()

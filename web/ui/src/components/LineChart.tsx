@@ -14,7 +14,14 @@ export interface Marker {
 
 const W = 640;
 const H = 220;
-const PAD = { left: 64, right: 12, top: 12, bottom: 24 };
+const PAD = { right: 12, top: 12, bottom: 24 };
+/** Width of one 11 px label character, generous (digits and "₹" are narrower). */
+const CHAR_W = 7;
+
+/** The left padding that holds the y labels, right-aligned, clear of the axis. */
+export function leftPadding(labels: string[]): number {
+  return Math.max(48, ...labels.map((l) => l.length * CHAR_W + 10));
+}
 
 function extent(values: number[]): [number, number] {
   const low = Math.min(...values);
@@ -41,25 +48,26 @@ export function LineChart({
   if (all.length < 2) return <p className="text-sm text-slate-300">Not enough data to draw yet.</p>;
   const [x0, x1] = extent(all.map((p) => p.x));
   const [y0, y1] = extent(all.map((p) => p.y).concat(zeroLine ? [0] : []));
-  const sx = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
+  const padLeft = leftPadding([formatY(y0), formatY(y1)]);
+  const sx = (x: number) => padLeft + ((x - x0) / (x1 - x0)) * (W - padLeft - PAD.right);
   const sy = (y: number) => PAD.top + (1 - (y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} className="h-auto w-full max-w-3xl">
-      <text x={4} y={PAD.top + 10} className="fill-slate-300 text-[11px]">
+      <text x={padLeft - 6} y={PAD.top + 10} textAnchor="end" className="fill-slate-300 text-[11px]">
         {formatY(y1)}
       </text>
-      <text x={4} y={H - PAD.bottom} className="fill-slate-300 text-[11px]">
+      <text x={padLeft - 6} y={H - PAD.bottom} textAnchor="end" className="fill-slate-300 text-[11px]">
         {formatY(y0)}
       </text>
-      <text x={PAD.left} y={H - 6} className="fill-slate-300 text-[11px]">
+      <text x={padLeft} y={H - 6} className="fill-slate-300 text-[11px]">
         {formatX(x0)}
       </text>
       <text x={W - PAD.right} y={H - 6} textAnchor="end" className="fill-slate-300 text-[11px]">
         {formatX(x1)}
       </text>
-      <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={H - PAD.bottom} className="stroke-slate-600" />
+      <line x1={padLeft} x2={padLeft} y1={PAD.top} y2={H - PAD.bottom} className="stroke-slate-600" />
       {zeroLine && y0 < 0 && y1 > 0 ? (
-        <line x1={PAD.left} x2={W - PAD.right} y1={sy(0)} y2={sy(0)} className="stroke-slate-500" strokeDasharray="2 3" />
+        <line x1={padLeft} x2={W - PAD.right} y1={sy(0)} y2={sy(0)} className="stroke-slate-500" strokeDasharray="2 3" />
       ) : null}
       {markers.map((m) => (
         <g key={m.label}>

@@ -17,12 +17,19 @@ export function PayoffChart({ legs, spot, years, breakevens, label }: { legs: Pa
         formatY={(y) => money(y)}
         series={[
           { name: "expiry", points: curve.map((p) => ({ x: p.price, y: p.expiry })), className: "stroke-amber-300" },
-          { name: "now", points: now, className: "stroke-sky-300", dashed: true },
+          ...(now.length > 0 ? [{ name: "now", points: now, className: "stroke-sky-300", dashed: true }] : []),
         ]}
         markers={markers}
       />
       <p className="text-xs text-slate-300">
-        <span className="text-amber-300">━ at expiry</span> · <span className="text-sky-300">┅ now (Black-76, leg IVs)</span> · vertical: spot and breakevens
+        <span className="text-amber-300">━ at expiry</span>
+        {now.length > 0 ? (
+          <>
+            {" · "}
+            <span className="text-sky-300">┅ now (Black-76, leg IVs)</span>
+          </>
+        ) : null}
+        {` · vertical: ${spot === null ? "breakevens" : "spot and breakevens"}`}
       </p>
     </div>
   );

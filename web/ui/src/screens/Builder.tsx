@@ -181,7 +181,7 @@ function Legs({ onChange }: { onChange: ShapeChange }) {
   );
 }
 
-function PreviewPanel({ preview }: { preview: Preview }) {
+export function PreviewPanel({ preview }: { preview: Preview }) {
   const legs = preview.legs.map((leg) => ({
     strike: leg.strike,
     right: leg.right,
@@ -195,7 +195,7 @@ function PreviewPanel({ preview }: { preview: Preview }) {
         <Figure label="Net premium" value={`${num(preview.net_premium)} (${money(preview.net_premium_total)})`} />
         <Figure label="Max loss" value={money(preview.max_loss)} testId="preview-max-loss" />
         <Figure label="Max profit" value={money(preview.max_profit)} />
-        <Figure label="Breakevens" value={preview.breakevens.map((b) => num(b, 0)).join(" / ")} />
+        <Figure label="Breakevens" value={preview.breakevens.map((b) => num(b)).join(" / ")} />
         <Figure label="Margin" value={money(preview.margin.total)} />
         <Figure label="SPAN / exposure" value={`${money(preview.margin.span)} / ${money(preview.margin.exposure)}`} />
         <Figure label="Charges (entry)" value={money(preview.charges_entry)} />

@@ -35,7 +35,7 @@ export function Login({
       <form onSubmit={(e) => void submit(e)} className="grid w-80 gap-4 rounded-lg border border-slate-700 bg-slate-900 p-6" aria-label="log in">
         <h1 className="text-xl font-semibold">options-nt</h1>
         {notice && !error ? (
-          <p role="status" className="rounded border border-amber-400 px-2 py-1 text-sm text-amber-200" data-testid="login-notice">
+          <p role="alert" className="rounded border border-amber-400 px-2 py-1 text-sm text-amber-200" data-testid="login-notice">
             {notice}
           </p>
         ) : null}

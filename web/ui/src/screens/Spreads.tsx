@@ -46,7 +46,7 @@ function SpreadCard({ spread, spot }: { spread: Spread; spot: number | null }) {
           <Figure label="Open P&L" value={money(spread.unrealized_pnl)} className={pnlClass(spread.unrealized_pnl)} />
           <Figure label="Max loss" value={money(spread.max_loss)} />
           <Figure label="Max profit" value={money(spread.max_profit)} />
-          <Figure label="Breakevens" value={spread.breakevens.map((b) => num(b, 0)).join(" / ") || "—"} />
+          <Figure label="Breakevens" value={spread.breakevens.map((b) => num(b)).join(" / ") || "—"} />
         </div>
         <div className="mb-3 grid grid-cols-4 gap-3 text-sm">
           {(["delta", "gamma", "theta", "vega"] as const).map((g) => (
