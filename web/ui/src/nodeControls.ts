@@ -16,8 +16,8 @@ export interface NodeControls {
   unreachable: boolean;
   /** Why the kill switch cannot be fired now, or null when it can. */
   killBlocked: string | null;
-  /** Why strategies cannot be started or stopped now, or null when they can. */
-  strategiesBlocked: string | null;
+  /** Why no action (an order, a spread, a strategy's start or stop) can be sent now, or null. */
+  actionsBlocked: string | null;
   /** Why strategies cannot be started now (stopping may still be allowed), or null. */
   startBlocked: string | null;
 }
@@ -26,9 +26,9 @@ export function nodeControls(status: NodeStatus | null, fresh: Freshness): NodeC
   const unreachable = fresh === "disconnected";
   const known = unreachable ? null : status;
   const state = known?.trading_state;
-  const strategiesBlocked = unreachable ? "The bridge is unreachable" : null;
+  const actionsBlocked = unreachable ? "The bridge is unreachable" : null;
   const killBlocked =
-    strategiesBlocked ??
+    actionsBlocked ??
     (known === null
       ? "The node's state is not known yet"
       : state === "STOPPED"
@@ -37,7 +37,7 @@ export function nodeControls(status: NodeStatus | null, fresh: Freshness): NodeC
           ? "The kill switch has fired"
           : null);
   const startBlocked =
-    strategiesBlocked ??
+    actionsBlocked ??
     (state === "HALTED" ? "Trading is HALTED after the kill switch: restart the node to trade again" : state === "STOPPED" ? "The node is stopped" : null);
-  return { status: known, unreachable, killBlocked, strategiesBlocked, startBlocked };
+  return { status: known, unreachable, killBlocked, actionsBlocked, startBlocked };
 }

@@ -27,12 +27,12 @@ describe("the node's controls", () => {
     expect(node.unreachable).toBe(true);
     expect(node.killBlocked).toMatch(/unreachable/);
     expect(node.startBlocked).toMatch(/unreachable/);
-    expect(node.strategiesBlocked).toMatch(/unreachable/);
+    expect(node.actionsBlocked).toMatch(/unreachable/);
   });
 
   it("allow everything on an active node, even with stale data", () => {
     for (const fresh of ["live", "stale"] as const) {
-      expect(nodeControls(status("ACTIVE"), fresh)).toMatchObject({ unreachable: false, killBlocked: null, startBlocked: null, strategiesBlocked: null });
+      expect(nodeControls(status("ACTIVE"), fresh)).toMatchObject({ unreachable: false, killBlocked: null, startBlocked: null, actionsBlocked: null });
     }
   });
 
@@ -41,7 +41,7 @@ describe("the node's controls", () => {
     const halted = nodeControls(status("HALTED", true), "live");
     expect(halted.killBlocked).toBe("The kill switch has fired");
     expect(halted.startBlocked).toMatch(/^Trading is HALTED/);
-    expect(halted.strategiesBlocked).toBeNull(); // stopping stays possible
+    expect(halted.actionsBlocked).toBeNull(); // stopping stays possible
     expect(nodeControls(null, "live").killBlocked).toMatch(/not known/);
   });
 

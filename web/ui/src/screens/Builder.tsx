@@ -9,7 +9,10 @@ import { useMemo, useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { PayoffChart } from "../components/PayoffChart";
 import { Button, Cell, ErrorText, Field, Figure, INPUT, Panel, Table } from "../components/ui";
-import { unwrap, useApp, useLive, usePoll } from "../context";
+import { STALE_AFTER_MS } from "../components/Status";
+import { unwrap, useApp, useLive, useNow, usePoll } from "../context";
+import { nodeControls } from "../nodeControls";
+import { freshness } from "../store/live";
 import { date, money, num, time } from "../format";
 import { checkLots, checkStrikeValue, checkWingWidth, LIMITS, previewedRequest } from "../spreadForm";
 
@@ -291,6 +294,8 @@ export function Builder() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const trade = session.scopes.includes("trade") || session.scopes.includes("admin");
+  const live = useLive();
+  const blocked = nodeControls(live.status, freshness(live, useNow(), STALE_AFTER_MS)).actionsBlocked;
   const lots = checkLots(lotsText);
   const invalid = shapeError ?? lots.error;
   const request: SpreadRequest = { ...shape, lots: lots.value ?? LIMITS.lots.min };
@@ -354,7 +359,7 @@ export function Builder() {
           <Button onClick={() => void doPreview()} disabled={busy || invalid !== null}>
             Preview
           </Button>
-          <Button tone="primary" disabled={busy || !preview || !trade || invalid !== null} onClick={() => setConfirming(true)}>
+          <Button tone="primary" disabled={busy || !preview || !trade || invalid !== null || blocked !== null} title={blocked ?? undefined} onClick={() => setConfirming(true)}>
             Submit…
           </Button>
         </div>

@@ -2,7 +2,10 @@
 import { useMemo, useState } from "react";
 
 import { Button, Cell, ErrorText, Field, INPUT, Panel, Table } from "../components/ui";
-import { unwrap, useApp, useLive, usePoll } from "../context";
+import { STALE_AFTER_MS } from "../components/Status";
+import { unwrap, useApp, useLive, useNow, usePoll } from "../context";
+import { nodeControls } from "../nodeControls";
+import { freshness } from "../store/live";
 import { money, num, pnlClass, time } from "../format";
 import type { Order, Position } from "../store/live";
 
@@ -29,6 +32,7 @@ export function positionRows(polled: Position[] | null, live: Record<string, Pos
 export function Orders() {
   const { rest, session } = useApp();
   const live = useLive();
+  const blocked = nodeControls(live.status, freshness(live, useNow(), STALE_AFTER_MS)).actionsBlocked;
   const [openOnly, setOpenOnly] = useState(false);
   const [strategy, setStrategy] = useState("");
   const [instrument, setInstrument] = useState("");
@@ -102,7 +106,13 @@ export function Orders() {
               <Cell>{time(o.ts_last)}</Cell>
               <Cell>
                 {o.is_open ? (
-                  <Button tone="danger" disabled={!trade} onClick={() => void cancel(o.client_order_id)} aria-label={`cancel ${o.client_order_id}`}>
+                  <Button
+                    tone="danger"
+                    disabled={!trade || blocked !== null}
+                    title={blocked ?? undefined}
+                    onClick={() => void cancel(o.client_order_id)}
+                    aria-label={`cancel ${o.client_order_id}`}
+                  >
                     Cancel
                   </Button>
                 ) : null}

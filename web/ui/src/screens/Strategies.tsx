@@ -63,8 +63,8 @@ export function Strategies() {
                 </Button>
                 <Button
                   tone="danger"
-                  disabled={!trade || s.state !== "RUNNING" || s.protected === true || node.strategiesBlocked !== null}
-                  title={stopHint(s) ?? node.strategiesBlocked ?? undefined}
+                  disabled={!trade || s.state !== "RUNNING" || s.protected === true || node.actionsBlocked !== null}
+                  title={stopHint(s) ?? node.actionsBlocked ?? undefined}
                   onClick={() => void act(s.strategy_id, "stop")}
                   aria-label={`stop ${s.strategy_id}`}
                 >
