@@ -77,7 +77,8 @@ def test_the_cli_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "catalog holds no data for the period" in done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stdout == ""
+    error = json.loads(done.stdout)["error"]  # --json: the one object stdout promises
+    assert "catalog holds no data for the period" in error["message"]
 
 
 def test_an_unwritable_out_is_refused_before_running(
