@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -135,7 +136,7 @@ def test_responses_round_ratios() -> None:
         "trades": 3,
     }
     result = BacktestResultOut(
-        name="run", modified="2026-01-05T00:00:00Z", has_report=True, summary=summary
+        name="run", modified=datetime(2026, 1, 5, tzinfo=UTC), has_report=True, summary=summary
     )
     assert result.summary == {
         "max_drawdown_pct": 0.1056,
@@ -159,7 +160,7 @@ def test_responses_round_ratios() -> None:
         1.0,
     )
     capital = CapitalOut(
-        ts="2026-01-05T00:00:00Z",
+        ts=datetime(2026, 1, 5, tzinfo=UTC),
         drawdown_pct=1.4702349871,
         halted=False,
         currency="INR",

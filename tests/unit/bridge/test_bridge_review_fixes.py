@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
-from nautilus_options.bridge.app import create_app, openapi_schema
+from nautilus_options.bridge.app import openapi_schema
 from nautilus_options.bridge.server import BridgeServer
-from nautilus_options.bridge.settings import BridgeSettings
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BridgeServer]:
-    settings = BridgeSettings(environment="backtest", state_dir=tmp_path_factory.mktemp("state"))
-    served = BridgeServer(create_app(settings), port=0).start()
-    try:
-        yield served
-    finally:
-        served.stop()
 
 
 def test_the_docs_page_loads_nothing_from_another_host(server: BridgeServer) -> None:
