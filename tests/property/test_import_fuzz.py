@@ -127,7 +127,8 @@ def test_every_failure_is_exit_2_naming_the_file(
             assert len(lines) == 1, lines
             assert lines[0].startswith(f"options-nt: error: {source}"), lines
             assert not catalog.exists() or not any(catalog.rglob("*.parquet"))
-            assert out.getvalue() == ""
+            error = json.loads(out.getvalue())["error"]  # --json: one object on stdout
+            assert str(source) in f"{error['field']}: {error['message']}", error
         else:
             json.loads(out.getvalue())
         leftovers = [p.name for p in Path(folder).iterdir() if p.name.startswith(".catalog")]
