@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from nautilus_trader.live.node import TradingNode
@@ -61,7 +61,8 @@ class NodeControls:
     kill_state: Callable[[], KillState]
     session: str = "nse"
     protected: frozenset[str] = frozenset()
-    changed: Callable[[], None] = _unchanged
+    # A factory, so that the class holds no function that autodoc would take for a method.
+    changed: Callable[[], None] = field(default_factory=lambda: _unchanged)
 
 
 class NodeLink:

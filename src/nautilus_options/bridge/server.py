@@ -42,6 +42,10 @@ class PromptCloseWebSocketProtocol(WebSocketsSansIOProtocol):
 class BridgeServer:
     """uvicorn serving ``app`` from a daemon thread.
 
+    uvicorn never rewrites the client address from ``X-Forwarded-For``; the app reads that
+    header only from the proxies in ``BridgeSettings.trusted_proxies`` (see
+    :mod:`nautilus_options.bridge.client_address`).
+
     Parameters
     ----------
     app : FastAPI
@@ -56,10 +60,6 @@ class BridgeServer:
         Whether WebSocket clients that offer compression get it (off by default: the server
         would compress every frame once per socket, doubling its CPU at 50 clients, for
         little gain on loopback or a desk's network).
-
-    uvicorn never rewrites the client address from ``X-Forwarded-For``; the app reads that
-    header only from the proxies in ``BridgeSettings.trusted_proxies`` (see
-    :mod:`nautilus_options.bridge.client_address`).
     """
 
     def __init__(
